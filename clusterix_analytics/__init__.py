@@ -1,0 +1,13 @@
+"""clusterix-analytics: policy-learning analytics for Interreg Europe projects.
+
+>>> import clusterix_analytics as cx
+>>> ds = cx.load()            # data/clusterix2, validated
+>>> sorted(ds.tables)[:3]
+['cluster_links', 'clusters', 'indicators']
+"""
+from .data import Dataset, load
+from .errors import DataProblem, DataValidationError
+from .project import Project, load_project
+
+__version__ = "0.1.0"
+__all__ = ["Dataset", "DataProblem", "DataValidationError", "Project", "load", "load_project", "__version__"]

@@ -1,0 +1,65 @@
+"""The one look of every figure: colours, fonts, and the source / demo-data footnote.
+
+>>> import plotly.graph_objects as go
+>>> from clusterix_analytics.figures.theme import apply_theme
+>>> fig = apply_theme(go.Figure(), title="Partners", note="Source: project brochure")
+>>> fig.layout.template.layout.font.family
+'Inter, Segoe UI, Helvetica Neue, Arial, sans-serif'
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT = "Inter, Segoe UI, Helvetica Neue, Arial, sans-serif"
+# Qualitative palette (colour-blind safe, Okabe-Ito order) used for partners, types and phases.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+           "#999999", "#882255"]
+SEQUENTIAL = "Blues"
+PHASE_FILL = ["rgba(0,114,178,0.08)", "rgba(230,159,0,0.10)", "rgba(0,158,115,0.10)", "rgba(204,121,167,0.10)"]
+MUTED = "#6b6b6b"
+TEMPLATE_NAME = "clusterix"
+
+pio.templates[TEMPLATE_NAME] = go.layout.Template(
+    layout=dict(
+        font=dict(family=FONT, size=13, color="#222"),
+        title=dict(font=dict(size=17), x=0.0, xanchor="left"),
+        colorway=PALETTE,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis=dict(showgrid=True, gridcolor="#ececec", zeroline=False, linecolor="#bbb"),
+        yaxis=dict(showgrid=True, gridcolor="#ececec", zeroline=False, linecolor="#bbb"),
+        legend=dict(bgcolor="rgba(255,255,255,0.7)"),
+        margin=dict(l=60, r=30, t=70, b=90),
+        hoverlabel=dict(font=dict(family=FONT)),
+    )
+)
+
+
+def source_note(*frames: pd.DataFrame, sources: str = "sources in data/") -> str:
+    """The footnote for a figure drawn from ``frames``: says how much of it is demo data.
+
+    >>> import pandas as pd
+    >>> source_note(pd.DataFrame({"synthetic": [True, False, False, False]}))
+    'Demo data: 1 of 4 rows are synthetic (25%). Other rows: sources in data/.'
+    """
+    total = sum(len(f) for f in frames)
+    synthetic = sum(int(f["synthetic"].sum()) for f in frames if "synthetic" in f)
+    if total and synthetic == total:
+        return "Demo data (synthetic, seeded generator) – not real figures."
+    if synthetic:
+        return (f"Demo data: {synthetic} of {total} rows are synthetic ({synthetic / total:.0%}). "
+                f"Other rows: {sources}.")
+    return f"Source: {sources}."
+
+
+def apply_theme(fig: go.Figure, title: str, note: str | None = None, height: int | None = None) -> go.Figure:
+    """Apply the workbook's template, a title that says what the figure shows, and a footnote."""
+    fig.update_layout(template=TEMPLATE_NAME, title_text=title)
+    if height:
+        fig.update_layout(height=height)
+    if note:
+        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.12, xanchor="left", yanchor="top",
+                           showarrow=False, font=dict(size=11, color=MUTED), align="left")
+    return fig
