@@ -1,4 +1,4 @@
-"""The ``clusterix-analytics`` command: validate | demo | report.
+"""The ``clusterix-analytics`` command: validate | demo | report | diff.
 
 Exit codes: 0 success; 1 a report run failed; 2 bad data or bad parameters (nothing was run).
 A user's data error is printed as ``file:row:column: message`` lines, never as a traceback.
@@ -40,7 +40,29 @@ def _demo(args) -> int:
 def _report(args) -> int:
     from .reports.runner import run_report
 
-    return run_report(project_dir=args.project, out_dir=args.out, label=args.label)
+    return run_report(project_dir=args.project, out_dir=args.out, label=args.label, plan=args.plan,
+                      jobs=args.jobs, only=args.only, overrides=args.param, timeout=args.timeout,
+                      fail_fast=args.fail_fast, thumbnails=not args.no_thumbnails)
+
+
+def _diff(args) -> int:
+    from .reports.diff import run_diff
+
+    return run_diff(args.old, args.new, out_dir=args.out, html_path=args.html)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,11 +77,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project_dir", nargs="?", type=Path, default=DEFAULT_PROJECT_DIR)
     p.set_defaults(func=_demo)
 
-    p = sub.add_parser("report", help="execute the notebooks into a dated snapshot under reports/")
-    p.add_argument("--project", type=Path, default=DEFAULT_PROJECT_DIR)
-    p.add_argument("--out", type=Path, default=None)
-    p.add_argument("--label", default=None)
+    p = sub.add_parser("report", help="execute the notebooks into a dated snapshot under reports/",
+                       description="Execute every run of the plan (in parallel) into reports/<UTC time>[-label]/ "
+                                   "and point reports/latest at it. Exit 0 all ran, 1 a run failed, "
+                                   "2 bad data or parameters (nothing run, nothing written).")
+    p.add_argument("--project", type=Path, default=DEFAULT_PROJECT_DIR, help="project folder (default: %(default)s)")
+    p.add_argument("--plan", type=Path, default=None, help="report plan (default: reports/plan.yaml)")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=None,
+                   help="runs in parallel (default: the number of cores)")
+    p.add_argument("--only", action="append", metavar="NAME",
+                   help="only runs whose notebook or slug matches NAME (glob; repeatable), e.g. 04 or '*ecoplus'")
+    p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
+                   help="override a parameter in every run whose notebook has it (repeatable)")
+    p.add_argument("--label", default=None, help="suffix of the snapshot folder name, e.g. weekly")
+    p.add_argument("--out", type=Path, default=None, help="folder of snapshots (default: reports/)")
+    p.add_argument("--timeout", type=_positive_float, default=None, metavar="SECONDS",
+                   help="time limit of each run (default: none)")
+    p.add_argument("--fail-fast", action="store_true", help="stop at the first failed run")
+    p.add_argument("--no-thumbnails", action="store_true", help="skip the PNG thumbnails (headless Chromium)")
     p.set_defaults(func=_report)
+
+    p = sub.add_parser("diff", help="what changed between two snapshots (inputs, runs, headline numbers)")
+    p.add_argument("old", help="snapshot folder, name, 'previous' or 'latest'")
+    p.add_argument("new", nargs="?", default="latest", help="snapshot folder, name or 'latest' (default)")
+    p.add_argument("--out", type=Path, default=None, help="folder of snapshots (default: reports/)")
+    p.add_argument("--html", type=Path, default=None,
+                   help="where to write diff.html (default: inside the newer snapshot)")
+    p.set_defaults(func=_diff)
     return parser
 
 

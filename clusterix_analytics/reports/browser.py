@@ -1,0 +1,247 @@
+"""Headless Chromium over the DevTools protocol (pipe transport): page checks and thumbnails.
+
+One browser process serves every page of a snapshot (no process start per page). The network is
+off: Chromium runs with background networking disabled, DNS resolution mapped to nowhere and the
+DevTools offline switch on, and every request that is not a local file is reported.
+
+>>> from clusterix_analytics.reports.browser import find_chromium
+>>> find_chromium() is None or find_chromium().name.startswith("chrom")
+True
+"""
+from __future__ import annotations
+
+import base64
+import fcntl
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
+         "--remote-debugging-pipe")
+
+# Evaluated in the page: every plotly container and whether plotly drew into it.
+FIGURE_CHECK = """(() => {
+  const divs = Array.from(document.querySelectorAll('.plotly-graph-div'));
+  return {plotly: typeof window.Plotly !== 'undefined',
+          figures: divs.map(d => ({id: d.id, drawn: !!d.querySelector('.main-svg') &&
+                                   d.querySelectorAll('.main-svg *').length > 10}))};
+})()"""
+
+
+def find_chromium() -> Path | None:
+    """The Chromium executable, or None when none is installed."""
+    for candidate in CHROMIUM_CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return Path(found)
+    return None
+
+
+class BrowserError(RuntimeError):
+    """Chromium did not start or stopped answering."""
+
+
+@dataclass
+class PageReport:
+    """What happened when a page loaded: errors, requests that tried to leave the disk, figures."""
+
+    url: str
+    errors: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+    plotly_loaded: bool = False
+    screenshot: bytes | None = None
+
+    @property
+    def undrawn_figures(self) -> list[str]:
+        return [f["id"] for f in self.figures if not f["drawn"]]
+
+
+class Browser:
+    """A headless Chromium driven through ``--remote-debugging-pipe`` (fds 3 and 4).
+
+    >>> with Browser() as browser:                      # doctest: +SKIP
+    ...     report = browser.load("/tmp/snap/index.html", screenshot=True)
+    """
+
+    def __init__(self, executable: Path | None = None, width: int = 1200, height: int = 900):
+        self.executable = executable or find_chromium()
+        if self.executable is None:
+            raise BrowserError("Chromium not found")
+        self.width, self.height = width, height
+        self._next_id = 0
+        self._buffer = b""
+        self._events: list[dict] = []
+
+    def __enter__(self) -> "Browser":
+        self._profile = tempfile.mkdtemp(prefix="clusterix-chromium-")
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+
+        def place_pipes():  # the child sees our pipes as fds 3 (commands) and 4 (answers)
+            commands = fcntl.fcntl(to_browser_r, fcntl.F_DUPFD, 10)   # out of the way of 3 and 4 first
+            answers = fcntl.fcntl(from_browser_w, fcntl.F_DUPFD, 10)
+            os.dup2(commands, 3)
+            os.dup2(answers, 4)
+
+        self.process = subprocess.Popen(
+            [str(self.executable), *FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=place_pipes, close_fds=False,
+        )
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self.command("Target.setDiscoverTargets", discover=False)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.command("Browser.close", timeout=5)
+        except (BrowserError, OSError):
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for fd in (self._to_browser, self._from_browser):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        shutil.rmtree(self._profile, ignore_errors=True)
+
+    # -- protocol ---------------------------------------------------------------------------------
+    def _send(self, method: str, session: str | None, params: dict) -> int:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        return self._next_id
+
+    def _read(self, timeout: float) -> dict | None:
+        """The next message, or None after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self._from_browser], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(self._from_browser, 1 << 20)
+            if not chunk:
+                raise BrowserError("Chromium closed the DevTools pipe")
+            self._buffer += chunk
+        raw, _, self._buffer = self._buffer.partition(b"\0")
+        return json.loads(raw)
+
+    def command(self, method: str, session: str | None = None, timeout: float = 30, **params) -> dict:
+        wanted = self._send(method, session, params)
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self._read(max(0.0, deadline - time.monotonic()))
+            if message is None:
+                raise BrowserError(f"no answer to {method} within {timeout}s")
+            if message.get("id") == wanted:
+                if "error" in message:
+                    raise BrowserError(f"{method}: {message['error'].get('message')}")
+                return message.get("result", {})
+            if "method" in message:
+                self._events.append(message)
+
+    def _pump(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            message = self._read(left)
+            if message is None:
+                return
+            if "method" in message:
+                self._events.append(message)
+
+    # -- pages ------------------------------------------------------------------------------------
+    def load(self, path: Path, screenshot: bool = False, thumb_scale: float = 0.25,
+             settle_timeout: float = 20) -> PageReport:
+        """Open a local file with the network off; wait for figures to draw; report what happened."""
+        url = Path(path).resolve().as_uri()
+        report = PageReport(url=url)
+        target = self.command("Target.createTarget", url="about:blank")["targetId"]
+        session = self.command("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        try:
+            for domain in ("Page", "Runtime", "Log", "Network"):
+                self.command(f"{domain}.enable", session)
+            self.command("Network.emulateNetworkConditions", session, offline=True, latency=0,
+                         downloadThroughput=-1, uploadThroughput=-1)
+            self.command("Emulation.setDeviceMetricsOverride", session, width=self.width, height=self.height,
+                         deviceScaleFactor=1, mobile=False)
+            self._events.clear()
+            self.command("Page.navigate", session, url=url)
+            deadline = time.monotonic() + settle_timeout
+            while not any(e["method"] == "Page.loadEventFired" and e.get("sessionId") == session
+                          for e in self._events):
+                if time.monotonic() > deadline:
+                    report.errors.append("page did not finish loading")
+                    break
+                self._pump(0.2)
+            # plotly draws asynchronously after the load event: poll until every figure has content
+            while True:
+                state = self.command("Runtime.evaluate", session, expression=FIGURE_CHECK,
+                                     returnByValue=True)["result"].get("value", {})
+                if all(f["drawn"] for f in state.get("figures", [])) or time.monotonic() > deadline:
+                    break
+                self._pump(0.2)
+            self._pump(0.3)
+            report.plotly_loaded = bool(state.get("plotly"))
+            report.figures = state.get("figures", [])
+            for event in self._events:
+                if event.get("sessionId") != session:
+                    continue
+                method, params = event["method"], event.get("params", {})
+                if method == "Runtime.exceptionThrown":
+                    details = params.get("exceptionDetails", {})
+                    text = details.get("exception", {}).get("description") or details.get("text", "")
+                    report.errors.append(f"exception: {text.splitlines()[0] if text else details}")
+                elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
+                    args = " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+                    report.errors.append(f"console.error: {args}")
+                elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+                    entry = params["entry"]
+                    report.errors.append(f"{entry.get('source')}: {entry.get('text')} {entry.get('url', '')}".strip())
+                elif method == "Network.requestWillBeSent":
+                    request_url = params.get("request", {}).get("url", "")
+                    if not request_url.startswith(("file:", "data:", "about:", "blob:")):
+                        report.external_requests.append(request_url)
+            if screenshot:
+                shot = self.command("Page.captureScreenshot", session, format="png", clip={
+                    "x": 0, "y": 0, "width": self.width, "height": self.height, "scale": thumb_scale})
+                report.screenshot = base64.b64decode(shot["data"])
+        finally:
+            self._events.clear()
+            try:
+                self.command("Target.closeTarget", targetId=target, timeout=10)
+            except BrowserError:
+                pass
+        return report
+
+
+def check_pages(paths: list[Path], thumbs_dir: Path | None = None) -> dict[str, PageReport]:
+    """Load every page in one browser; with ``thumbs_dir``, save a PNG thumbnail of each (<stem>.png)."""
+    reports = {}
+    with Browser() as browser:
+        for path in paths:
+            report = browser.load(path, screenshot=thumbs_dir is not None)
+            if thumbs_dir is not None and report.screenshot:
+                thumbs_dir.mkdir(parents=True, exist_ok=True)
+                (thumbs_dir / f"{Path(path).stem}.png").write_bytes(report.screenshot)
+            reports[str(path)] = report
+    return reports

@@ -1,0 +1,335 @@
+"""The report plan: which notebooks run with which parameters, checked before anything executes.
+
+``reports/plan.yaml`` lists entries; an entry with ``for_each: partner`` expands into one run per
+partner of the project (so a new project needs no plan edit). Every run's parameters are checked
+against the notebook's parameters cell (names, types) and against the data (the entry's ``checker``,
+a ``check_parameters(dataset, **params) -> list[str]`` function of the notebook's analytics module).
+
+>>> from clusterix_analytics.reports.plan import slugify
+>>> slugify("Région Île-de-France / 2019")
+'region-ile-de-france-2019'
+"""
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import papermill as pm
+import yaml
+
+from ..data import Dataset
+from ..paths import NOTEBOOKS_DIR
+
+ENTRY_KEYS = {"notebook", "title", "parameters", "for_each", "checker"}
+# The runner passes the project folder itself; plans never name it.
+PROJECT_PARAMETER = "project_dir"
+
+
+def _partners(ds: Dataset) -> pd.DataFrame:
+    return ds.partners
+
+
+def _phases(ds: Dataset) -> pd.DataFrame:
+    return ds.project.phases_frame()
+
+
+def _indicators(ds: Dataset) -> pd.DataFrame:
+    return ds.indicators
+
+
+# ``for_each: <name>`` → the rows to expand over; each row's columns can be used as {column} in
+# the entry's title and parameters.
+FOR_EACH: dict[str, Callable[[Dataset], pd.DataFrame]] = {
+    "partner": _partners, "phase": _phases, "indicator": _indicators,
+}
+
+
+class PlanError(Exception):
+    """Every problem found in a plan and its parameter sets (nothing has been run)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        n = len(self.problems)
+        super().__init__("\n".join([f"{n} problem{'s' if n != 1 else ''} in the report plan:"]
+                                   + [f"  {p}" for p in self.problems]))
+
+
+@dataclass
+class Run:
+    """One notebook execution with one parameter set."""
+
+    notebook: str
+    path: Path
+    title: str
+    parameters: dict
+    slug: str = ""
+    checker: str | None = None
+    entry: int = 0
+    declared: dict = field(default_factory=dict)   # the notebook's parameters cell (papermill inspect)
+
+
+def slugify(text, max_length: int = 60) -> str:
+    """A file-name-safe slug: ASCII letters, digits and hyphens, never empty.
+
+    >>> slugify("../../etc/passwd")
+    'etc-passwd'
+    >>> slugify("")
+    'x'
+    """
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9_]+", "-", text).strip("-_")[:max_length].strip("-_")
+    return slug or "x"
+
+
+def run_slug(notebook: str, parameters: dict) -> str:
+    """Slug of a run: the notebook name, then each parameter value (plan order).
+
+    >>> run_slug("04_partner_profile", {"partner": "ecoplus"})
+    '04_partner_profile-ecoplus'
+    """
+    parts = [slugify(notebook)] + [slugify(v, 40) for k, v in parameters.items() if k != PROJECT_PARAMETER]
+    return "-".join(parts)
+
+
+def _fill(template, row: dict):
+    """Put a for_each row's values into a template: "{partner_id}" alone keeps the value's type."""
+    if not isinstance(template, str):
+        return template
+    whole = re.fullmatch(r"\{(\w+)\}", template)
+    if whole and whole.group(1) in row:
+        value = row[whole.group(1)]
+        return value.item() if hasattr(value, "item") else value
+    return template.format_map({k: "" if v is None or v is pd.NA else v for k, v in row.items()})
+
+
+def _declared_type(param: dict) -> type | None:
+    """The Python type of a parameter in the notebook's parameters cell (annotation, else its default)."""
+    names = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict}
+    if param.get("inferred_type_name") in names:
+        return names[param["inferred_type_name"]]
+    try:
+        default = ast.literal_eval(param.get("default") or "None")
+    except (ValueError, SyntaxError):
+        return None
+    return None if default is None else type(default)
+
+
+TYPE_WORDS = {str: "text (str)", int: "a whole number (int)", float: "a number (float)", bool: "true/false (bool)",
+              list: "a list", dict: "a mapping"}
+
+
+def type_matches(value, expected: type | None) -> bool:
+    """Whether a plan value fits a parameter's declared type (an int is a valid float; None always fits)."""
+    if expected is None or value is None:
+        return True
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def coerce_override(raw: str, expected: type | None):
+    """Turn a ``-p key=value`` string into the parameter's type.
+
+    >>> coerce_override("2019", int), coerce_override("2019", str), coerce_override("no", bool)
+    (2019, '2019', False)
+    """
+    if expected is str:
+        return raw
+    if expected is bool:
+        lowered = raw.strip().lower()
+        if lowered in ("true", "yes", "1", "on"):
+            return True
+        if lowered in ("false", "no", "0", "off"):
+            return False
+        raise ValueError(f"'{raw}' is not true/false")
+    if expected is int:
+        return int(raw)
+    if expected is float:
+        return float(raw)
+    value = yaml.safe_load(raw)
+    if expected is not None and not type_matches(value, expected):
+        raise ValueError(f"'{raw}' is not {TYPE_WORDS.get(expected, expected.__name__)}")
+    return value
+
+
+def parse_overrides(pairs: list[str] | None) -> tuple[dict[str, str], list[str]]:
+    """``["partner=ecoplus"]`` → ({"partner": "ecoplus"}, problems)."""
+    found, problems = {}, []
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            problems.append(f"-p {pair}: expected key=value")
+            continue
+        found[key.strip()] = value
+    return found, problems
+
+
+def load_checker(spec: str) -> Callable:
+    """``"clusterix_analytics.profile:check_parameters"`` → the function."""
+    module_name, _, func_name = spec.partition(":")
+    if not func_name:
+        raise ValueError(f"checker '{spec}' should look like package.module:function")
+    module = importlib.import_module(module_name)
+    return getattr(module, func_name)
+
+
+def call_checker(checker: Callable, dataset: Dataset, parameters: dict) -> list[str]:
+    """Call ``check_parameters(dataset, **params)`` with the parameters it accepts."""
+    signature = inspect.signature(checker)
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+    passed = {k: v for k, v in parameters.items() if k != PROJECT_PARAMETER
+              and (takes_any or k in signature.parameters)}
+    return [str(m) for m in checker(dataset, **passed)]
+
+
+def read_plan(plan_path: Path) -> tuple[dict, list[str]]:
+    """The plan file as a mapping, or the problems that stop it being read."""
+    where = plan_path.name
+    if not plan_path.is_file():
+        return {}, [f"{plan_path}: plan file not found"]
+    try:
+        raw = yaml.safe_load(plan_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        return {}, [f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]
+    if not isinstance(raw, dict) or not isinstance(raw.get("runs"), list):
+        return {}, [f"{where}: expected a mapping with a 'runs' list (see reports/plan.yaml)"]
+    return raw, []
+
+
+def expand_plan(plan_path: Path, dataset: Dataset, overrides: dict[str, str] | None = None,
+                only: list[str] | None = None, notebooks_dir: Path | None = None) -> list[Run]:
+    """Read the plan, expand ``for_each`` entries, apply overrides and check every run.
+
+    Raises :class:`PlanError` with every problem (unknown notebook, parameter, type, partner, ...).
+    ``only`` keeps runs whose notebook name or slug matches one of the patterns (``04*``, ``*ecoplus``).
+    """
+    plan_path = Path(plan_path)
+    raw, problems = read_plan(plan_path)
+    if problems:
+        raise PlanError(problems)
+    where = plan_path.name
+    if notebooks_dir is None:
+        notebooks_dir = (plan_path.parent / raw["notebooks_dir"]) if raw.get("notebooks_dir") else NOTEBOOKS_DIR
+    available = sorted(p.stem for p in Path(notebooks_dir).glob("*.ipynb"))
+    runs: list[Run] = []
+    for i, entry in enumerate(raw["runs"]):
+        at = f"{where}: runs[{i}]"
+        if not isinstance(entry, dict) or not entry.get("notebook"):
+            problems.append(f"{at}: each entry needs 'notebook: <name>'")
+            continue
+        name = str(entry["notebook"]).removesuffix(".ipynb")
+        at = f"{where}: runs[{i}] ({name})"
+        unknown = set(entry) - ENTRY_KEYS
+        if unknown:
+            problems.append(f"{at}: unknown key(s) {', '.join(sorted(unknown))}; valid: {', '.join(sorted(ENTRY_KEYS))}")
+        path = Path(notebooks_dir) / f"{name}.ipynb"
+        if not path.is_file():
+            problems.append(f"{at}: notebook {path.name} not found in {notebooks_dir}; "
+                            f"available: {', '.join(available) or 'none'}")
+            continue
+        params = entry.get("parameters") or {}
+        if not isinstance(params, dict):
+            problems.append(f"{at}: 'parameters' must be a mapping of name: value")
+            continue
+        checker = entry.get("checker")
+        if checker:
+            try:
+                load_checker(str(checker))
+            except (ImportError, AttributeError, ValueError) as exc:
+                problems.append(f"{at}: checker '{checker}' cannot be loaded: {exc}")
+        rows = [{}]
+        if entry.get("for_each"):
+            source = FOR_EACH.get(str(entry["for_each"]))
+            if source is None:
+                problems.append(f"{at}: for_each '{entry['for_each']}' is not one of {', '.join(FOR_EACH)}")
+                continue
+            rows = source(dataset).to_dict("records")
+        title = str(entry.get("title") or name)
+        for row in rows:
+            try:
+                filled = {k: _fill(v, row) for k, v in params.items()}
+                run_title = _fill(title, row) if row else title
+            except (KeyError, ValueError, IndexError) as exc:
+                problems.append(f"{at}: template refers to an unknown field {exc}; "
+                                f"fields: {', '.join(row)}")
+                break
+            runs.append(Run(notebook=name, path=path, title=str(run_title), parameters=filled,
+                            checker=str(checker) if checker else None, entry=i))
+    if only:
+        kept = [r for r in runs if any(fnmatch(r.notebook, pat) or fnmatch(r.notebook, pat + "*")
+                                       or fnmatch(run_slug(r.notebook, r.parameters), pat) for pat in only)]
+        if not kept and runs:
+            problems.append(f"--only {' '.join(only)}: matches no run; notebooks: "
+                            f"{', '.join(sorted({r.notebook for r in runs}))}")
+        runs = kept
+    problems += _check_runs(runs, dataset, overrides or {})
+    if problems:
+        raise PlanError(problems)
+    _assign_slugs(runs)
+    return runs
+
+
+def _check_runs(runs: list[Run], dataset: Dataset, overrides: dict[str, str]) -> list[str]:
+    problems: list[str] = []
+    declared_by_path: dict[Path, dict] = {}
+    used_overrides: set[str] = set()
+    for run in runs:
+        if run.path not in declared_by_path:
+            declared_by_path[run.path] = pm.inspect_notebook(run.path)
+        declared = run.declared = declared_by_path[run.path]
+        at = f"{run.notebook} {_describe(run.parameters)}"
+        for key, raw in overrides.items():
+            if key in declared and key != PROJECT_PARAMETER:
+                used_overrides.add(key)
+                try:
+                    run.parameters[key] = coerce_override(raw, _declared_type(declared[key]))
+                except ValueError as exc:
+                    problems.append(f"-p {key}={raw}: {exc} (parameter of {run.notebook})")
+        for key, value in run.parameters.items():
+            if key == PROJECT_PARAMETER:
+                problems.append(f"{at}: '{PROJECT_PARAMETER}' comes from --project, not from the plan")
+            elif key not in declared:
+                valid = ", ".join(k for k in declared if k != PROJECT_PARAMETER) or "none"
+                problems.append(f"{at}: unknown parameter '{key}'; the notebook's parameters: {valid}")
+            elif not type_matches(value, _declared_type(declared[key])):
+                expected = _declared_type(declared[key])
+                problems.append(f"{at}: parameter '{key}' should be {TYPE_WORDS.get(expected, expected.__name__)}, "
+                                f"got {value!r}")
+        if run.checker and not any(at in p for p in problems):
+            try:
+                found = call_checker(load_checker(run.checker), dataset, run.parameters)
+            except Exception as exc:  # a checker that breaks must not hide the other problems
+                found = [f"{run.checker} raised {type(exc).__name__}: {exc}"]
+            problems += [f"{at}: {m}" for m in found]
+    for key in sorted(set(overrides) - used_overrides):
+        if key == PROJECT_PARAMETER:
+            problems.append(f"-p {key}: use --project to choose the project folder")
+        else:
+            known = sorted({k for r in runs for k in r.declared if k != PROJECT_PARAMETER})
+            problems.append(f"-p {key}: no notebook in the plan has a parameter '{key}'; known: {', '.join(known)}")
+    return problems
+
+
+def _describe(parameters: dict) -> str:
+    return "(" + ", ".join(f"{k}={v!r}" for k, v in parameters.items()) + ")" if parameters else "(defaults)"
+
+
+def _assign_slugs(runs: list[Run]) -> None:
+    """Unique slugs: a second run with the same slug gets -2, -3, ..."""
+    seen: dict[str, int] = {}
+    for run in runs:
+        base = run_slug(run.notebook, run.parameters)
+        seen[base] = seen.get(base, 0) + 1
+        run.slug = base if seen[base] == 1 else f"{base}-{seen[base]}"
