@@ -199,6 +199,9 @@ class Browser:
                                      returnByValue=True)["result"].get("value", {})
                 if all(f["drawn"] for f in state.get("figures", [])) or time.monotonic() > deadline:
                     break
+                if state.get("figures") and not state.get("plotly"):
+                    report.errors.append("plotly.js is not loaded: figures cannot draw")
+                    break
                 self._pump(0.2)
             self._pump(0.3)
             report.plotly_loaded = bool(state.get("plotly"))

@@ -63,19 +63,32 @@ def _worker_init() -> None:
     os.dup2(devnull, 2)
 
     def stop(signum, frame):
-        _kill_kernel()
+        _kill_kernel_now()
         os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
 
 
-def _kill_kernel() -> None:
+def _shutdown_kernel() -> None:
+    """Stop the run's kernel the orderly way (after a run, or after its error)."""
     km = _current_kernel
     if km is not None:
         try:
             if km.has_kernel:
                 km.shutdown_kernel(now=True)
-        except Exception:   # the kernel may already be gone; nothing more to do
+        except Exception:   # noqa: BLE001 – the kernel may already be gone; nothing more to do
+            _kill_kernel_now()
+
+
+def _kill_kernel_now() -> None:
+    """SIGKILL the kernel's process group (safe inside a signal handler: no event loop needed)."""
+    km = _current_kernel
+    provisioner = getattr(km, "provisioner", None)
+    pid = getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
+    if pid:
+        try:
+            os.killpg(pid, signal.SIGKILL)   # kernels run in their own session: pgid == pid
+        except (ProcessLookupError, PermissionError):
             pass
 
 
@@ -137,7 +150,7 @@ def execute_run(task: dict) -> dict:
         result["error"] = _error_lines(exc)
     finally:
         signal.alarm(0)
-        _kill_kernel()
+        _shutdown_kernel()
         _current_kernel = None
     result["duration_s"] = round(time.perf_counter() - start, 3)
     if nb_path.is_file():
@@ -175,7 +188,11 @@ def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool) 
     """Run the tasks in a pool; returns results by slug (runs never started are absent)."""
     results: dict[str, dict] = {}
     counts = {"ok": 0, "failed": 0}
-    context = multiprocessing.get_context("spawn")   # clean workers: no copied threads or kernels
+    # fork: workers start in milliseconds with everything imported, and do not re-run the caller's main
+    # module (spawn would, which breaks for `python -` and notebooks). The pool is made before any
+    # thread (tqdm's monitor) starts.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = context.Pool(processes=min(jobs, len(tasks)) or 1, initializer=_worker_init)
     bar = _progress(len(tasks), progress)
     stopped_early = False
@@ -267,8 +284,8 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
         for run in runs:
             if run.slug not in results:
                 results[run.slug] = _skipped(run, building)
-        thumbs_note = _thumbnails(building, results) if thumbnails else "thumbnails turned off"
         write_plotly_js(building)
+        thumbs_note = _thumbnails(building, results) if thumbnails else "thumbnails turned off"
         finished = dt.datetime.now(dt.timezone.utc)
         git, versions = _git_and_versions()
         manifest = _manifest(runs, results, dataset, project_dir, plan_path, started, finished, label, jobs,

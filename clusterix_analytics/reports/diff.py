@@ -1,0 +1,147 @@
+"""``clusterix-analytics diff A B``: what changed between two snapshots, from their manifests.
+
+Input files changed (sha256), runs added or removed, runs whose status changed, and every recorded
+headline number that changed (old → new). Printed as a table and written as ``diff.html``.
+
+>>> old = {"inputs": [{"path": "a.csv", "sha256": "1"}], "runs": [
+...     {"slug": "r", "status": "ok", "headlines": {"n": 3}}]}
+>>> new = {"inputs": [{"path": "a.csv", "sha256": "2"}], "runs": [
+...     {"slug": "r", "status": "ok", "headlines": {"n": 4}}]}
+>>> d = diff_manifests(old, new)
+>>> d["inputs_changed"], d["headlines_changed"]
+(['a.csv'], [{'run': 'r', 'headline': 'n', 'old': 3, 'new': 4, 'change': 1}])
+"""
+from __future__ import annotations
+
+import html
+import sys
+from pathlib import Path
+
+from ..paths import REPORTS_DIR
+from .manifest import read_manifest
+from .snapshot import resolve_snapshot
+
+_MISSING = object()
+
+
+def _number_change(old, new):
+    numeric = (int, float)
+    if isinstance(old, numeric) and isinstance(new, numeric) and not isinstance(old, bool) \
+            and not isinstance(new, bool):
+        change = new - old
+        return round(change, 10) if isinstance(change, float) else change
+    return None
+
+
+def diff_manifests(old: dict, new: dict) -> dict:
+    """The differences between two snapshot manifests (see the module docstring)."""
+    old_inputs = {f["path"]: f["sha256"] for f in old.get("inputs", [])}
+    new_inputs = {f["path"]: f["sha256"] for f in new.get("inputs", [])}
+    old_runs = {r["slug"]: r for r in old.get("runs", [])}
+    new_runs = {r["slug"]: r for r in new.get("runs", [])}
+    status_changed, headlines_changed = [], []
+    for slug in [s for s in new_runs if s in old_runs]:
+        before, after = old_runs[slug], new_runs[slug]
+        if before.get("status") != after.get("status"):
+            status_changed.append({"run": slug, "old": before.get("status"), "new": after.get("status")})
+        old_h, new_h = before.get("headlines") or {}, after.get("headlines") or {}
+        for name in list(old_h) + [n for n in new_h if n not in old_h]:
+            a, b = old_h.get(name, _MISSING), new_h.get(name, _MISSING)
+            if a != b:
+                a = None if a is _MISSING else a
+                b = None if b is _MISSING else b
+                headlines_changed.append({"run": slug, "headline": name, "old": a, "new": b,
+                                          "change": _number_change(a, b)})
+    return {
+        "old": old.get("snapshot"), "new": new.get("snapshot"),
+        "inputs_changed": sorted(p for p in new_inputs if p in old_inputs and new_inputs[p] != old_inputs[p]),
+        "inputs_added": sorted(set(new_inputs) - set(old_inputs)),
+        "inputs_removed": sorted(set(old_inputs) - set(new_inputs)),
+        "runs_added": [s for s in new_runs if s not in old_runs],
+        "runs_removed": [s for s in old_runs if s not in new_runs],
+        "status_changed": status_changed,
+        "headlines_changed": headlines_changed,
+    }
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _sections(d: dict) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(heading, columns, rows) for each non-empty part of a diff: shared by the text and HTML views."""
+    sections = []
+    files = ([[p, "changed"] for p in d["inputs_changed"]] + [[p, "added"] for p in d["inputs_added"]]
+             + [[p, "removed"] for p in d["inputs_removed"]])
+    if files:
+        sections.append(("Input files", ["file", "change"], files))
+    runs = ([[s, "added", ""] for s in d["runs_added"]] + [[s, "removed", ""] for s in d["runs_removed"]]
+            + [[c["run"], "status", f"{c['old']} → {c['new']}"] for c in d["status_changed"]])
+    if runs:
+        sections.append(("Runs", ["run", "change", "status"], runs))
+    if d["headlines_changed"]:
+        sections.append(("Headline numbers", ["run", "headline", "old", "new", "change"], [
+            [h["run"], h["headline"], _fmt(h["old"]), _fmt(h["new"]),
+             ("+" if (h["change"] or 0) > 0 else "") + _fmt(h["change"]) if h["change"] is not None else ""]
+            for h in d["headlines_changed"]]))
+    return sections
+
+
+def render_text(d: dict) -> str:
+    """The diff as plain-text tables for the terminal."""
+    lines = [f"{d['old']} → {d['new']}"]
+    sections = _sections(d)
+    if not sections:
+        lines.append("no differences in inputs, runs or headline numbers")
+    for heading, columns, rows in sections:
+        widths = [max(len(str(x)) for x in [c] + [r[i] for r in rows]) for i, c in enumerate(columns)]
+        lines += ["", f"{heading} ({len(rows)})",
+                  "  ".join(c.ljust(w) for c, w in zip(columns, widths)),
+                  "  ".join("-" * w for w in widths)]
+        lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def render_html(d: dict) -> str:
+    """The diff as a small standalone HTML page (every value escaped)."""
+    e = html.escape
+    parts = [f"<h1>Changes from {e(str(d['old']))} to {e(str(d['new']))}</h1>"]
+    sections = _sections(d)
+    if not sections:
+        parts.append("<p>No differences in inputs, runs or headline numbers.</p>")
+    for heading, columns, rows in sections:
+        parts.append(f"<h2>{e(heading)} ({len(rows)})</h2><table><thead><tr>"
+                     + "".join(f"<th>{e(c)}</th>" for c in columns) + "</tr></thead><tbody>"
+                     + "".join("<tr>" + "".join(f"<td>{e(str(x))}</td>" for x in row) + "</tr>" for row in rows)
+                     + "</tbody></table>")
+    style = ("body{font-family:Inter,'Segoe UI',Arial,sans-serif;margin:24px;color:#222}"
+             "table{border-collapse:collapse;font-size:14px}th,td{border-bottom:1px solid #ddd;padding:4px 10px;"
+             "text-align:left}th{background:#f2f5f8}")
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Snapshot diff</title>"
+            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
+
+
+def run_diff(old_ref: str, new_ref: str = "latest", out_dir: Path | None = None, html_path: Path | None = None,
+             stdout=None, stderr=None) -> int:
+    """Compare two snapshots; print the table; write diff.html (default: into the newer snapshot)."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    out_dir = Path(out_dir) if out_dir else REPORTS_DIR
+    try:
+        old_dir = resolve_snapshot(old_ref, out_dir)
+        new_dir = resolve_snapshot(new_ref, out_dir)
+    except FileNotFoundError as exc:
+        print(exc, file=stderr)
+        return 2
+    d = diff_manifests(read_manifest(old_dir), read_manifest(new_dir))
+    d["old"], d["new"] = d["old"] or old_dir.name, d["new"] or new_dir.name
+    print(render_text(d), file=stdout)
+    target = Path(html_path) if html_path else new_dir / "diff.html"
+    target.write_text(render_html(d), encoding="utf-8")
+    print(f"\nwritten: {target}", file=stdout)
+    return 0
