@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -691,3 +692,112 @@ def region_link_flows(links: pd.DataFrame, clusters: pd.DataFrame,
     rows = rows.assign(region_a=pair[:, 0] if len(rows) else [], region_b=pair[:, 1] if len(rows) else [])
     return rows.groupby(["phase_id", "region_a", "region_b"], sort=True).agg(
         links=("projects", "size"), projects=("projects", "sum")).reset_index()
+
+
+# -------------------------------------------------------------------------------------- the whole analysis
+@dataclass
+class PortfolioAnalysis:
+    """Every table the cluster-portfolio notebook shows, for the chosen regions, phases and sector level."""
+
+    partner_ids: list[str]
+    phase_order: list[str]
+    phase_a: str
+    phase_b: str
+    sector_level: int
+    classified: pd.DataFrame      # every cluster row of the chosen regions, with its sector label
+    dated: pd.DataFrame           # the rows with a phase (used by every per-phase measure)
+    undated: pd.DataFrame         # rows without a phase, listed, not measured
+    unmapped: pd.DataFrame        # sector texts mapping to nothing, and clusters without a sector
+    composition: pd.DataFrame
+    by_sector: pd.DataFrame
+    change: pd.DataFrame
+    change_summary: pd.DataFrame
+    diversity: pd.DataFrame
+    profiles: pd.DataFrame        # region × sector clusters in phase_b
+    complementarity: pd.DataFrame
+    pairs: pd.DataFrame
+    links: pd.DataFrame           # cluster links touching the chosen regions
+    link_summary: pd.DataFrame
+    link_degrees: pd.DataFrame
+    link_flows: pd.DataFrame
+
+    @property
+    def compared_rows(self) -> pd.DataFrame:
+        """The dated rows of the two compared phases (for footnotes)."""
+        return self.dated[self.dated["phase_id"].isin([self.phase_a, self.phase_b])]
+
+
+def analyse_portfolios(dataset, taxonomy: pd.DataFrame, sector_map: pd.DataFrame, regions="all",
+                       compare_phases=AUTO, sector_level=1, profile_weight: str = "clusters",
+                       diversity_weighting: str = "auto") -> PortfolioAnalysis:
+    """Run the whole portfolio analysis of a :class:`~clusterix_analytics.data.Dataset` (parameters as the
+    notebook's; call :func:`check_parameters` first). Complementarity uses the profiles of the *second*
+    compared phase (the later portfolio is the one partnerships would build on).
+
+    >>> import clusterix_analytics as cx
+    >>> from clusterix_analytics.sectors import read_sector_vocabulary
+    >>> ds = cx.load()
+    >>> vocabulary = read_sector_vocabulary(ds.project.directory)
+    >>> result = analyse_portfolios(ds, vocabulary.taxonomy, vocabulary.sector_map, regions=["AT12", "BE2"])
+    >>> result.partner_ids, result.phase_a, result.phase_b
+    (['ecoplus', 'vlaio'], 'P1', 'P2')
+    """
+    partner_ids = resolve_regions(dataset.partners, regions)
+    phase_order = list(dataset.project.phase_ids)
+    phase_a, phase_b = resolve_compare_phases(phase_order, compare_phases)
+    level = parse_sector_level(sector_level)
+    clusters = dataset.clusters[dataset.clusters["partner_id"].isin(partner_ids)]
+    classified = classify_sectors(clusters, taxonomy, sector_map, level).reset_index(drop=True)
+    change = portfolio_change(classified, phase_a, phase_b)
+    profiles = sector_profiles(classified, phase_b, weight=profile_weight, partner_ids=partner_ids)
+    all_links = dataset.cluster_links
+    links = _link_rows(all_links, dataset.clusters, partner_ids)[all_links.columns]
+    return PortfolioAnalysis(
+        partner_ids=partner_ids, phase_order=phase_order, phase_a=phase_a, phase_b=phase_b, sector_level=level,
+        classified=classified, dated=dated_rows(classified), undated=undated_clusters(classified),
+        unmapped=unmapped_sectors(classified, sector_map),
+        composition=portfolio_composition(classified, phase_order),
+        by_sector=members_by_sector(classified, phase_order),
+        change=change, change_summary=change_summary(change, partner_ids),
+        diversity=portfolio_diversity(classified, diversity_weighting, phase_order),
+        profiles=profiles, complementarity=complementarity_matrix(profiles), pairs=partner_pairs(profiles),
+        links=links,
+        link_summary=link_summary(all_links, dataset.clusters, partner_ids, phase_order),
+        link_degrees=link_degrees(all_links, dataset.clusters, partner_ids),
+        link_flows=region_link_flows(all_links, dataset.clusters, partner_ids),
+    )
+
+
+def change_narrative(summary: pd.DataFrame, labels: Mapping[str, str] | None = None,
+                     phase_a: str = "phase A", phase_b: str = "phase B") -> str:
+    """Markdown naming, per region, the clusters that entered, left and grew between two phases.
+
+    >>> summary = pd.DataFrame({"partner_id": ["x"], "clusters_a": [2], "clusters_b": [2], "entered": [1],
+    ...     "left": [1], "continuing": [1], "grew": [1], "shrank": [0], "members_unknown": [0],
+    ...     "member_growth_pct": [10.0], "entered_names": ["C"], "left_names": ["B"], "grew_names": ["A"],
+    ...     "shrank_names": [""]})
+    >>> print(change_narrative(summary, {"x": "Region X"}, "P1", "P2"))
+    - **Region X**: 2 clusters in P1 → 2 in P2
+        - entered (1): C
+        - left (1): B
+        - grew (1): A
+        - members of the continuing clusters counted in both phases: +10.0 %
+    """
+    lines = []
+    for r in summary.itertuples(index=False):
+        label = labels.get(r.partner_id, r.partner_id) if labels else r.partner_id
+        if r.clusters_a == 0 and r.clusters_b == 0:
+            lines.append(f"- **{label}**: no dated cluster in {phase_a} or {phase_b}")
+            continue
+        lines.append(f"- **{label}**: {r.clusters_a} clusters in {phase_a} → {r.clusters_b} in {phase_b}")
+        lines.append(f"    - entered ({r.entered}): {r.entered_names or 'none'}")
+        lines.append(f"    - left ({r.left}): {r.left_names or 'none'}")
+        lines.append(f"    - grew ({r.grew}): {r.grew_names or 'none'}")
+        if r.shrank:
+            lines.append(f"    - shrank ({r.shrank}): {r.shrank_names}")
+        if r.members_unknown:
+            lines.append(f"    - {r.members_unknown} continuing cluster(s) without a member count in both phases")
+        if pd.notna(r.member_growth_pct):
+            lines.append(f"    - members of the continuing clusters counted in both phases: "
+                         f"{r.member_growth_pct:+.1f} %")
+    return "\n".join(lines)
