@@ -48,7 +48,7 @@ def sectors_dir_for(project_dir: str | Path | None) -> Path:
 
 
 def _read_csv(path: Path, required: tuple[str, ...], problems: list[DataProblem]) -> pd.DataFrame | None:
-    label = path.name if not path.is_relative_to(DATA_DIR) else str(path.relative_to(DATA_DIR))
+    label = f"{path.parent.name}/{path.name}"  # e.g. sectors/taxonomy.csv, as a user finds it in the folder
     if not path.is_file():
         problems.append(DataProblem(label, 0, "-", "file not found: a sector vocabulary needs "
                                                    f"{TAXONOMY_FILE} and {SECTOR_MAP_FILE}"))
