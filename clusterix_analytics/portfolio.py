@@ -40,6 +40,14 @@ NO_SECTOR = "no sector given"
 UNMAPPED_PREFIX = "unmapped: "
 AUTO = "auto"
 WEIGHTINGS = ("auto", "members", "clusters")
+COMPOSITION_COLUMNS = ["partner_id", "phase_id", "clusters", "clusters_with_members", "clusters_with_member_types",
+                       "members_total", *MEMBER_TYPES, "sectors", "sector_list", *LABELS, "synthetic_rows"]
+DIVERSITY_COLUMNS = ["partner_id", "phase_id", "clusters", "clusters_without_sector", "sectors", "member_coverage",
+                     "shannon_clusters", "hhi_clusters", "shannon_members", "hhi_members", "weighting", "shannon",
+                     "hhi", "effective_sectors"]
+LINK_SUMMARY_COLUMNS = ["phase_id", "links", "projects", "clusters_linked", "mean_degree", "max_degree",
+                        "interregional_links", "interregional_share", "interregional_project_share",
+                        "synthetic_rows"]
 
 
 # --------------------------------------------------------------------------------------------- parameters
@@ -327,9 +335,7 @@ def portfolio_composition(classified: pd.DataFrame, phase_order: Sequence[str] |
             record[label] = int((labels == label).sum())
         record["synthetic_rows"] = int(group["synthetic"].sum()) if "synthetic" in group else 0
         records.append(record)
-    out = pd.DataFrame(records)
-    if out.empty:
-        return out
+    out = pd.DataFrame(records, columns=COMPOSITION_COLUMNS)
     for col in ("members_total",) + MEMBER_TYPES:
         out[col] = out[col].astype("Float64").round().astype("Int64")
     return _order_phases(out, phase_order)
@@ -517,7 +523,7 @@ def portfolio_diversity(classified: pd.DataFrame, weighting: str = "auto",
         record["hhi"] = record["hhi" + suffix]
         record["effective_sectors"] = math.exp(record["shannon"]) if pd.notna(record["shannon"]) else math.nan
         records.append(record)
-    return _order_phases(pd.DataFrame(records), phase_order)
+    return _order_phases(pd.DataFrame(records, columns=DIVERSITY_COLUMNS), phase_order)
 
 
 # -------------------------------------------------------------------------------------- complementarity
@@ -676,8 +682,8 @@ def link_summary(links: pd.DataFrame, clusters: pd.DataFrame, partner_ids: Seque
             if g["projects"].sum() else math.nan,
             "synthetic_rows": int(g["synthetic"].sum()) if "synthetic" in g else 0,
         })
-    out = pd.DataFrame(records)
-    return _order_phases(out.assign(partner_id=""), phase_order).drop(columns="partner_id") if len(out) else out
+    out = pd.DataFrame(records, columns=LINK_SUMMARY_COLUMNS)
+    return _order_phases(out.assign(partner_id=""), phase_order).drop(columns="partner_id")
 
 
 def region_link_flows(links: pd.DataFrame, clusters: pd.DataFrame,
@@ -789,7 +795,8 @@ def change_narrative(summary: pd.DataFrame, labels: Mapping[str, str] | None = N
         if r.clusters_a == 0 and r.clusters_b == 0:
             lines.append(f"- **{label}**: no dated cluster in {phase_a} or {phase_b}")
             continue
-        lines.append(f"- **{label}**: {r.clusters_a} clusters in {phase_a} → {r.clusters_b} in {phase_b}")
+        noun = "cluster" if r.clusters_a == 1 else "clusters"
+        lines.append(f"- **{label}**: {r.clusters_a} {noun} in {phase_a} → {r.clusters_b} in {phase_b}")
         lines.append(f"    - entered ({r.entered}): {r.entered_names or 'none'}")
         lines.append(f"    - left ({r.left}): {r.left_names or 'none'}")
         lines.append(f"    - grew ({r.grew}): {r.grew_names or 'none'}")

@@ -174,6 +174,9 @@ def members_by_sector_bars(by_sector: pd.DataFrame, phase_order: Sequence[str], 
                 _note(source_rows, "Clusters without a member count are not in the bars; undated clusters are "
                                    "left out."))
     fig.update_layout(barmode="stack", legend=dict(title="Sector", font=dict(size=11), tracegroupgap=0))
+    if not shown:  # say so rather than show empty axes
+        fig.add_annotation(text="No member count is known for these clusters.", xref="paper", yref="paper",
+                           x=0.5, y=0.5, showarrow=False, font=dict(size=14, color=MUTED))
     fig.update_yaxes(title_text="Members (organisations)", row=1, col=1)
     fig.update_xaxes(tickangle=-45, tickfont=dict(size=10))
     if phases:
