@@ -317,3 +317,33 @@ def test_notebook_refuses_bad_parameters_with_the_valid_values(run_notebook):
     message = str(err.value)
     assert "unknown region 'atlantis'" in message
     assert "compare_phases names 'P1' twice" in message
+
+
+def test_notebook_knows_no_clusterix_phase_ids(run_notebook, project_copy):
+    # rename the phases P1, P2, AA to H1, H2, H3 everywhere; "auto" must then compare H1 with H2
+    renames = {"P1": "H1", "P2": "H2", "AA": "H3"}
+    yaml_file = project_copy / "project.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    for old, new in renames.items():
+        text = text.replace(f"  - id: {old}\n", f"  - id: {new}\n")
+    yaml_file.write_text(text, encoding="utf-8")
+    for path in (project_copy / "clusters.csv", project_copy / "demo" / "clusters.csv",
+                 project_copy / "demo" / "cluster_links.csv"):
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        table["phase_id"] = table["phase_id"].replace(renames)
+        table.to_csv(path, index=False)
+    nb = run_notebook("03_cluster_portfolios", project_dir=str(project_copy), regions=["SE22", "ecoplus"],
+                      sector_level="sector")
+    markdown = "\n".join(outputs_of(nb, "text/markdown"))
+    assert "(H1) and **Phase 2 – action plan implementation** (H2)" in markdown
+    assert "Sectors at level 2 (finer sectors)" in markdown
+    # only the two chosen regions are narrated
+    assert "- **ecoplus (AT12)**:" in markdown and "- **Region Skåne (SE224)**:" in markdown
+    assert "VLAIO" not in markdown
+    found = headlines_from_notebook(nb)
+    ds = cx.load(project_copy)
+    vocabulary = read_sector_vocabulary(project_copy)
+    result = pf.analyse_portfolios(ds, vocabulary.taxonomy, vocabulary.sector_map, regions=["region_skane", "ecoplus"],
+                                   compare_phases=["H1", "H2"], sector_level=2)
+    assert found["clusters_entered"] == int(result.change_summary["entered"].sum())
+    assert found["clusters_phase_b"] == int(result.change_summary["clusters_b"].sum())
