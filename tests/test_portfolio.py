@@ -15,7 +15,7 @@ from clusterix_analytics.figures import portfolio as figs
 from clusterix_analytics.notebook import headlines_from_notebook
 from clusterix_analytics.paths import NOTEBOOKS_DIR
 from clusterix_analytics.sectors import read_sector_vocabulary
-from conftest import outputs_of
+from .conftest import SECOND_PROJECT, outputs_of
 
 TAXONOMY = pd.DataFrame({
     "sector_code": ["agri_food", "energy_renewables", "textiles", "food", "energy"],
@@ -347,3 +347,12 @@ def test_notebook_knows_no_clusterix_phase_ids(run_notebook, project_copy):
                                    compare_phases=["H1", "H2"], sector_level=2)
     assert found["clusters_entered"] == int(result.change_summary["entered"].sum())
     assert found["clusters_phase_b"] == int(result.change_summary["clusters_b"].sum())
+
+
+def test_notebook_on_the_second_project(run_notebook):
+    # nordic_pilot: learn has cph_life (40 members) and vie_ict (25); apply adds sth_food (18) and both grow
+    nb = run_notebook("03_cluster_portfolios", project_dir=str(SECOND_PROJECT))
+    found = headlines_from_notebook(nb)
+    assert (found["clusters_phase_a"], found["clusters_phase_b"]) == (2, 3)
+    assert (found["clusters_entered"], found["clusters_left"]) == (1, 0)
+    assert found["demo_share"] == 1.0  # every fixture row is flagged synthetic
