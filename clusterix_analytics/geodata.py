@@ -95,6 +95,7 @@ def dissolve_nuts_units(admin1: gpd.GeoDataFrame, units: dict[str, NutsUnit] = N
                         ) -> gpd.GeoDataFrame:
     """Dissolve admin-1 polygons into NUTS units (EPSG:3035), failing loudly if a listed code is missing.
 
+    >>> import geopandas as gpd
     >>> from shapely.geometry import box
     >>> a1 = gpd.GeoDataFrame({"iso_3166_2": ["X-1", "X-2"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
     ...                       crs=EQUAL_AREA_CRS)
