@@ -274,7 +274,7 @@ def cooperation_map(dataset: Dataset, phase: str | None = None,
         a, b = where[link.partner_a], where[link.partner_b]
         width = 1.0 + 9.0 * link.projects / max_projects
         fig.add_trace(go.Scatter(x=[a.x, b.x], y=[a.y, b.y], mode="lines", name="link", showlegend=False,
-                                 line=dict(color=LINK_COLOUR, width=width), opacity=0.75, hoverinfo="skip"))
+                                 line=dict(color=LINK_COLOUR, width=width), hoverinfo="skip"))
         mid_x.append((a.x + b.x) / 2)
         mid_y.append((a.y + b.y) / 2)
         mid_text.append(f"<b>{names[link.partner_a]} – {names[link.partner_b]}</b><br>"
@@ -340,7 +340,11 @@ def save_png(fig: go.Figure, path: str | Path, width: int = 1000, height: int | 
         pass
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.write_image(path, format="png", width=width, height=height or fig.layout.height or MAP_HEIGHT, scale=scale)
+    with warnings.catch_warnings():
+        # plotly passes browser options that a running kaleido server already has: harmless, silenced.
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        fig.write_image(path, format="png", width=width, height=height or fig.layout.height or MAP_HEIGHT,
+                        scale=scale)
     return path
 
 
