@@ -107,7 +107,22 @@ def links_between_partners(cluster_links: pd.DataFrame, clusters: pd.DataFrame,
                            ignore_index=True)
 
 
-def colour_options(dataset: Dataset) -> list[str]:
+def links_by_phase(dataset: Dataset) -> pd.DataFrame:
+    """Per phase (project order): pairs of partner regions linked, cluster links and joint projects between them.
+
+    >>> import clusterix_analytics as cx
+    >>> links_by_phase(cx.load()).columns.tolist()
+    ['phase_id', 'phase', 'region_pairs', 'links', 'projects']
+    """
+    rows = []
+    for phase in dataset.project.phases:
+        links = interregional_links(dataset, phase.id)
+        rows.append({"phase_id": phase.id, "phase": phase.name, "region_pairs": len(links),
+                     "links": int(links["links"].sum()), "projects": int(links["projects"].sum())})
+    return pd.DataFrame(rows, columns=["phase_id", "phase", "region_pairs", "links", "projects"])
+
+
+def colour_options() -> list[str]:
     """Valid ``color_by`` values: none, the categorical colourings, the numeric columns of partner_regions."""
     return ["none", *CATEGORICAL_COLOURINGS, *NUMERIC_COLUMNS]
 
@@ -124,8 +139,8 @@ def check_parameters(dataset: Dataset, color_by: str | None = None, highlight_pa
       region_skane, region_syddanmark, vlaio, westpannon"]
     """
     problems = []
-    if color_by not in (None, *colour_options(dataset)):
-        problems.append(f"unknown color_by {color_by!r}; valid: {', '.join(colour_options(dataset))}")
+    if color_by not in (None, *colour_options()):
+        problems.append(f"unknown color_by {color_by!r}; valid: {', '.join(colour_options())}")
     partners = sorted(dataset.partners["partner_id"])
     if highlight_partner not in (None, "none", *partners):
         problems.append(f"unknown partner {highlight_partner!r}; valid: none, {', '.join(partners)}")

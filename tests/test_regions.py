@@ -62,3 +62,11 @@ def test_check_parameters_lists_valid_values(ds):
 def test_cluster_partner_takes_one_row_per_cluster():
     clusters = pd.DataFrame({"cluster_id": ["a", "a", "b"], "partner_id": ["p", "p", "q"]})
     assert regions.cluster_partner(clusters).to_dict() == {"a": "p", "b": "q"}
+
+
+def test_links_by_phase(ds):
+    # P1: k1-k3 lab/lead 2 and k4-k1 county/lead 1 -> 2 pairs, 2 links, 3 projects;
+    # P2: k3-k2 lab/lead 3 and k2-k4 lead/county 4 -> 2 pairs, 2 links, 7 projects; AA: nothing.
+    table = regions.links_by_phase(ds)
+    assert table[["phase_id", "region_pairs", "links", "projects"]].values.tolist() == [
+        ["P1", 2, 2, 3], ["P2", 2, 2, 7], ["AA", 0, 0, 0]]
