@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
 import plotly.io as pio
 import pytest
 
@@ -92,6 +93,15 @@ def test_codes_without_geometry_are_named_in_a_warning_and_on_the_figure(ds):
     with pytest.warns(geo.MissingGeometryWarning, match="HU11"):
         coop = maps.cooperation_map(changed)
     assert [t for t in coop.data if t.name == "link"] == []  # every link touches a region with no polygon
+
+
+def test_a_partner_without_nuts_code_is_named_too(ds):
+    partners = ds.partners.astype({"nuts_code": "string"})
+    partners.loc[partners.partner_id == "lab", "nuts_code"] = pd.NA
+    changed = Dataset(project=ds.project, tables={**ds.tables, "partners": partners})
+    with pytest.warns(geo.MissingGeometryWarning, match=r"geometry: no NUTS code \(Lab\)$"):
+        fig = maps.partner_regions_map(changed)
+    assert len(region_traces(fig)) == 2
 
 
 def test_cooperation_map_draws_one_line_per_pair_width_by_projects(ds):

@@ -85,7 +85,7 @@ def test_default_run_exported_to_html_shows_both_maps_offline(run_notebook, ship
     body, _ = HTMLExporter().from_notebook_node(nb)
     html = tmp_path / "01_partner_regions.html"
     html.write_text(body, encoding="utf-8")
-    png = screenshot(html, tmp_path / "page.png", width=1200, height=4400, virtual_time_ms=20000)
+    png = screenshot(html, tmp_path / "page.png", width=1200, height=4400, virtual_time_ms=8000)
     # Both maps drawn by the plotly.js embedded in the page: partner regions in the single fill colour
     # (~12,000 px for one map at this size), the link map's regions in light blue, its links in vermillion.
     assert pixels_near(png, maps.SINGLE_FILL) > 3000

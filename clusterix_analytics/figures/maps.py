@@ -98,7 +98,11 @@ def report_missing(fig: go.Figure, missing: dict[str, list[str]], geometry: geo.
 
 def _missing_by_code(table: pd.DataFrame, geometry: geo.RegionGeometry) -> dict[str, list[str]]:
     missing = geo.missing_codes(table["nuts_code"].dropna(), geometry)
-    return {code: sorted(table.loc[table["nuts_code"] == code, "short_name"].astype(str)) for code in missing}
+    found = {code: sorted(table.loc[table["nuts_code"] == code, "short_name"].astype(str)) for code in missing}
+    without_code = table["nuts_code"].isna() | (table["nuts_code"].astype("string").str.strip() == "")
+    if without_code.any():  # a partner with no region at all is also missing from the map: say so
+        found["no NUTS code"] = sorted(table.loc[without_code, "short_name"].astype(str))
+    return found
 
 
 def _wrap(text: str, width: int = 70) -> str:
