@@ -50,7 +50,8 @@ SENTINEL_NUTS = "AT121"
 
 EMBEDDED_ATTRIBUTION = ("Boundaries: Natural Earth (public domain), admin-1 units dissolved to NUTS 2016 "
                         "(approximate)")
-GISCO_ATTRIBUTION = "Boundaries: © EuroGeographics for the administrative boundaries (GISCO NUTS {year}, 1:{scale})"
+GISCO_ATTRIBUTION = ("Boundaries: © EuroGeographics for the administrative boundaries (GISCO NUTS {year}, "
+                     "1:{scale}); countries: Natural Earth (public domain)")
 
 
 class GeometryFallbackWarning(UserWarning):
