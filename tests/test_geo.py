@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 
-from _gisco_fixture import GISCO_DIR, FixtureServer, gisco_fixture_files
+from ._gisco_fixture import GISCO_DIR, FixtureServer, gisco_fixture_files
 from clusterix_analytics import geo
 
 @pytest.fixture(scope="module")

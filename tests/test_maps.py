@@ -8,8 +8,8 @@ import plotly.io as pio
 import pytest
 
 import clusterix_analytics as cx
-from _browser_check import pixels_near, require_chromium
-from _maps_fixture import tiny_dataset
+from ._browser_check import pixels_near, require_chromium
+from ._maps_fixture import tiny_dataset
 from clusterix_analytics import geo
 from clusterix_analytics.browser import screenshot
 from clusterix_analytics.data import Dataset

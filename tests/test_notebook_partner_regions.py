@@ -9,8 +9,8 @@ from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
 import clusterix_analytics as cx
-from _browser_check import pixels_near, require_chromium
-from _gisco_fixture import GISCO_DIR, FixtureServer, gisco_fixture_files
+from ._browser_check import pixels_near, require_chromium
+from ._gisco_fixture import GISCO_DIR, FixtureServer, gisco_fixture_files
 from clusterix_analytics import geo, regions
 from clusterix_analytics.browser import screenshot
 from clusterix_analytics.figures import maps

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from _maps_fixture import tiny_dataset
+from ._maps_fixture import tiny_dataset
 from clusterix_analytics import regions
 
 
