@@ -341,10 +341,17 @@ def phase_values(period_table: pd.DataFrame, project: Project, as_of=None) -> pd
     rows = pd.concat([flows[levels.columns] if len(flows) else flows.reindex(columns=levels.columns), levels],
                      ignore_index=True)
     keys = ["indicator_id", "partner_id", "phase_id"]
-    values = _aggregate(rows, keys)
+    values = _aggregate(rows, keys).drop(columns="aggregation")
     meta = period_table.drop_duplicates(["indicator_id", "partner_id"])[
         ["indicator_id", "partner_id", "aggregation", "combination", "unit", "target", "partner_target"]]
-    out = values.drop(columns="aggregation").merge(meta, on=["indicator_id", "partner_id"], how="left")
+    # Every pair gets a row for each phase started by the as-of date, so a partner silent in a phase
+    # still carries its cumulative value into the phase totals.
+    bounds = {p.id: (pd.Timestamp(p.start), pd.Timestamp(p.end)) for p in project.phases}
+    started = [p for p, (start, _) in bounds.items() if as_of is not None and start <= as_of]
+    grid = meta.merge(pd.DataFrame({"phase_id": started}, dtype=object), how="cross")
+    out = grid.merge(values, on=keys, how="outer")
+    out = out.drop(columns=[c for c in meta.columns if c not in keys[:2]]).merge(meta, on=keys[:2], how="left")
+    out["synthetic"] = out["synthetic"].astype("boolean").fillna(False).astype(bool)
 
     order = {pid: i for i, pid in enumerate(phase_order(project))}
     names = phase_names(project)
@@ -352,7 +359,6 @@ def phase_values(period_table: pd.DataFrame, project: Project, as_of=None) -> pd
     out["_order"] = out["phase_id"].map(order)
     out = out.sort_values(["indicator_id", "partner_id", "_order"]).reset_index(drop=True)
 
-    bounds = {p.id: (pd.Timestamp(p.start), pd.Timestamp(p.end)) for p in project.phases}
     out["phase_days"] = [(_days(*bounds[p]) if p in bounds else np.nan) for p in out.phase_id]
     out["days_elapsed"] = [
         (max(0, min(_days(bounds[p][0], min(as_of, bounds[p][1])), _days(*bounds[p])))
@@ -368,22 +374,24 @@ def phase_values(period_table: pd.DataFrame, project: Project, as_of=None) -> pd
         part = out.loc[idx]
         in_phase = part[part.phase_id != OUTSIDE_PHASES]
         aggregation = part["aggregation"].iloc[0]
-        cumulative = _cumulate(in_phase["value"], aggregation)
-        out.loc[in_phase.index, "cumulative"] = cumulative.to_numpy()
-        before = 0.0
+        out.loc[in_phase.index, "cumulative"] = _cumulate(in_phase["value"], aggregation).to_numpy()
+        before = 0.0  # nothing (or a level of 0) before the first phase
         for i in in_phase.index:
             value, elapsed, days = out.at[i, "value"], out.at[i, "days_elapsed"], out.at[i, "phase_days"]
-            if aggregation == "sum":
-                projected = value * days / elapsed if elapsed else np.nan
-                out.at[i, "projected_value"] = projected
-                out.at[i, "projected_cumulative"] = before + projected
-            else:
-                projected = before + (value - before) * days / elapsed if elapsed else np.nan
-                if aggregation == "max" and pd.notna(projected):
-                    projected = max(projected, value)
-                out.at[i, "projected_value"] = projected
-                out.at[i, "projected_cumulative"] = projected
-            before = out.at[i, "cumulative"]
+            if pd.isna(value):  # nothing reported in this phase: no rate to extrapolate
+                projected_value, projected_cumulative = np.nan, before
+            elif aggregation == "sum":
+                projected_value = value * days / elapsed if elapsed else np.nan
+                projected_cumulative = before + projected_value
+            else:  # a level: extrapolate its change since the end of the previous phase
+                projected_value = before + (value - before) * days / elapsed if elapsed else np.nan
+                if aggregation == "max" and pd.notna(projected_value):
+                    projected_value = max(projected_value, value)
+                projected_cumulative = projected_value
+            out.at[i, "projected_value"] = projected_value
+            out.at[i, "projected_cumulative"] = projected_cumulative
+            if pd.notna(out.at[i, "cumulative"]):
+                before = out.at[i, "cumulative"]
     out["achievement_pct"] = out["cumulative"] / out["partner_target"] * 100
     out["projected_achievement_pct"] = out["projected_cumulative"] / out["partner_target"] * 100
     return out[["indicator_id", "partner_id", "phase_id", "phase_name", "value", "cumulative", "aggregation",
@@ -654,7 +662,11 @@ def selected_indicators(indicators: pd.DataFrame, wanted=ALL) -> pd.DataFrame:
 
 def select(frame: pd.DataFrame, partner: str = ALL, indicators=ALL, phase: str = ALL) -> pd.DataFrame:
     """Rows of ``frame`` matching the notebook parameters, for whichever of partner_id / indicator_id /
-    phase_id columns it has."""
+    phase_id columns it has. In a period table phase_id is the phase containing the period's start.
+
+    >>> select(ds.partners, partner="inma").short_name.tolist()        # doctest: +SKIP
+    ['INMA']
+    """
     mask = pd.Series(True, index=frame.index)
     if partner != ALL and "partner_id" in frame:
         mask &= frame.partner_id == partner
