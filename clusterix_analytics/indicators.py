@@ -240,7 +240,7 @@ def period_values(observations: pd.DataFrame, indicators: pd.DataFrame, project:
     period up to the as-of date (value NaN where nothing was reported; the cumulative value carries on).
 
     Columns: indicator_id, partner_id, period, period_start, period_end, phase_id (phase containing the
-    period's start, as in ``Project.reporting_periods``), value, cumulative, aggregation, combination,
+    period's start, as in ``Project.reporting_periods``), value, cumulative, name, aggregation, combination,
     unit, target, partner_target, achievement_pct (cumulative / partner_target × 100), synthetic,
     observations (rows aggregated into the value).
 
@@ -251,7 +251,7 @@ def period_values(observations: pd.DataFrame, indicators: pd.DataFrame, project:
     obs = assign_periods(observations, project)
     obs = obs.merge(rules[["indicator_id", "aggregation"]], on="indicator_id", how="inner")
     columns = ["indicator_id", "partner_id", "period", "period_start", "period_end", "phase_id", "value",
-               "cumulative", "aggregation", "combination", "unit", "target", "partner_target",
+               "cumulative", "name", "aggregation", "combination", "unit", "target", "partner_target",
                "achievement_pct", "synthetic", "observations"]
     if obs.empty:
         return pd.DataFrame(columns=columns)
@@ -303,10 +303,10 @@ def combine_partners(frame: pd.DataFrame, keys: list[str], value_columns: list[s
 def partner_sum_by_period(period_table: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """The "sum of partner rows" per indicator × period (each indicator's partner rule), with the full target.
 
-    Columns: indicator_id, period, period_start, period_end, phase_id, value, cumulative, partners,
-    target, achievement_pct.
+    Columns: indicator_id, name, unit, aggregation, period, period_start, period_end, phase_id, value,
+    cumulative, partners, target, achievement_pct.
     """
-    keys = ["indicator_id", "period", "period_start", "period_end", "phase_id"]
+    keys = ["indicator_id", "name", "unit", "aggregation", "period", "period_start", "period_end", "phase_id"]
     out = combine_partners(period_table, keys, ["value", "cumulative"])
     out = out.merge(indicators[["indicator_id", "target"]], on="indicator_id", how="left")
     out["achievement_pct"] = out["cumulative"] / out["target"] * 100
@@ -343,7 +343,7 @@ def phase_values(period_table: pd.DataFrame, project: Project, as_of=None) -> pd
     keys = ["indicator_id", "partner_id", "phase_id"]
     values = _aggregate(rows, keys).drop(columns="aggregation")
     meta = period_table.drop_duplicates(["indicator_id", "partner_id"])[
-        ["indicator_id", "partner_id", "aggregation", "combination", "unit", "target", "partner_target"]]
+        ["indicator_id", "partner_id", "name", "aggregation", "combination", "unit", "target", "partner_target"]]
     # Every pair gets a row for each phase started by the as-of date, so a partner silent in a phase
     # still carries its cumulative value into the phase totals.
     bounds = {p.id: (pd.Timestamp(p.start), pd.Timestamp(p.end)) for p in project.phases}
@@ -394,7 +394,7 @@ def phase_values(period_table: pd.DataFrame, project: Project, as_of=None) -> pd
                 before = out.at[i, "cumulative"]
     out["achievement_pct"] = out["cumulative"] / out["partner_target"] * 100
     out["projected_achievement_pct"] = out["projected_cumulative"] / out["partner_target"] * 100
-    return out[["indicator_id", "partner_id", "phase_id", "phase_name", "value", "cumulative", "aggregation",
+    return out[["indicator_id", "partner_id", "phase_id", "phase_name", "value", "cumulative", "name", "aggregation",
                 "combination", "unit", "target", "partner_target", "achievement_pct", "phase_days",
                 "days_elapsed", "complete", "projected_value", "projected_cumulative",
                 "projected_achievement_pct", "synthetic"]]
@@ -403,10 +403,10 @@ def phase_values(period_table: pd.DataFrame, project: Project, as_of=None) -> pd
 def partner_sum_by_phase(phase_table: pd.DataFrame, project: Project) -> pd.DataFrame:
     """The "sum of partner rows" per indicator × phase (each indicator's partner rule), with the full target.
 
-    Columns: indicator_id, phase_id, phase_name, value, cumulative, projected_value, projected_cumulative,
+    Columns: indicator_id, name, phase_id, phase_name, value, cumulative, projected_value, projected_cumulative,
     partners, unit, target, achievement_pct, projected_achievement_pct.
     """
-    keys = ["indicator_id", "phase_id", "phase_name", "unit", "target"]
+    keys = ["indicator_id", "name", "phase_id", "phase_name", "unit", "target"]
     out = combine_partners(phase_table, keys, ["value", "cumulative", "projected_value", "projected_cumulative"])
     out["achievement_pct"] = out["cumulative"] / out["target"] * 100
     out["projected_achievement_pct"] = out["projected_cumulative"] / out["target"] * 100
