@@ -50,6 +50,7 @@ Rules this module applies (each is tested in tests/test_indicators.py):
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -676,3 +677,103 @@ def select(frame: pd.DataFrame, partner: str = ALL, indicators=ALL, phase: str =
     if phase != ALL and "phase_id" in frame:
         mask &= frame.phase_id == phase
     return frame[mask]
+
+
+# ---------------------------------------------------------------- everything a notebook shows
+
+
+@dataclass
+class IndicatorTables:
+    """The tables of the policy-change indicator notebook, for one choice of parameters."""
+
+    as_of: pd.Timestamp | None
+    indicators: pd.DataFrame  # chosen indicator definitions
+    partners: pd.DataFrame  # chosen partners
+    periods: pd.DataFrame  # period_values, chosen partners and indicators
+    series: pd.DataFrame  # per indicator × period: the partner's own rows, or the sum of partner rows
+    reported: pd.DataFrame  # reported_vs_partner_sum (project-wide view; empty for one partner)
+    phases: pd.DataFrame  # phase_values, chosen partners / indicators / phase
+    phase_series: pd.DataFrame  # per indicator × phase (every phase, for the comparison)
+    scorecard: pd.DataFrame
+    summary: pd.DataFrame
+    changes: pd.DataFrame  # changes_with_phase, chosen partner / phase
+    instruments: pd.DataFrame  # instruments_improved (achieved)
+    instruments_by_partner: pd.DataFrame
+    funds: pd.DataFrame  # funds_by_partner_phase (achieved)
+    changes_by_type: pd.DataFrame
+    observations_used: pd.DataFrame  # the observation rows behind the tables (for the demo-data notice)
+
+
+def build_tables(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: str = ALL) -> IndicatorTables:
+    """Every table of the notebook for one choice of parameters (validated first).
+
+    With a ``phase`` the view is "as it stood at the end of that phase": observations up to the phase
+    end (or the dataset's as-of date if earlier), phase tables and policy changes of that phase only.
+    Targets are shared among *all* partners of the dataset, whatever ``partner`` is chosen.
+
+    >>> tables = build_tables(ds, partner="inma", phase="P1")           # doctest: +SKIP
+    >>> tables.as_of
+    Timestamp('2019-03-31 00:00:00')
+    """
+    validate_parameters(dataset, partner=partner, indicators=indicators, phase=phase)
+    project = dataset.project
+    chosen = selected_indicators(dataset.indicators, indicators)
+    observations = dataset.observations[dataset.observations.indicator_id.isin(chosen.indicator_id)]
+    as_of = as_of_date(observations)
+    if phase != ALL and as_of is not None:
+        as_of = min(as_of, pd.Timestamp(project.phase(phase).end))
+    if as_of is not None:
+        observations = observations[observations.period_end <= as_of]
+    all_periods = period_values(observations, chosen, project, dataset.partners)
+    all_phases = phase_values(all_periods, project, as_of=as_of)
+    scorecard = partner_scorecard(all_periods, chosen, dataset.partners, project, as_of=as_of)
+
+    periods = select(all_periods, partner=partner)
+    if partner == ALL:
+        series = partner_sum_by_period(all_periods, chosen)
+        phase_series = partner_sum_by_phase(all_phases, project)
+        reported = reported_vs_partner_sum(observations, chosen)
+        used = observations
+    else:
+        series = periods.assign(target=periods.partner_target)
+        phase_series = select(all_phases, partner=partner)
+        reported = reported_vs_partner_sum(observations.iloc[0:0], chosen).iloc[0:0]
+        used = observations[observations.partner_id == partner]
+    scorecard = select(scorecard, partner=partner)
+
+    changes = select(changes_with_phase(dataset.policy_changes, project), partner=partner, phase=phase)
+    return IndicatorTables(
+        as_of=as_of, indicators=chosen, partners=select(dataset.partners, partner=partner),
+        periods=periods, series=series, reported=reported,
+        phases=select(all_phases, partner=partner, phase=phase), phase_series=phase_series,
+        scorecard=scorecard, summary=scorecard_summary(scorecard) if len(scorecard) else scorecard,
+        changes=changes, instruments=instruments_improved(changes),
+        instruments_by_partner=instruments_improved_by_partner(changes),
+        funds=funds_by_partner_phase(changes), changes_by_type=changes_by_phase_and_type(changes, project),
+        observations_used=used,
+    )
+
+
+def headline_numbers(tables: IndicatorTables) -> dict[str, float | int]:
+    """Headline numbers of the notebook, computed from its tables.
+
+    instruments_improved (distinct known instruments with an achieved change), changes_achieved,
+    changes_unknown_instrument (achieved changes whose instrument is not named), partners_with_change,
+    funds_influenced_eur (achieved changes), changes_outside_phases (every status), and the count of
+    partners per overall scorecard status (partners_target_met, partners_on_track, partners_behind).
+    """
+    achieved = tables.changes[tables.changes.status.isin(ACHIEVED)]
+    summary = tables.summary
+    overall = summary["overall"].value_counts() if len(summary) else pd.Series(dtype=int)
+    funds = tables.funds.funds_eur.sum(min_count=1) if len(tables.funds) else float("nan")
+    return {
+        "instruments_improved": int(tables.instruments_by_partner.instruments.sum()),
+        "changes_achieved": int(len(achieved)),
+        "changes_unknown_instrument": int(tables.instruments_by_partner.changes_unknown_instrument.sum()),
+        "partners_with_change": int(achieved.partner_id.nunique()),
+        "funds_influenced_eur": float(funds) if pd.notna(funds) else 0.0,
+        "changes_outside_phases": int((tables.changes.phase_id == OUTSIDE_PHASES).sum()),
+        "partners_target_met": int(overall.get("target met", 0)),
+        "partners_on_track": int(overall.get("on track", 0)),
+        "partners_behind": int(overall.get("behind", 0)),
+    }

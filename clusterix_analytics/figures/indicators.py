@@ -68,6 +68,16 @@ def shade_phases(fig: go.Figure, project: Project, row=None, col=None, label: bo
     return fig
 
 
+def _date_range(project: Project, *dates: pd.Series) -> list[pd.Timestamp]:
+    """The project's timeline (widened to any date outside it), with a month of margin either side."""
+    lo, hi = pd.Timestamp(project.timeline_start), pd.Timestamp(project.timeline_end)
+    for values in dates:
+        values = pd.to_datetime(pd.Series(values)).dropna()
+        if len(values):
+            lo, hi = min(lo, values.min()), max(hi, values.max())
+    return [lo - pd.Timedelta(days=31), hi + pd.Timedelta(days=31)]
+
+
 def _wrap(text, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(str(text), width)) if isinstance(text, str) else ""
 
@@ -80,7 +90,7 @@ def _short_names(partners: pd.DataFrame) -> dict[str, str]:
 
 def cumulative_vs_target(series: pd.DataFrame, indicator: Mapping, project: Project, target: float | None = None,
                          reported: pd.DataFrame | None = None, who: str = "sum of partner rows",
-                         note: str | None = None) -> go.Figure:
+                         note: str | None = None, target_label: str = "target") -> go.Figure:
     """Cumulative value per reporting period against the target, phases shaded and named.
 
     ``series``: rows of one indicator with period_end and cumulative (a partner's rows of
@@ -102,7 +112,7 @@ def cumulative_vs_target(series: pd.DataFrame, indicator: Mapping, project: Proj
     ))
     if target is not None and not pd.isna(target):
         fig.add_hline(y=float(target), line_dash="dash", line_color=PALETTE[3],
-                      annotation_text=f"target {float(target):,g} {unit}", annotation_position="top right")
+                      annotation_text=f"{target_label} {float(target):,g} {unit}", annotation_position="top right")
     if reported is not None and len(reported.dropna(subset=["reported_by_project"])):
         shown = reported.dropna(subset=["reported_by_project"])
         fig.add_trace(go.Scatter(
@@ -110,11 +120,16 @@ def cumulative_vs_target(series: pd.DataFrame, indicator: Mapping, project: Proj
             marker=dict(symbol="star", size=14, color=PALETTE[1], line=dict(color="#333", width=1)),
             hovertemplate="reported by the project: %{y:,.4~g} " + str(unit) + "<br>as of %{x|%d %b %Y}<extra></extra>",
         ))
-    fig.update_xaxes(title_text="End of reporting period (date)", type="date")
+    fig.update_xaxes(title_text="End of reporting period (date)", type="date",
+                     range=_date_range(project, series.period_end))
     fig.update_yaxes(title_text=f"{level} value ({unit})", rangemode="tozero")
     fig.update_layout(legend=dict(orientation="h"))
     title = f"{name}: {level.lower()} value against target, by reporting period"
-    return _finish(fig, title, note if note is not None else source_note(series), height=460, top=110)
+    if note is None:
+        note = source_note(series)
+        if reported is not None and reported.reported_by_project.notna().any():
+            note += " Star: total reported by the project (sourced, data/observations.csv)."
+    return _finish(fig, title, note, height=460, top=110)
 
 
 def achievement_heatmap(scorecard: pd.DataFrame, partners: pd.DataFrame, cap: float = 200.0) -> go.Figure:
@@ -180,7 +195,7 @@ def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, projec
                                "evidence: %{customdata[4]}<extra></extra>"),
             ))
     order = [names.get(p, p) for p in partners.partner_id.astype(str)]
-    fig.update_xaxes(title_text="Date of the change", type="date")
+    fig.update_xaxes(title_text="Date of the change", type="date", range=_date_range(project, changes.date))
     fig.update_yaxes(title_text="Partner", categoryorder="array", categoryarray=order[::-1])
     fig.update_layout(legend=dict(orientation="h", title_text="Type of change: "))
     note = source_note(changes) + " Filled: achieved; open: planned or in progress."
@@ -279,3 +294,22 @@ def phase_comparison(phase_sums: pd.DataFrame, project: Project, columns: int = 
     synthetic_note = source_note(with_values) if "synthetic" in with_values else None
     return _finish(fig, "Indicator values per phase (phase over phase; levels: value at the phase end)",
                    synthetic_note, height=height, top=130)
+
+
+def cumulative_figures(series: pd.DataFrame, indicators: pd.DataFrame, project: Project,
+                       reported: pd.DataFrame | None = None, who: str = "sum of partner rows") -> list[go.Figure]:
+    """One :func:`cumulative_vs_target` figure per indicator of ``indicators`` that has rows in ``series``.
+
+    ``series`` needs indicator_id, period_end, value, cumulative, target (the full target for the sum
+    of partner rows, the partner's share for one partner) and synthetic.
+    """
+    figures = []
+    for indicator in indicators.to_dict("records"):
+        rows = series[series.indicator_id == indicator["indicator_id"]].dropna(subset=["cumulative"])
+        if rows.empty:
+            continue
+        shown = reported[reported.indicator_id == indicator["indicator_id"]] if reported is not None else None
+        figures.append(cumulative_vs_target(
+            rows, indicator, project, target=rows["target"].iloc[0], reported=shown, who=who,
+            target_label="target" if reported is not None and len(reported) else "partner's share of the target"))
+    return figures
