@@ -313,3 +313,43 @@ def test_select_filters_on_the_columns_a_frame_has(periods):
     assert ind.select(periods, partner="a", indicators=["ev"], phase="P2").empty
     # a frame without phase_id ignores the phase parameter
     assert len(ind.select(PARTNERS, partner="b", phase="P1")) == 1
+
+
+# ---------------------------------------------------------------- the notebook's tables and headlines
+
+
+def test_build_tables_for_one_partner_as_of_a_phase_end():
+    tables = ind.build_tables(tiny_dataset(), partner="a", phase="P1")
+    # the view as it stood at the end of P1: as of min(2020-12-31, 2020-08-31)
+    assert tables.as_of == pd.Timestamp("2020-08-31")
+    assert set(tables.periods.partner_id) == {"a"} and tables.periods.period.max() == 1
+    assert tables.scorecard.attrs["elapsed_share"] == pytest.approx(244 / 366)
+    # a: 20 events against the straight-line 100 × 244/366 = 66.7 → behind
+    assert row(tables.scorecard, indicator_id="ev").status == "behind"
+    assert tables.reported.empty  # project-wide totals are not a partner's
+    assert row(tables.series, indicator_id="ev", period=1).target == 100  # the partner's share
+    assert ind.headline_numbers(tables) == {
+        "instruments_improved": 2, "changes_achieved": 2, "changes_unknown_instrument": 0,
+        "partners_with_change": 1, "funds_influenced_eur": 1500.0,  # ch1 1000 + ch6 500
+        "changes_outside_phases": 0, "partners_target_met": 0, "partners_on_track": 0, "partners_behind": 1,
+    }
+
+
+def test_headline_numbers_for_the_whole_project():
+    tables = ind.build_tables(tiny_dataset())
+    assert ind.headline_numbers(tables) == {
+        "instruments_improved": 3,  # a: inst_a1, inst_a2; c: inst_c1 (b's achieved change names none)
+        "changes_achieved": 5,  # ch1, ch2, ch3, ch5, ch6
+        "changes_unknown_instrument": 1,  # ch3
+        "partners_with_change": 3,
+        "funds_influenced_eur": 7200.0,  # 1000 + 5000 + 700 + 500; ch2 unknown, ch4 only planned
+        "changes_outside_phases": 1,  # ch5, 2021-03-15
+        "partners_target_met": 0, "partners_on_track": 0, "partners_behind": 2,  # c has no data
+    }
+    assert row(tables.reported, indicator_id="ev").reported_by_project == 250
+    assert row(tables.series, indicator_id="ev", period=2).target == 300  # the full target for the sum
+
+
+def test_build_tables_refuses_unknown_parameters():
+    with pytest.raises(ValueError, match="unknown partner 'zz'; valid: all, a, b, c"):
+        ind.build_tables(tiny_dataset(), partner="zz")
