@@ -6,6 +6,7 @@ import json
 
 import nbformat
 import pytest
+from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
 import clusterix_analytics as cx
@@ -18,7 +19,7 @@ from conftest import outputs_of
 NAME = "02_policy_change_indicators"
 PLOTLY = "application/vnd.plotly.v1+json"
 FIGURE_TITLES = (
-    "cumulative value against target, by reporting period",
+    "Policy learning events organised: cumulative value against target, by reporting period",
     "Achievement against each partner's share of the target (%)",
     "Policy changes over time, by partner and type of change",
     "Funds influenced by the policy changes, by partner and phase (EUR)",
@@ -58,8 +59,12 @@ def test_notebook_for_all_partners_shows_every_figure_and_computed_headlines(run
     for expected in FIGURE_TITLES:
         assert any(expected in t for t in titles), f"missing figure: {expected}"
     ds = cx.load(DEFAULT_PROJECT_DIR)
-    # one cumulative chart per indicator with partner rows (all 9 shipped indicators have demo rows)
-    assert sum("cumulative value against target" in t or "value against target" in t for t in titles) == 9
+    # one chart per indicator with partner rows (all 9 shipped indicators have demo rows)
+    assert sum("value against target, by reporting period" in t for t in titles) == 9
+    # and every figure reaches the exported HTML page (code hidden, as the report runner exports it)
+    html, _ = HTMLExporter(exclude_input=True).from_notebook_node(nb)
+    for expected_title in FIGURE_TITLES:
+        assert expected_title in html, f"missing in HTML: {expected_title}"
     expected = ind.headline_numbers(ind.build_tables(ds))
     recorded = headlines_from_notebook(nb)
     # the sourced project-wide total of funds is 13 MEUR and the demo changes are generated to add up to it
@@ -81,6 +86,8 @@ def test_notebook_for_each_partner(run_notebook):
         text = markdown_text(nb)
         assert f"## Headlines – {partner.short_name}, the whole project" in text, partner.partner_id
         titles = figure_titles(nb)
+        # the cumulative charts are the partner's own, against its share of each target
+        assert any(f"({partner.short_name}): cumulative value" in t for t in titles), partner.partner_id
         assert any("Policy changes over time" in t for t in titles), partner.partner_id
         expected = ind.headline_numbers(ind.build_tables(ds, partner=partner.partner_id))
         assert headlines_from_notebook(nb)["changes_achieved"] == expected["changes_achieved"], partner.partner_id
@@ -95,7 +102,8 @@ def test_notebook_for_one_phase_and_some_indicators(run_notebook):
     assert "Indicator data as of **31 March 2019**" in text  # the end of the assumed phase 1
     titles = figure_titles(nb)
     assert sum("value against target" in t for t in titles) == 2
-    # the sourced INMA changes of Phase 1: 8.4 MEUR scheme and the 898,097 EUR competition
+    # the sourced INMA changes of Phase 1: the 8.4 MEUR scheme and the 898,097 EUR competition, added as the
+    # log stands (data/README.md says the second is part of the first; the log has no field to say so)
     assert headlines_from_notebook(nb)["funds_influenced_eur"] == 8_400_000 + 898_097
 
 

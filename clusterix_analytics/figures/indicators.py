@@ -124,7 +124,8 @@ def cumulative_vs_target(series: pd.DataFrame, indicator: Mapping, project: Proj
                      range=_date_range(project, series.period_end))
     fig.update_yaxes(title_text=f"{level} value ({unit})", rangemode="tozero")
     fig.update_layout(legend=dict(orientation="h"))
-    title = f"{name}: {level.lower()} value against target, by reporting period"
+    whose = "" if who == "sum of partner rows" else f" ({who})"
+    title = f"{name}{whose}: {level.lower()} value against target, by reporting period"
     if note is None:
         note = source_note(series)
         if reported is not None and reported.reported_by_project.notna().any():
