@@ -14,7 +14,7 @@ from clusterix_analytics import indicators as ind
 from clusterix_analytics.notebook import headlines_from_notebook
 from clusterix_analytics.paths import DEFAULT_PROJECT_DIR, NOTEBOOKS_DIR
 
-from conftest import outputs_of
+from conftest import SECOND_PROJECT, outputs_of
 
 NAME = "02_policy_change_indicators"
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -53,6 +53,7 @@ def test_committed_notebook_is_clean_and_parametrised():
     assert nb.metadata.kernelspec.name == "clusterix-analytics"
 
 
+@pytest.mark.filterwarnings("ignore:Your element with mimetype")  # headline numbers have no HTML form
 def test_notebook_for_all_partners_shows_every_figure_and_computed_headlines(run_notebook):
     nb = run_notebook(NAME, project_dir=str(DEFAULT_PROJECT_DIR))
     titles = figure_titles(nb)
@@ -114,3 +115,15 @@ def test_notebook_refuses_unknown_parameters_listing_valid_ones(run_notebook):
     message = str(failure.value)
     assert "unknown partner 'xyz'; valid: all, ecoplus, vlaio, rda_ostrava" in message
     assert "unknown phase 'P9'; valid: all, P1, P2, AA" in message
+
+
+@pytest.mark.skipif(not SECOND_PROJECT.is_dir(), reason="the second test project is not in this checkout")
+def test_notebook_runs_on_another_project(run_notebook):
+    # Nothing CLUSTERIX-specific: other phases, 4-month periods, other indicators, a partner without data.
+    nb = run_notebook(NAME, project_dir=str(SECOND_PROJECT))
+    ds = cx.load(SECOND_PROJECT)
+    titles = figure_titles(nb)
+    for expected in FIGURE_TITLES[1:]:
+        assert any(expected in t for t in titles), f"missing figure: {expected}"
+    expected = ind.headline_numbers(ind.build_tables(ds))
+    assert headlines_from_notebook(nb)["funds_influenced_eur"] == expected["funds_influenced_eur"]
