@@ -44,8 +44,10 @@ Rules this module applies (each is tested in tests/test_indicators.py):
 >>> from clusterix_analytics import indicators as ind
 >>> ds = cx.load()
 >>> periods = ind.period_values(ds.observations, ds.indicators, ds.project, ds.partners)
->>> sorted(periods.columns)[:4]
-['achievement_pct', 'aggregation', 'cumulative', 'indicator_id']
+>>> periods.query("partner_id == 'inma' and indicator_id == 'learning_events'").cumulative.iloc[-1]
+np.float64(10.0)
+>>> ind.headline_numbers(ind.build_tables(ds))["funds_influenced_eur"]       # everything the notebook shows
+13000000.0
 """
 from __future__ import annotations
 

@@ -164,7 +164,7 @@ def achievement_heatmap(scorecard: pd.DataFrame, partners: pd.DataFrame, cap: fl
     when = f" as of {as_of:%d %b %Y}" if as_of is not None else ""
     note = source_note(card) + " Partner share = project target ÷ partners (rates: the target itself)."
     return _finish(fig, f"Achievement against each partner's share of the target (%){when}", note,
-                   height=300 + 36 * len(partner_order), left=130, bottom=190)
+                   height=max(440, 300 + 36 * len(partner_order)), left=130, bottom=190)
 
 
 def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, project: Project) -> go.Figure:
