@@ -3,6 +3,7 @@ unknown parameter values."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
@@ -14,7 +15,7 @@ from clusterix_analytics import indicators as ind
 from clusterix_analytics.notebook import headlines_from_notebook
 from clusterix_analytics.paths import DEFAULT_PROJECT_DIR, NOTEBOOKS_DIR
 
-from conftest import SECOND_PROJECT, outputs_of
+from conftest import SECOND_PROJECT, execute_notebook, outputs_of
 
 NAME = "02_policy_change_indicators"
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -79,11 +80,21 @@ def test_notebook_for_all_partners_shows_every_figure_and_computed_headlines(run
     assert any("Demo data notice" in h for h in outputs_of(nb, "text/html"))
 
 
-def test_notebook_for_each_partner(run_notebook):
-    # One loop rather than one test per partner: each run starts a kernel (~5 s).
+def test_notebook_for_each_partner(tmp_path):
+    # One test for all partners: each run starts a kernel (~5 s), so two run side by side, each writing
+    # to its own folder.
     ds = cx.load(DEFAULT_PROJECT_DIR)
-    for partner in ds.partners.itertuples():
-        nb = run_notebook(NAME, project_dir=str(DEFAULT_PROJECT_DIR), partner=partner.partner_id)
+    partners = list(ds.partners.itertuples())
+
+    def run(partner):
+        return execute_notebook(NAME, tmp_path / partner.partner_id, project_dir=str(DEFAULT_PROJECT_DIR),
+                                partner=partner.partner_id)
+
+    for partner in partners:
+        (tmp_path / partner.partner_id).mkdir()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        executed = list(pool.map(run, partners))
+    for partner, nb in zip(partners, executed):
         text = markdown_text(nb)
         assert f"## Headlines – {partner.short_name}, the whole project" in text, partner.partner_id
         titles = figure_titles(nb)
