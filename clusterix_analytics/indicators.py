@@ -24,8 +24,8 @@ Rules this module applies (each is tested in tests/test_indicators.py):
   indicator's target applies unchanged to each partner.
 - **Observations into reporting periods**: an observation belongs to the reporting period containing its
   ``period_end`` (its reporting date); several observations in one period aggregate as above.
-- **Reporting periods that straddle a phase boundary**: a ``sum`` value (a flow) is split pro rata by
-  days between the phases it overlaps; a ``last`` / ``max`` value (a level measured at the period's end)
+- **Reporting periods that straddle a phase boundary**: a period's ``sum`` value (a flow) is split pro
+  rata by the period's days between the phases it overlaps (a flow is taken as even over its period); a ``last`` / ``max`` value (a level measured at the period's end)
   belongs wholly to the phase containing the period's end. Days outside every phase go to
   :data:`OUTSIDE_PHASES`, so nothing is dropped.
 - **Project-wide rows** (``partner_id == "project"``) are sourced totals: they never enter partner
@@ -422,7 +422,7 @@ def reported_vs_partner_sum(observations: pd.DataFrame, indicators: pd.DataFrame
     """Project-wide sourced totals next to the sum of partner rows over the same dates.
 
     One row per indicator (project-wide rows combined with the indicator's aggregation). Partner rows
-    count when their period lies inside the project row's dates (all partner rows when the project
+    count when their period overlaps the project row's dates (all partner rows when the project
     reported nothing). Columns: indicator_id, name, unit, target, reported_by_project, reported_from,
     reported_to, sum_of_partner_rows, partners_reporting, partner_rows_synthetic, difference.
 
@@ -441,7 +441,9 @@ def reported_vs_partner_sum(observations: pd.DataFrame, indicators: pd.DataFrame
             how = rule.aggregation
             reported = wide.value.sum() if how == "sum" else (wide.value.iloc[-1] if how == "last" else wide.value.max())
             lo, hi = wide.period_start.min(), wide.period_end.max()
-            partner_rows = partner_rows[(partner_rows.period_start >= lo) & (partner_rows.period_end <= hi)]
+            # Overlap, not containment: a total reported at a date (e.g. a survey closing mid-period) is
+            # compared with every partner period that had begun by then and had not ended before it started.
+            partner_rows = partner_rows[(partner_rows.period_start <= hi) & (partner_rows.period_end >= lo)]
         per_partner = (partner_rows.sort_values("period_end").groupby("partner_id")["value"]
                        .agg(rule.aggregation))
         if len(per_partner):

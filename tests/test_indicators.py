@@ -68,9 +68,11 @@ OBSERVATIONS = obs([
     ("b", "lvl", "2020-01-01", "2020-03-31", 3.0),
     ("b", "lvl", "2020-04-01", "2020-06-30", 4.0),
     ("a", "nt", "2020-01-01", "2020-06-30", 1000),
+    ("b", "nt", "2020-05-01", "2020-06-30", 300),
+    ("b", "nt", "2020-07-01", "2020-12-31", 50),
     # project-wide sourced totals: never mixed into partner rows
     ("project", "ev", "2020-01-01", "2020-12-31", 250),
-    ("project", "nt", "2020-01-01", "2020-06-30", 1500),
+    ("project", "nt", "2020-01-01", "2020-05-15", 1500),  # e.g. a survey closing mid-period
 ])
 
 
@@ -181,8 +183,8 @@ def test_project_rows_are_shown_next_to_the_sum_of_partner_rows():
     assert table.loc["ev", "reported_by_project"] == 250
     assert table.loc["ev", "sum_of_partner_rows"] == 214  # 20 + 184 + 4 + 6
     assert table.loc["ev", "difference"] == -36
-    # only partner rows inside the project row's dates (to 2020-06-30) count: a's 1000
-    assert table.loc["nt", "sum_of_partner_rows"] == 1000 and table.loc["nt", "reported_by_project"] == 1500
+    # partner rows overlapping the project row's dates (to 2020-05-15) count: a's 1000 + b's 300, not b's 50
+    assert table.loc["nt", "sum_of_partner_rows"] == 1300 and table.loc["nt", "reported_by_project"] == 1500
     assert np.isnan(table.loc["lvl", "reported_by_project"])
     assert table.loc["lvl", "sum_of_partner_rows"] == pytest.approx(5.0)  # mean of the latest levels 6 and 4
 
