@@ -15,7 +15,7 @@ from clusterix_analytics import indicators as ind
 from clusterix_analytics.notebook import headlines_from_notebook
 from clusterix_analytics.paths import DEFAULT_PROJECT_DIR, NOTEBOOKS_DIR
 
-from conftest import SECOND_PROJECT, execute_notebook, outputs_of
+from .conftest import SECOND_PROJECT, execute_notebook, outputs_of
 
 NAME = "02_policy_change_indicators"
 PLOTLY = "application/vnd.plotly.v1+json"
