@@ -1,4 +1,4 @@
-"""The ``clusterix-analytics`` command: validate | demo | report | diff.
+"""The ``clusterix-analytics`` command: validate | demo | report | diff | geodata.
 
 Exit codes: 0 success; 1 a report run failed; 2 bad data or bad parameters (nothing was run).
 A user's data error is printed as ``file:row:column: message`` lines, never as a traceback.
@@ -104,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", type=Path, default=None,
                    help="where to write diff.html (default: inside the newer snapshot)")
     p.set_defaults(func=_diff)
+
+    from .geodata import add_geodata_parser
+
+    add_geodata_parser(sub)
     return parser
 
 

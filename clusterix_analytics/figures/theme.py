@@ -28,10 +28,10 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
         colorway=PALETTE,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        xaxis=dict(showgrid=True, gridcolor="#ececec", zeroline=False, linecolor="#bbb"),
-        yaxis=dict(showgrid=True, gridcolor="#ececec", zeroline=False, linecolor="#bbb"),
+        xaxis=dict(showgrid=True, gridcolor="#ececec", zeroline=False, linecolor="#bbb", automargin=True),
+        yaxis=dict(showgrid=True, gridcolor="#ececec", zeroline=False, linecolor="#bbb", automargin=True),
         legend=dict(bgcolor="rgba(255,255,255,0.7)"),
-        margin=dict(l=60, r=30, t=70, b=90),
+        margin=dict(l=60, r=30, t=70, b=110),
         hoverlabel=dict(font=dict(family=FONT)),
     )
 )
@@ -60,6 +60,7 @@ def apply_theme(fig: go.Figure, title: str, note: str | None = None, height: int
     if height:
         fig.update_layout(height=height)
     if note:
-        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.12, xanchor="left", yanchor="top",
-                           showarrow=False, font=dict(size=11, color=MUTED), align="left")
+        # Below the x-axis title (which sits ~45 px under the plot area), inside the bottom margin.
+        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+                           yshift=-62, showarrow=False, font=dict(size=11, color=MUTED), align="left")
     return fig

@@ -22,10 +22,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
+from ..browser import OFFLINE_FLAGS
+from ..browser import find_chromium as _find_chromium
+
+# The workbook's offline flags, plus: no name resolution at all, and DevTools over fds 3/4.
+FLAGS = (*OFFLINE_FLAGS, "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND",
          "--remote-debugging-pipe")
 
 # Evaluated in the page: every plotly container and whether plotly drew into it.
@@ -38,12 +39,9 @@ FIGURE_CHECK = """(() => {
 
 
 def find_chromium() -> Path | None:
-    """The Chromium executable, or None when none is installed."""
-    for candidate in CHROMIUM_CANDIDATES:
-        found = shutil.which(candidate)
-        if found:
-            return Path(found)
-    return None
+    """The Chromium executable ($BROWSER_PATH, else the first on PATH), or None when none is installed."""
+    found = _find_chromium()
+    return Path(found) if found else None
 
 
 class BrowserError(RuntimeError):
