@@ -26,7 +26,8 @@ FACT_FIELDS = {
 def check_parameters(dataset: Dataset, partner: str | None = None, **_ignored) -> list[str]:
     """Problems with the profile notebook's parameters (empty list = OK).
 
-    >>> check_parameters(ds, partner="xyz")[0][:40]
+    >>> import clusterix_analytics as cx
+    >>> check_parameters(cx.load(), partner="xyz")[0][:40]
     "unknown partner 'xyz'; valid: ecoplus, v"
     """
     valid = dataset.partners["partner_id"].astype(str).tolist()

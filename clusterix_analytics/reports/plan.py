@@ -21,6 +21,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Callable
 
+import nbformat
 import pandas as pd
 import papermill as pm
 import yaml
@@ -110,39 +111,117 @@ def _fill(template, row: dict):
     return template.format_map({k: "" if v is None or v is pd.NA else v for k, v in row.items()})
 
 
-def _declared_type(param: dict) -> type | None:
-    """The Python type of a parameter in the notebook's parameters cell (annotation, else its default)."""
-    names = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict}
-    if param.get("inferred_type_name") in names:
-        return names[param["inferred_type_name"]]
-    try:
-        default = ast.literal_eval(param.get("default") or "None")
-    except (ValueError, SyntaxError):
+TYPE_NAMES = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict}
+
+
+def _annotation_types(node: ast.expr | None) -> tuple[type, ...] | None:
+    """``int | str`` → (int, str); None when there is no annotation or it is not made of builtin names."""
+    if node is None:
         return None
-    return None if default is None else type(default)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        left, right = _annotation_types(node.left), _annotation_types(node.right)
+        return left + right if left and right else None
+    if isinstance(node, ast.Name) and node.id in TYPE_NAMES:
+        return (TYPE_NAMES[node.id],)
+    if isinstance(node, ast.Constant) and node.value is None:
+        return (type(None),)
+    return None
+
+
+def declared_parameters(path: Path) -> dict[str, dict]:
+    """The parameters cell of a notebook: name → {default, types, help}.
+
+    papermill's ``inspect_notebook`` gives names and help; its line parser skips lines whose comment
+    holds quotes or brackets, so the cell is also read with ``ast`` (every top-level assignment).
+    ``types`` comes from an annotation (``sector_level: int | str = 1``), else from the default's type;
+    None means any value fits.
+    """
+    import logging
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)   # "Unable to parse line ..." is handled below
+    found = {name: {"default": None, "types": None, "help": p.get("help") or ""}
+             for name, p in pm.inspect_notebook(str(path)).items()}
+    nb = nbformat.read(path, as_version=4)
+    cell = next((c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        return found
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError:
+        return found
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else \
+            node.target if isinstance(node, ast.AnnAssign) else None
+        if not isinstance(target, ast.Name) or node.value is None:
+            continue
+        try:
+            default = ast.literal_eval(node.value)
+        except ValueError:
+            default = None
+        types = _annotation_types(getattr(node, "annotation", None))
+        if types is None and default is not None:
+            types = (type(default),)
+        entry = found.setdefault(target.id, {"help": ""})
+        entry.update(default=default, types=types)
+    return found
 
 
 TYPE_WORDS = {str: "text (str)", int: "a whole number (int)", float: "a number (float)", bool: "true/false (bool)",
-              list: "a list", dict: "a mapping"}
+              list: "a list", dict: "a mapping", type(None): "None"}
 
 
-def type_matches(value, expected: type | None) -> bool:
-    """Whether a plan value fits a parameter's declared type (an int is a valid float; None always fits)."""
+def _widen(types: tuple[type, ...] | None) -> tuple[type, ...] | None:
+    """The workbook's convention: a text default like "all" also takes a list (``regions = "all"`` or a list)."""
+    if types is None:
+        return None
+    extra = (list,) if str in types and list not in types else ()
+    return types + extra
+
+
+def type_matches(value, expected) -> bool:
+    """Whether a plan value fits a parameter's declared type(s) (an int is a valid float; None always fits)."""
     if expected is None or value is None:
         return True
-    if expected is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, expected)
+    if isinstance(expected, type):
+        expected = (expected,)
+    for kind in _widen(tuple(expected)):
+        if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if kind is int and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if kind not in (int, float) and isinstance(value, kind):
+            return True
+    return False
 
 
-def coerce_override(raw: str, expected: type | None):
-    """Turn a ``-p key=value`` string into the parameter's type.
+def describe_types(expected) -> str:
+    if isinstance(expected, type):
+        expected = (expected,)
+    return " or ".join(TYPE_WORDS.get(t, t.__name__) for t in _widen(tuple(expected)))
+
+
+def coerce_override(raw: str, expected):
+    """Turn a ``-p key=value`` string into the parameter's type(s).
 
     >>> coerce_override("2019", int), coerce_override("2019", str), coerce_override("no", bool)
     (2019, '2019', False)
+    >>> coerce_override('["P1", "P2"]', (str,)), coerce_override("ecosystem", (int, str))
+    (['P1', 'P2'], 'ecosystem')
     """
+    if expected is None or isinstance(expected, type):
+        expected = (expected,) if expected else None
+    if expected and len(expected) > 1 or expected and str in expected and raw.lstrip().startswith("["):
+        # several types (or a list where text is the default): read it as YAML, keep text otherwise
+        try:
+            value = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            value = raw
+        if type_matches(value, expected):
+            return value
+        if str in expected:
+            return raw
+        raise ValueError(f"'{raw}' is not {describe_types(expected)}")
+    expected = expected[0] if expected else None
     if expected is str:
         return raw
     if expected is bool:
@@ -152,13 +231,15 @@ def coerce_override(raw: str, expected: type | None):
         if lowered in ("false", "no", "0", "off"):
             return False
         raise ValueError(f"'{raw}' is not true/false")
-    if expected is int:
-        return int(raw)
-    if expected is float:
-        return float(raw)
+    if expected in (int, float):
+        try:
+            return expected(raw)
+        except ValueError:
+            raise ValueError(f"'{raw}' is not {describe_types(expected)} (if the notebook also takes text, "
+                             f"annotate the parameter in its parameters cell, e.g. `name: int | str = 1`)") from None
     value = yaml.safe_load(raw)
     if expected is not None and not type_matches(value, expected):
-        raise ValueError(f"'{raw}' is not {TYPE_WORDS.get(expected, expected.__name__)}")
+        raise ValueError(f"'{raw}' is not {describe_types(expected)}")
     return value
 
 
@@ -287,25 +368,24 @@ def _check_runs(runs: list[Run], dataset: Dataset, overrides: dict[str, str]) ->
     used_overrides: set[str] = set()
     for run in runs:
         if run.path not in declared_by_path:
-            declared_by_path[run.path] = pm.inspect_notebook(run.path)
+            declared_by_path[run.path] = declared_parameters(run.path)
         declared = run.declared = declared_by_path[run.path]
-        at = f"{run.notebook} {_describe(run.parameters)}"
         for key, raw in overrides.items():
             if key in declared and key != PROJECT_PARAMETER:
                 used_overrides.add(key)
                 try:
-                    run.parameters[key] = coerce_override(raw, _declared_type(declared[key]))
+                    run.parameters[key] = coerce_override(raw, declared[key]["types"])
                 except ValueError as exc:
                     problems.append(f"-p {key}={raw}: {exc} (parameter of {run.notebook})")
+        at = f"{run.notebook} {_describe(run.parameters)}"
         for key, value in run.parameters.items():
             if key == PROJECT_PARAMETER:
                 problems.append(f"{at}: '{PROJECT_PARAMETER}' comes from --project, not from the plan")
             elif key not in declared:
                 valid = ", ".join(k for k in declared if k != PROJECT_PARAMETER) or "none"
                 problems.append(f"{at}: unknown parameter '{key}'; the notebook's parameters: {valid}")
-            elif not type_matches(value, _declared_type(declared[key])):
-                expected = _declared_type(declared[key])
-                problems.append(f"{at}: parameter '{key}' should be {TYPE_WORDS.get(expected, expected.__name__)}, "
+            elif not type_matches(value, declared[key]["types"]):
+                problems.append(f"{at}: parameter '{key}' should be {describe_types(declared[key]['types'])}, "
                                 f"got {value!r}")
         if run.checker and not any(at in p for p in problems):
             try:
