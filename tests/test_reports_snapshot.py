@@ -188,3 +188,41 @@ def test_interrupt_leaves_no_snapshot_and_no_kernels(tmp_path):
     time.sleep(1)
     assert _processes_with(token) == []
     assert [p.name for p in out.iterdir()] == []   # neither a snapshot, nor a hidden half one, nor latest
+
+
+def test_two_reports_at_once_give_two_complete_snapshots(tmp_path):
+    plan = write_plan(tmp_path, "  - notebook: fixture_partner\n    parameters: {partner: inma}\n")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "clusterix_analytics", "report", "--plan", str(plan), "--out", str(out),
+               "--jobs", "1", "--no-thumbnails", "--label", "same"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    printed = [p.communicate(timeout=120)[0].decode().splitlines()[0] for p in (first, second)]
+    assert (first.returncode, second.returncode) == (0, 0)
+    folders = sorted(Path(p).name for p in printed)
+    assert len(set(folders)) == 2 and sorted(p.name for p in out.iterdir()) == folders + ["latest"]
+    for name in folders:
+        manifest = json.loads((out / name / "manifest.json").read_text())
+        assert manifest["snapshot"] == name and manifest["runs"][0]["status"] == "ok"
+        assert (out / name / "fixture_partner-inma.html").is_file()
+    assert os.readlink(out / "latest") in folders
+
+
+def test_a_run_over_its_time_limit_fails_alone(tmp_path):
+    plan = write_plan(tmp_path, """  - notebook: fixture_partner
+    parameters: {partner: vlaio, sleep_s: 120.0}
+  - notebook: fixture_partner
+    parameters: {partner: idm}
+""")
+    out = io.StringIO()
+    started = time.monotonic()
+    code = run_report(plan=plan, out_dir=tmp_path / "out", jobs=2, timeout=20, thumbnails=False, progress=False,
+                      stdout=out, stderr=io.StringIO())
+    assert time.monotonic() - started < 60                       # nobody waited for the 120 s sleep
+    manifest = json.loads((Path(out.getvalue().splitlines()[0]) / "manifest.json").read_text())
+    slow, quick = manifest["runs"]
+    assert code == 1 and quick["status"] == "ok"
+    assert slow["status"] == "timeout"
+    assert slow["error"] == ["timeout: the run did not finish within its time limit of 20 s"]
+    assert slow["outputs"]["notebook"] == "notebooks/fixture_partner-vlaio-120-0.ipynb"   # kept, as far as it ran
+    assert manifest["summary"] == {"ok": 1, "failed": 1, "skipped": 0}

@@ -18,12 +18,12 @@ reports/2026-11-23T101500Z-weekly
 from __future__ import annotations
 
 import datetime as dt
-import math
 import multiprocessing
 import os
 import re
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -42,10 +42,6 @@ DEFAULT_PLAN = REPORTS_DIR / "plan.yaml"
 REPORT_RUN_ENV = "CLUSTERIX_REPORT_RUN"
 ERROR_LINES = 8
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-class RunTimeout(Exception):
-    """A run took longer than --timeout."""
 
 
 # ---- worker side -------------------------------------------------------------------------------
@@ -71,11 +67,13 @@ def _worker_init() -> None:
 
 def _shutdown_kernel() -> None:
     """Stop the run's kernel the orderly way (after a run, or after its error)."""
+    from jupyter_core.utils import run_sync
+
     km = _current_kernel
     if km is not None:
         try:
             if km.has_kernel:
-                km.shutdown_kernel(now=True)
+                run_sync(km.shutdown_kernel)(now=True)
         except Exception:   # noqa: BLE001 – the kernel may already be gone; nothing more to do
             _kill_kernel_now()
 
@@ -92,17 +90,13 @@ def _kill_kernel_now() -> None:
             pass
 
 
-def _on_alarm(signum, frame):
-    raise RunTimeout("run exceeded its time limit")
-
-
 def _error_lines(exc: BaseException) -> list[str]:
     """The last lines of the error, without terminal colours."""
     traceback = getattr(exc, "traceback", None)
     if traceback:
         lines = ANSI.sub("", "\n".join(traceback)).strip().splitlines()
     else:
-        lines = [f"{type(exc).__name__}: {exc}"]
+        lines = f"{type(exc).__name__}: {exc}".splitlines()
     return [line.rstrip() for line in lines if line.strip()][-ERROR_LINES:]
 
 
@@ -123,7 +117,7 @@ def execute_run(task: dict) -> dict:
     """
     global _current_kernel
     import papermill as pm
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
     folder = Path(task["folder"])
     slug = task["slug"]
@@ -135,21 +129,32 @@ def execute_run(task: dict) -> dict:
         parameters[PROJECT_PARAMETER] = task["project_dir"]
     os.environ[REPORT_RUN_ENV] = "1"
     start = time.perf_counter()
-    km = _current_kernel = KernelManager(kernel_name=task["kernel_name"])
+    # nbclient drives the kernel asynchronously: it needs the async manager (a sync one deadlocks when
+    # the kernel dies under it)
+    km = _current_kernel = AsyncKernelManager(kernel_name=task["kernel_name"])
+    # The time limit kills the kernel from a watchdog thread: nbclient then stops at once with a dead
+    # kernel (a signal in this thread would wait for the kernel's reply before it is handled).
+    timed_out = threading.Event()
+    watchdog = None
     if task["timeout"]:
-        signal.signal(signal.SIGALRM, _on_alarm)
-        signal.alarm(max(1, math.ceil(task["timeout"])))
+        watchdog = threading.Timer(task["timeout"], lambda: (timed_out.set(), _kill_kernel_now()))
+        watchdog.daemon = True
+        watchdog.start()
     try:
         pm.execute_notebook(
             task["input"], str(nb_path), parameters=parameters, kernel_name=task["kernel_name"],
             cwd=task["cwd"], progress_bar=False, log_output=False, km=km,
-            execution_timeout=task["timeout"] or None,
         )
     except BaseException as exc:   # noqa: BLE001 – any failure is this run's, never the batch's
-        result["status"] = "timeout" if isinstance(exc, RunTimeout) else "failed"
-        result["error"] = _error_lines(exc)
+        if timed_out.is_set():
+            result["status"] = "timeout"
+            result["error"] = [f"timeout: the run did not finish within its time limit of {task['timeout']:g} s"]
+        else:
+            result["status"] = "failed"
+            result["error"] = _error_lines(exc)
     finally:
-        signal.alarm(0)
+        if watchdog is not None:
+            watchdog.cancel()
         _shutdown_kernel()
         _current_kernel = None
     result["duration_s"] = round(time.perf_counter() - start, 3)
