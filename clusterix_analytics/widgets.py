@@ -15,6 +15,7 @@ so no widget ever reaches a report.
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -88,7 +89,8 @@ class Explorer:
     """
 
     def __init__(self, build_figure: Callable[..., go.Figure], options: Mapping[str, Options],
-                 start: Mapping[str, Any] | None = None, description_width: str = "90px"):
+                 start: Mapping[str, Any] | None = None, title: str | None = None,
+                 description_width: str = "90px"):
         import ipywidgets as w
 
         if not options:
@@ -112,8 +114,10 @@ class Explorer:
         self.figure = go.FigureWidget(self._build())
         for control in self.controls.values():
             control.observe(self.update, names="value")
-        self.box = w.VBox([w.HBox([*self.controls.values(), self.message], layout=w.Layout(flex_flow="row wrap")),
-                           self.figure], layout=w.Layout(width="100%"))
+        heading = [w.HTML(f"<h3>{html.escape(title)}</h3>")] if title else []
+        self.box = w.VBox([*heading, w.HBox([*self.controls.values(), self.message],
+                                            layout=w.Layout(flex_flow="row wrap")), self.figure],
+                          layout=w.Layout(width="100%"))
         self.box.add_class("clusterix-explorer")
 
     @property
@@ -137,7 +141,7 @@ class Explorer:
             new = self._build()
         except Exception as error:  # noqa: BLE001 - any builder error is shown to the reader, not swallowed
             self.message.value = (f'<span class="clusterix-explorer-error" style="color:#b00020">'
-                                  f"Cannot draw this choice: {type(error).__name__}: {error}</span>")
+                                  f"Cannot draw this choice: {type(error).__name__}: {html.escape(str(error))}</span>")
             return
         self.message.value = ""
         with self.figure.batch_update():
@@ -158,13 +162,15 @@ class Explorer:
 
 
 def explore(build_figure: Callable[..., go.Figure], *, start: Mapping[str, Any] | None = None,
-            display_now: bool = True, **options: Options) -> Explorer | None:
+            title: str | None = None, display_now: bool = True, **options: Options) -> Explorer | None:
     """Show dropdowns for the given parameters and a figure that redraws in place when one changes.
 
     ``build_figure`` is called with one keyword argument per parameter and returns a go.Figure (a package
     figure builder, usually through a lambda). Each option list is values, (label, value) pairs or a
     {label: value} dict; ``start`` gives the first choice (the notebook's parameter values), default the first
-    option. Under papermill nothing is shown and None is returned: the parameters cell alone drives reports.
+    option; ``title`` is a heading shown above the controls (only where the explorer is, so reports carry no
+    empty "explore" section). Under papermill nothing is shown and None is returned: the parameters cell alone
+    drives reports.
 
     >>> explore(lambda partner: go.Figure(layout_title_text=partner), partner=["ecoplus", "vlaio"],
     ...         start={"partner": "vlaio"}, display_now=False).figure.layout.title.text
@@ -172,7 +178,7 @@ def explore(build_figure: Callable[..., go.Figure], *, start: Mapping[str, Any] 
     """
     if under_papermill():
         return None
-    explorer = Explorer(build_figure, options, start=start)
+    explorer = Explorer(build_figure, options, start=start, title=title)
     if display_now:
         from IPython.display import display
 

@@ -333,7 +333,9 @@ def test_notebook_runs_in_lab_and_draws_its_figures(lab, page, case):
     assert figures, f"{case.name} shows no plotly figure"
     titles = [_squash(data["application/vnd.plotly.v1+json"]["layout"].get("title", {}).get("text", ""))
               for data in figures]
-    page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+    # drawn by JupyterLab's plotly mimetype renderer (the jupyterlab-plotly extension shipped in the plotly
+    # package), not by the HTML fallback
+    page.wait_for_function("n => document.querySelectorAll('.jp-RenderedPlotly.js-plotly-plot .main-svg').length >= n",
                            arg=len(figures))
     drawn_titles = [_squash(t) for t in page.locator(".js-plotly-plot .gtitle").all_text_contents()]
     for title, data in zip(titles, figures):

@@ -98,9 +98,17 @@ def test_a_refused_choice_keeps_the_last_figure_and_says_why(interactive):
     explorer = widgets.explore(only_learn, phase=["learn", "apply"])
     explorer.set(phase="apply")
     assert list(explorer.figure.data[0].y) == [4]
-    assert "no observations in phase 'apply'" in explorer.message.value
+    # the message is HTML: the quotes of the error text arrive escaped
+    assert "ValueError: no observations in phase &#x27;apply&#x27;" in explorer.message.value
     explorer.set(phase="learn")
     assert explorer.message.value == ""
+
+
+def test_title_is_a_heading_inside_the_explorer_only(interactive):
+    explorer = widgets.explore(bars, partner=["cph"], phase=["learn"], title="Explore: partner & phase")
+    assert explorer.box.children[0].value == "<h3>Explore: partner &amp; phase</h3>"
+    untitled = widgets.explore(bars, partner=["cph"], phase=["learn"])
+    assert len(untitled.box.children) == 2   # controls, figure
 
 
 def test_options_as_values_pairs_or_mapping(interactive):
