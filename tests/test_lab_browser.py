@@ -39,7 +39,8 @@ from clusterix_analytics.widgets import partner_options
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
-CHROMIUM = Path(os.environ.get("CLUSTERIX_CHROMIUM", "/usr/bin/chromium"))
+# Debian's package; CLUSTERIX_CHROMIUM points elsewhere (a missing path makes the tests skip, as on a bare machine)
+CHROMIUM = Path(os.environ.get("CLUSTERIX_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
 # Safe as root in a container, and quiet: no GPU, no QUIC, no background calls home, no updates, no sync.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -112,7 +113,8 @@ class Lab:
     def api(self, path: str, method: str = "GET"):
         request = urllib.request.Request(f"{self.url}{path}", method=method,
                                          headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
+        # straight to 127.0.0.1, whatever http_proxy the environment sets
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
 
