@@ -345,8 +345,11 @@ def test_notebook_runs_in_lab_and_draws_its_figures(lab, page, case):
     drawn_titles = [_squash(t) for t in page.locator(".js-plotly-plot .gtitle").all_text_contents()]
     for title, data in zip(titles, figures):
         assert title in drawn_titles, f"figure {title!r} not drawn; drawn: {drawn_titles}"
+        # the same output carries the HTML the report export shows: the same figure, title and all
         html = data.get("text/html", "")
+        raw_title = data["application/vnd.plotly.v1+json"]["layout"].get("title", {}).get("text", "")
         assert "Plotly.newPlot" in html, "the plotly output has no HTML for the exported report"
+        assert raw_title in html or json.dumps(raw_title)[1:-1] in html
     if case.explorer:
         assert page.locator(".clusterix-explorer select").count() >= 1
 
