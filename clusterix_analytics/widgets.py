@@ -5,6 +5,14 @@ dropdowns for the main parameters (partner, phase, indicator) above a figure tha
 papermill (:func:`clusterix_analytics.notebook.under_papermill`) :func:`explore` shows nothing and returns None,
 so no widget ever reaches a report.
 
+In a notebook, a cell of its own right after the cell that shows the static figure (the report keeps that one):
+
+    explorer = widgets.explore(
+        lambda partner, phase: some_figures.some_chart(table, partner=partner, phase=phase),
+        partner=widgets.partner_options(ds), phase=widgets.phase_options(ds),
+        start={"partner": partner, "phase": phase},   # the parameters cell's values
+        title="Explore: another partner or phase")
+
 >>> import plotly.graph_objects as go
 >>> from clusterix_analytics import widgets
 >>> def bars(colour):
