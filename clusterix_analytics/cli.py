@@ -1,4 +1,4 @@
-"""The ``clusterix-analytics`` command: validate | demo | report.
+"""The ``clusterix-analytics`` command: validate | demo | report | geodata.
 
 Exit codes: 0 success; 1 a report run failed; 2 bad data or bad parameters (nothing was run).
 A user's data error is printed as ``file:row:column: message`` lines, never as a traceback.
@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--label", default=None)
     p.set_defaults(func=_report)
+
+    from .geodata import add_geodata_parser
+
+    add_geodata_parser(sub)
     return parser
 
 

@@ -1,0 +1,316 @@
+"""Figures of the policy-change indicators: cumulative value against target across the phases, partner ×
+indicator achievement, the policy-change timeline, funds influenced, and phase-over-phase values.
+
+Every builder takes tables from :mod:`clusterix_analytics.indicators` and returns a themed ``go.Figure``.
+
+>>> import clusterix_analytics as cx
+>>> from clusterix_analytics import indicators as ind
+>>> from clusterix_analytics.figures import indicators as figs
+>>> ds = cx.load()
+>>> changes = ind.changes_with_phase(ds.policy_changes, ds.project)
+>>> figs.policy_change_timeline(changes, ds.partners, ds.project).layout.title.text
+'Policy changes over time, by partner and type of change'
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .. import indicators as ind
+from ..project import Project
+from .theme import MUTED, PALETTE, PHASE_FILL, apply_theme, source_note
+
+CHANGE_SYMBOLS = {"new_projects": "circle", "management": "square", "strategic_focus": "diamond"}
+CHANGE_SHORT = {"new_projects": "New projects", "management": "Management / governance",
+                "strategic_focus": "Strategic focus (structural)"}
+CHANGE_COLOURS = {"new_projects": PALETTE[0], "management": PALETTE[1], "strategic_focus": PALETTE[2]}
+OUTSIDE_COLOUR = "#999999"
+
+
+def _finish(fig: go.Figure, title: str, note: str | None, height: int, left: int = 90, bottom: int = 110,
+            top: int = 100) -> go.Figure:
+    """Apply the theme, then keep the footnote clear of the x-axis title: a fixed distance in pixels
+    below the plot area, inside a bottom margin made for it (the theme's paper-relative place collides
+    with axis titles on short figures)."""
+    apply_theme(fig, title, note=note, height=height)
+    fig.update_layout(margin=dict(l=left, b=bottom, t=top),
+                      title=dict(yref="container", y=1 - 18 / height, yanchor="top"))
+    if fig.layout.legend.orientation == "h":
+        # Horizontal legends sit under the title, a fixed number of pixels from the top of the figure.
+        fig.update_layout(legend=dict(yref="container", y=1 - 52 / height, yanchor="top", x=0, xanchor="left"))
+    fig.update_yaxes(automargin=True, title_standoff=12)
+    for annotation in fig.layout.annotations:
+        if note and annotation.text == note:
+            annotation.update(y=0, yref="paper", yanchor="top", yshift=-(bottom - 28))
+    return fig
+
+
+def phase_colours(project: Project) -> dict[str, str]:
+    """One colour per phase id (time order), grey for dates outside every phase."""
+    ordered = ind.phase_order(project)[:-1]
+    return {**{pid: PALETTE[i % len(PALETTE)] for i, pid in enumerate(ordered)}, ind.OUTSIDE_PHASES: OUTSIDE_COLOUR}
+
+
+def shade_phases(fig: go.Figure, project: Project, row=None, col=None, label: bool = True) -> go.Figure:
+    """Shade each phase's span on a date x-axis and name it at the top."""
+    for i, phase in enumerate(sorted(project.phases, key=lambda p: p.start)):
+        fig.add_vrect(
+            x0=pd.Timestamp(phase.start), x1=pd.Timestamp(phase.end) + pd.Timedelta(days=1),
+            fillcolor=PHASE_FILL[i % len(PHASE_FILL)], line_width=0, layer="below", row=row, col=col,
+            annotation_text=phase.name if label else None, annotation_position="top left",
+            annotation_font=dict(size=11, color=MUTED),
+        )
+    return fig
+
+
+def _date_range(project: Project, *dates: pd.Series) -> list[pd.Timestamp]:
+    """The project's timeline (widened to any date outside it), with a month of margin either side."""
+    lo, hi = pd.Timestamp(project.timeline_start), pd.Timestamp(project.timeline_end)
+    for values in dates:
+        values = pd.to_datetime(pd.Series(values)).dropna()
+        if len(values):
+            lo, hi = min(lo, values.min()), max(hi, values.max())
+    return [lo - pd.Timedelta(days=31), hi + pd.Timedelta(days=31)]
+
+
+def _wrap(text, width: int = 70) -> str:
+    return "<br>".join(textwrap.wrap(str(text), width)) if isinstance(text, str) else ""
+
+
+def _short_names(partners: pd.DataFrame) -> dict[str, str]:
+    if "short_name" in partners:
+        return dict(zip(partners.partner_id.astype(str), partners.short_name.astype(str)))
+    return {str(p): str(p) for p in partners.partner_id}
+
+
+def cumulative_vs_target(series: pd.DataFrame, indicator: Mapping, project: Project, target: float | None = None,
+                         reported: pd.DataFrame | None = None, who: str = "sum of partner rows",
+                         note: str | None = None, target_label: str = "target") -> go.Figure:
+    """Cumulative value per reporting period against the target, phases shaded and named.
+
+    ``series``: rows of one indicator with period_end and cumulative (a partner's rows of
+    ``indicators.period_values`` or the rows of ``indicators.partner_sum_by_period``). ``reported``: rows of
+    ``indicators.reported_vs_partner_sum`` for the indicator, drawn as "reported by the project" markers.
+
+    >>> fig = cumulative_vs_target(series, ds.indicators.iloc[0], ds.project, target=32)    # doctest: +SKIP
+    """
+    name, unit, aggregation = indicator["name"], indicator["unit"], indicator["aggregation"]
+    level = {"sum": "Cumulative", "last": "Latest", "max": "Highest"}[str(aggregation)]
+    series = series.sort_values("period_end")
+    fig = go.Figure()
+    shade_phases(fig, project)
+    fig.add_trace(go.Scatter(
+        x=series.period_end, y=series.cumulative, mode="lines+markers", name=f"{level} value, {who}",
+        line=dict(color=PALETTE[0], width=2.5), customdata=series[["value"]].to_numpy() if "value" in series else None,
+        hovertemplate=f"%{{x|%d %b %Y}}<br>{level.lower()}: %{{y:,.4~g}} {unit}"
+                      + ("<br>this period: %{customdata[0]:,.4~g}" if "value" in series else "") + "<extra></extra>",
+    ))
+    if target is not None and not pd.isna(target):
+        fig.add_hline(y=float(target), line_dash="dash", line_color=PALETTE[3],
+                      annotation_text=f"{target_label} {float(target):,g} {unit}", annotation_position="top right")
+    if reported is not None and len(reported.dropna(subset=["reported_by_project"])):
+        shown = reported.dropna(subset=["reported_by_project"])
+        fig.add_trace(go.Scatter(
+            x=shown.reported_to, y=shown.reported_by_project, mode="markers", name="reported by the project (sourced)",
+            marker=dict(symbol="star", size=14, color=PALETTE[1], line=dict(color="#333", width=1)),
+            hovertemplate="reported by the project: %{y:,.4~g} " + str(unit) + "<br>as of %{x|%d %b %Y}<extra></extra>",
+        ))
+    fig.update_xaxes(title_text="End of reporting period (date)", type="date",
+                     range=_date_range(project, series.period_end))
+    fig.update_yaxes(title_text=f"{level} value ({unit})", rangemode="tozero")
+    fig.update_layout(legend=dict(orientation="h"))
+    whose = "" if who == "sum of partner rows" else f" ({who})"
+    title = f"{name}{whose}: {level.lower()} value against target, by reporting period"
+    if note is None:
+        note = source_note(series)
+        if reported is not None and reported.reported_by_project.notna().any():
+            note += " Star: total reported by the project (sourced, data/observations.csv)."
+    return _finish(fig, title, note, height=460, top=110)
+
+
+def achievement_heatmap(scorecard: pd.DataFrame, partners: pd.DataFrame, cap: float = 200.0) -> go.Figure:
+    """Partner × indicator: cumulative value as % of the partner's share of the target (colour capped at ``cap``).
+
+    ``scorecard`` comes from ``indicators.partner_scorecard``; indicators without a target are left out,
+    cells without data stay empty and say so on hover.
+    """
+    card = scorecard[scorecard.status != "no target"]
+    names = _short_names(partners)
+    partner_order = [p for p in partners.partner_id.astype(str) if p in set(card.partner_id)]
+    indicator_order = list(dict.fromkeys(card.indicator_id))
+    labels = dict(zip(card.indicator_id, card.name))
+    pct = card.pivot(index="partner_id", columns="indicator_id", values="achievement_pct").reindex(
+        index=partner_order, columns=indicator_order)
+    status = card.pivot(index="partner_id", columns="indicator_id", values="status").reindex(
+        index=partner_order, columns=indicator_order)
+    text = [[("no data" if pd.isna(v) else f"{v:.0f}%") for v in r] for r in pct.to_numpy()]
+    fig = go.Figure(go.Heatmap(
+        z=pct.clip(upper=cap).to_numpy(), x=[_wrap(labels[i], 16) for i in indicator_order],
+        y=[names.get(p, p) for p in partner_order], zmin=0, zmax=cap,
+        colorscale=[[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
+        text=text, texttemplate="%{text}", customdata=status.to_numpy(),
+        colorbar=dict(title=dict(text="% of partner's<br>target share"), ticksuffix="%"),
+        hovertemplate="%{y}<br>%{x}<br>%{text} of target share<br>status: %{customdata}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="Indicator (with a project target)", side="bottom", tickangle=0,
+                     tickfont=dict(size=11))
+    fig.update_yaxes(title_text="Partner", autorange="reversed")
+    as_of = scorecard.attrs.get("as_of")
+    when = f" as of {as_of:%d %b %Y}" if as_of is not None else ""
+    note = source_note(card) + " Partner share = project target ÷ partners (rates: the target itself)."
+    return _finish(fig, f"Achievement against each partner's share of the target (%){when}", note,
+                   height=max(440, 300 + 36 * len(partner_order)), left=130, bottom=190)
+
+
+def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, project: Project) -> go.Figure:
+    """Each policy change as a marker: date × partner, symbol and colour by type of change.
+
+    Filled markers: achieved; open markers: planned or in progress. Hover shows the description and the
+    evidence link. ``changes`` comes from ``indicators.changes_with_phase``.
+    """
+    names = _short_names(partners)
+    fig = go.Figure()
+    shade_phases(fig, project)
+    for change_type, symbol in CHANGE_SYMBOLS.items():
+        for achieved in (True, False):
+            part = changes[(changes.change_type == change_type) & ((changes.status == "achieved") == achieved)]
+            if part.empty:
+                continue
+            funds = [f"{v:,.0f} EUR" if pd.notna(v) else "unknown" for v in part.funds_influenced_eur]
+            custom = list(zip(part.change_type_label, part.status, funds, [_wrap(d) for d in part.description],
+                              part.evidence, part.phase_name, part.months_from_start))
+            fig.add_trace(go.Scatter(
+                x=part.date, y=[names.get(p, p) for p in part.partner_id], mode="markers",
+                name=f"{CHANGE_SHORT[change_type]}{'' if achieved else ' – planned / in progress'}",
+                marker=dict(symbol=symbol if achieved else f"{symbol}-open", size=13,
+                            color=CHANGE_COLOURS[change_type], line=dict(width=1.5, color=CHANGE_COLOURS[change_type])),
+                customdata=custom,
+                hovertemplate=("<b>%{y}</b>, %{x|%d %b %Y} (%{customdata[6]} months after the start)<br>"
+                               "%{customdata[0]} – %{customdata[1]}<br>phase: %{customdata[5]}<br>"
+                               "funds influenced: %{customdata[2]}<br>%{customdata[3]}<br>"
+                               "evidence: %{customdata[4]}<extra></extra>"),
+            ))
+    order = [names.get(p, p) for p in partners.partner_id.astype(str)]
+    fig.update_xaxes(title_text="Date of the change", type="date", range=_date_range(project, changes.date))
+    fig.update_yaxes(title_text="Partner", categoryorder="array", categoryarray=order[::-1])
+    fig.update_layout(legend=dict(orientation="h", title_text="Type of change: "))
+    note = source_note(changes) + " Filled: achieved; open: planned or in progress."
+    return _finish(fig, "Policy changes over time, by partner and type of change", note,
+                   height=max(460, 300 + 32 * changes.partner_id.nunique()), left=130, top=140)
+
+
+def funds_by_partner_phase(funds: pd.DataFrame, partners: pd.DataFrame, project: Project) -> go.Figure:
+    """Stacked bars: funds influenced (EUR) per partner, one segment per phase.
+
+    ``funds`` comes from ``indicators.funds_by_partner_phase``; partners without any amount are left out.
+    """
+    names = _short_names(partners)
+    colours = phase_colours(project)
+    labels = ind.phase_names(project)
+    known = funds.dropna(subset=["funds_eur"])
+    totals = known.groupby("partner_id").funds_eur.sum().sort_values(ascending=False)
+    fig = go.Figure()
+    for phase_id in ind.phase_order(project):
+        part = known[known.phase_id == phase_id].set_index("partner_id").reindex(totals.index)
+        if part.funds_eur.isna().all():
+            continue
+        fig.add_trace(go.Bar(
+            x=[names.get(p, p) for p in totals.index], y=part.funds_eur, name=labels[phase_id],
+            marker_color=colours[phase_id],
+            hovertemplate="%{x}<br>" + labels[phase_id] + ": %{y:,.0f} EUR<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", traceorder="normal"))
+    fig.update_xaxes(title_text="Partner")
+    fig.update_yaxes(title_text="Funds influenced (EUR)", tickformat=",.0f")
+    total = float(known.funds_eur.sum())
+    synthetic_eur = float(known.synthetic_eur.sum()) if "synthetic_eur" in known else 0.0
+    if total and synthetic_eur:
+        note = (f"Demo data: {synthetic_eur / total:.0%} of the EUR shown come from synthetic policy changes; "
+                "the rest: sources in data/.")
+    else:
+        note = source_note(pd.DataFrame({"synthetic": [False]}))
+    missing = funds.loc[funds.funds_eur.isna(), "partner_id"].nunique()
+    if missing:
+        note += f" {missing} partner(s) with changes of unknown amount are not shown."
+    return _finish(fig, "Funds influenced by the policy changes, by partner and phase (EUR)", note, height=460,
+                   left=110)
+
+
+def phase_comparison(phase_sums: pd.DataFrame, project: Project, columns: int = 3,
+                     order: list[str] | None = None) -> go.Figure:
+    """Phase over phase: one small panel per indicator (its own unit), one bar per phase.
+
+    ``phase_sums`` comes from ``indicators.partner_sum_by_phase`` (or one partner's rows of
+    ``indicators.phase_values``). Hollow markers show the projected end-of-phase value where a phase is
+    still running.
+    """
+    indicator_ids = list(dict.fromkeys(phase_sums.indicator_id))
+    if order is not None:
+        indicator_ids = [i for i in order if i in indicator_ids]
+    columns = max(1, min(columns, len(indicator_ids)))
+    rows = max(1, math.ceil(len(indicator_ids) / columns))
+    first = phase_sums.drop_duplicates("indicator_id").set_index("indicator_id")
+    titles = [_wrap(f"{i}", 40) for i in indicator_ids]
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.16 if rows > 1 else 0.1,
+                        horizontal_spacing=0.1)
+    colours = phase_colours(project)
+    labels = ind.phase_names(project)
+    shown_in_legend = set()
+    for n, indicator_id in enumerate(indicator_ids):
+        r, c = n // columns + 1, n % columns + 1
+        part = phase_sums[phase_sums.indicator_id == indicator_id]
+        unit = first.loc[indicator_id, "unit"]
+        for phase in part.itertuples():
+            fig.add_trace(go.Bar(
+                x=[phase.phase_id], y=[phase.value], marker_color=colours.get(phase.phase_id, OUTSIDE_COLOUR),
+                name=labels.get(phase.phase_id, phase.phase_id), legendgroup=phase.phase_id,
+                showlegend=phase.phase_id not in shown_in_legend,
+                hovertemplate=f"{labels.get(phase.phase_id)}<br>%{{y:,.4~g}} {unit}<extra></extra>",
+            ), row=r, col=c)
+            shown_in_legend.add(phase.phase_id)
+            projected = getattr(phase, "projected_value", float("nan"))
+            if pd.notna(projected) and pd.notna(phase.value) and abs(projected - phase.value) > 1e-9:
+                fig.add_trace(go.Scatter(
+                    x=[phase.phase_id], y=[projected], mode="markers", legendgroup="projection",
+                    name="projected at the end of the phase", showlegend="projection" not in shown_in_legend,
+                    marker=dict(symbol="line-ew-open", size=28, color="#333", line=dict(width=2)),
+                    hovertemplate=f"projected at the phase end: %{{y:,.4~g}} {unit}<extra></extra>",
+                ), row=r, col=c)
+                shown_in_legend.add("projection")
+        fig.update_yaxes(title_text=str(unit), row=r, col=c, rangemode="tozero")
+        fig.update_xaxes(title_text="Phase" if n + columns >= len(indicator_ids) else None, row=r, col=c)
+    # Panel titles: the indicator's name rather than its id.
+    names = dict(zip(phase_sums.indicator_id, phase_sums.get("name", phase_sums.indicator_id)))
+    for annotation, indicator_id in zip(fig.layout.annotations, indicator_ids):
+        annotation.text = _wrap(names.get(indicator_id, indicator_id), 40)
+        annotation.font = dict(size=12)
+    height = 200 + 280 * rows
+    fig.update_layout(legend=dict(orientation="h"), bargap=0.3)
+    with_values = phase_sums.dropna(subset=["value"])
+    synthetic_note = source_note(with_values) if "synthetic" in with_values else None
+    return _finish(fig, "Indicator values per phase (phase over phase; levels: value at the phase end)",
+                   synthetic_note, height=height, top=130)
+
+
+def cumulative_figures(series: pd.DataFrame, indicators: pd.DataFrame, project: Project,
+                       reported: pd.DataFrame | None = None, who: str = "sum of partner rows") -> list[go.Figure]:
+    """One :func:`cumulative_vs_target` figure per indicator of ``indicators`` that has rows in ``series``.
+
+    ``series`` needs indicator_id, period_end, value, cumulative, target (the full target for the sum
+    of partner rows, the partner's share for one partner) and synthetic.
+    """
+    figures = []
+    for indicator in indicators.to_dict("records"):
+        rows = series[series.indicator_id == indicator["indicator_id"]].dropna(subset=["cumulative"])
+        if rows.empty:
+            continue
+        shown = reported[reported.indicator_id == indicator["indicator_id"]] if reported is not None else None
+        figures.append(cumulative_vs_target(
+            rows, indicator, project, target=rows["target"].iloc[0], reported=shown, who=who,
+            target_label="target" if reported is not None and len(reported) else "partner's share of the target"))
+    return figures

@@ -1,0 +1,363 @@
+"""Maps of the partner regions and of the cluster links between them (plotly, renders with no network).
+
+The maps are plain cartesian traces (``go.Scatter(fill="toself")``) on EPSG:3035 metres with equal axis
+scale: unlike plotly's geo and MapLibre traces they need no base map from a CDN, open from ``file://``
+and export to PNG. A NUTS code the geometry lacks is named in a warning and on the figure.
+
+>>> import clusterix_analytics as cx
+>>> from clusterix_analytics.figures.maps import partner_regions_map, cooperation_map
+>>> ds = cx.load()
+>>> partner_regions_map(ds, color_by="partner_type").layout.title.text
+'CLUSTERIX 2.0 partner regions by partner type'
+>>> cooperation_map(ds, phase="P1").layout.title.text
+'Interregional cluster links between CLUSTERIX 2.0 partner regions, Phase 1 – interregional learning'
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+from plotly.colors import sample_colorscale
+
+from .. import geo, regions
+from ..browser import find_chromium
+from ..data import Dataset
+from .theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note
+
+COUNTRY_FILL = "#e4e4e4"
+COUNTRY_LINE = "#ffffff"
+REGION_LINE = "#ffffff"
+SINGLE_FILL = PALETTE[0]          # regions when color_by is None
+NO_DATA_FILL = "#bdbdbd"
+LINK_COLOUR = PALETTE[3]          # vermillion: stands out on blue-grey regions
+LINK_REGION_FILL = "#9ecae1"      # partner regions under the cooperation map
+HIGHLIGHT_LINE = "#111111"
+VIEW_MARGIN = 0.12                # share of the regions' extent added around them
+COLOUR_BY_TITLES = {"partner_type": "partner type", "phase": "phase of first policy change"}
+MAP_HEIGHT = 680
+# The lightest end of the sequential scale is near-white: start above it so a zero still reads as a region.
+COLOUR_FLOOR = 0.15
+
+
+def project_short_name(dataset: Dataset) -> str:
+    """'CLUSTERIX 2.0' from 'CLUSTERIX 2.0 – New Models of …' (titles stay short)."""
+    return dataset.project.name.split(" – ")[0].strip()
+
+
+def _view_box(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    minx = min(b[0] for b in boxes)
+    miny = min(b[1] for b in boxes)
+    maxx = max(b[2] for b in boxes)
+    maxy = max(b[3] for b in boxes)
+    pad = VIEW_MARGIN * max(maxx - minx, maxy - miny)
+    return minx - pad, miny - pad, maxx + pad, maxy + pad
+
+
+def _base_figure(geometry: geo.RegionGeometry, codes) -> tuple[go.Figure, tuple]:
+    """Grey countries clipped to the view around ``codes`` (or all regions), axes hidden, equal scale."""
+    shown = geometry.regions[geometry.regions["nuts_id"].isin(set(codes))]
+    if shown.empty:
+        shown = geometry.regions
+    view = _view_box([tuple(shown.total_bounds)]) if not shown.empty else (2.5e6, 1.4e6, 6.5e6, 5.4e6)
+    # Clip well beyond the view: the equal axis scale widens one axis to fit the plot's shape, and a
+    # user may zoom out.
+    extent = max(view[2] - view[0], view[3] - view[1])
+    wide = (view[0] - extent, view[1] - extent / 2, view[2] + extent, view[3] + extent / 2)
+    xs, ys = [], []
+    for geom in geometry.countries.geometry:
+        clipped = shapely.clip_by_rect(geom, *wide)
+        if not clipped.is_empty:
+            x, y = geo.polygon_xy(clipped)
+            xs += x
+            ys += y
+    fig = go.Figure(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=COUNTRY_FILL, mode="lines",
+                               line=dict(color=COUNTRY_LINE, width=0.6), hoverinfo="skip", showlegend=False,
+                               name="countries"))
+    fig.update_xaxes(visible=False, range=[view[0], view[2]])
+    fig.update_yaxes(visible=False, range=[view[1], view[3]], scaleanchor="x", scaleratio=1)
+    fig.update_layout(height=MAP_HEIGHT, plot_bgcolor="#f7fbff", hovermode="closest",
+                      legend=dict(yanchor="top", y=0.99, xanchor="left", x=0.01))
+    return fig, view
+
+
+def report_missing(fig: go.Figure, missing: dict[str, list[str]], geometry: geo.RegionGeometry) -> None:
+    """Warn about, and write on the figure, the NUTS codes that have no polygon (so are not drawn)."""
+    if not missing:
+        return
+    listed = "; ".join(f"{code} ({', '.join(who)})" for code, who in sorted(missing.items()))
+    message = (f"Not on the map – no polygon for these NUTS codes in the {geometry.source} NUTS "
+               f"{geometry.nuts_year} geometry: {listed}")
+    warnings.warn(message, geo.MissingGeometryWarning, stacklevel=3)
+    fig.add_annotation(text=message, xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
+                       showarrow=False, font=dict(size=12, color=PALETTE[3]), align="left")
+
+
+def _missing_by_code(table: pd.DataFrame, geometry: geo.RegionGeometry) -> dict[str, list[str]]:
+    missing = geo.missing_codes(table["nuts_code"].dropna(), geometry)
+    found = {code: sorted(table.loc[table["nuts_code"] == code, "short_name"].astype(str)) for code in missing}
+    without_code = table["nuts_code"].isna() | (table["nuts_code"].astype("string").str.strip() == "")
+    if without_code.any():  # a partner with no region at all is also missing from the map: say so
+        found["no NUTS code"] = sorted(table.loc[without_code, "short_name"].astype(str))
+    return found
+
+
+def _wrap(text: str, width: int = 70) -> str:
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, width)) if text else ""
+
+
+def _hover(row: pd.Series, extra: str | None) -> str:
+    addressed = row["instruments_addressed"] or "none named by a source"
+    lines = [f"<b>{row['organisation']}</b>", f"Region: {row['region_name']} ({row['nuts_code']})",
+             f"Partner type: {str(row['partner_type']).replace('_', ' ')}",
+             f"Policy instruments addressed: {_wrap(addressed)}"]
+    if row["instruments_other"]:
+        lines.append(f"Other instruments on record: {_wrap(row['instruments_other'])}")
+    if extra:
+        lines.append(extra)
+    return "<br>".join(lines)
+
+
+def _categories(table: pd.DataFrame, color_by: str | None, dataset: Dataset) -> tuple[pd.Series, dict]:
+    """Category of each partner and the colour of each category, in legend order."""
+    if color_by is None:
+        return pd.Series("partner region", index=table.index), {"partner region": SINGLE_FILL}
+    if color_by == "partner_type":
+        values = table["partner_type"].astype(str).str.replace("_", " ")
+        order = sorted(values.unique())
+    else:  # phase of the first policy change, in project order, then partners without one
+        values = table["first_change_phase"].astype(str)
+        order = [p.name for p in dataset.project.phases if p.name in set(values)]
+        order += [regions.NO_PHASE] if regions.NO_PHASE in set(values) else []
+    colours = {c: (NO_DATA_FILL if c == regions.NO_PHASE else PALETTE[i % len(PALETTE)])
+               for i, c in enumerate(order)}
+    return values, colours
+
+
+def partner_regions_map(dataset: Dataset, color_by: str | None = None, highlight: str | None = None,
+                        labels: bool = True, geometry: geo.RegionGeometry | None = None) -> go.Figure:
+    """Partner regions filled by partner type, by phase, or by a numeric column; countries in light grey.
+
+    ``color_by``: None (one colour), "partner_type", "phase" (phase of the partner's first policy change),
+    or a numeric column of :func:`regions.partner_regions` (colour bar with its unit, e.g.
+    "funds_influenced_eur"). ``highlight``: a partner_id drawn with a dark outline and a bold label.
+    ``geometry``: from :func:`geo.load_geometry` (default: the embedded geometry).
+    Hover shows organisation, region, NUTS code and the policy instruments addressed.
+
+    >>> import clusterix_analytics as cx
+    >>> fig = partner_regions_map(cx.load(), color_by="funds_influenced_eur", highlight="inma")
+    >>> fig.data[-1].name
+    'highlight: INMA'
+    """
+    if color_by == "none":
+        color_by = None
+    if highlight == "none":
+        highlight = None
+    problems = regions.check_parameters(dataset, color_by=color_by, highlight_partner=highlight)
+    if problems:
+        raise ValueError("; ".join(problems))
+    geometry = geometry or geo.load_geometry()
+    table = regions.partner_regions(dataset)
+    fig, _ = _base_figure(geometry, table["nuts_code"])
+    polygons = geometry.regions.drop_duplicates("nuts_id").set_index("nuts_id").geometry
+    numeric = color_by in regions.NUMERIC_COLUMNS
+
+    if numeric:
+        values = table[color_by].astype(float)
+        vmax = float(values.max()) if values.max() > 0 else 1.0
+        what, unit = regions.NUMERIC_COLUMNS[color_by]
+        positions = numeric_colour_values(table, color_by)
+        colours = {pid: (NO_DATA_FILL if np.isnan(p) else sample_colorscale(SEQUENTIAL, [p])[0])
+                   for pid, p in zip(table.index, positions)}
+        legend_of = {pid: None for pid in table.index}
+    else:
+        categories, palette = _categories(table, color_by, dataset)
+        colours = {pid: palette[categories[pid]] for pid in table.index}
+        legend_of = categories.to_dict()
+    shown_in_legend: set = set()
+
+    for pid, row in table.sort_values("nuts_code").iterrows():
+        if row["nuts_code"] not in polygons.index:
+            continue
+        xs, ys = geo.polygon_xy(polygons[row["nuts_code"]])
+        extra = None
+        if numeric:
+            extra = f"{what.capitalize()}: {row[color_by]:,.0f} {unit}"
+        elif color_by == "phase":
+            extra = f"First policy change: {row['first_change_phase']}"
+        group = legend_of[pid]
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, fill="toself", fillcolor=colours[pid], mode="lines", line=dict(color=REGION_LINE, width=1),
+            name=group if group else str(row["short_name"]), legendgroup=group,
+            showlegend=bool(group) and group not in shown_in_legend,
+            hoveron="fills", hoverinfo="text", text=_hover(row, extra)))
+        shown_in_legend.add(group)
+
+    if numeric:
+        # An invisible marker carries the colour bar (fills cannot have one).
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+            marker=dict(colorscale=[[0, sample_colorscale(SEQUENTIAL, [COLOUR_FLOOR])[0]],
+                                    [1, sample_colorscale(SEQUENTIAL, [1.0])[0]]],
+                        cmin=0, cmax=vmax, color=[0], showscale=True,
+                        colorbar=dict(title=dict(text=f"{unit}"), thickness=14))))
+
+    points = geometry.label_points.set_index("nuts_id")
+    on_map = table[table["nuts_code"].isin(points.index)]
+    if labels and not on_map.empty:
+        xy = points.loc[on_map["nuts_code"]]
+        # The highlighted partner gets a boxed label with an arrow instead (below).
+        texts = ["" if pid == highlight else str(s) for pid, s in on_map["short_name"].items()]
+        fig.add_trace(go.Scatter(x=xy["x"], y=xy["y"], mode="text", text=texts, textfont=dict(size=11, color="#111"),
+                                 hoverinfo="skip", showlegend=False, name="labels"))
+    if highlight is not None and table.loc[highlight, "nuts_code"] in polygons.index:
+        row = table.loc[highlight]
+        xs, ys = geo.polygon_xy(polygons[row["nuts_code"]])
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=HIGHLIGHT_LINE, width=3.5),
+                                 name=f"highlight: {row['short_name']}", hoverinfo="skip", showlegend=True))
+        point = geometry.label_points.set_index("nuts_id").loc[row["nuts_code"]]
+        fig.add_annotation(x=point["x"], y=point["y"], text=f"<b>{row['short_name']}</b>", showarrow=True,
+                           arrowhead=2, arrowwidth=2, arrowcolor=HIGHLIGHT_LINE, ax=60, ay=-50,
+                           bgcolor="rgba(255,255,255,0.85)", bordercolor=HIGHLIGHT_LINE, font=dict(size=13))
+
+    report_missing(fig, _missing_by_code(table, geometry), geometry)
+    how = {None: "", "partner_type": " by partner type", "phase": " by phase of first policy change"}
+    suffix = how[color_by] if color_by in how else f" by {what} ({unit})"
+    frames = [dataset.partners]
+    if numeric or color_by == "phase":
+        frames.append(dataset.policy_changes if color_by != "clusters" else dataset.clusters)
+        if color_by == "interregional_projects":
+            frames = [dataset.partners, dataset.cluster_links]
+    note = f"{source_note(*frames)}<br>{geometry.attribution}."
+    if geometry.fallback:
+        note += f"<br>{geometry.fallback}."
+    return apply_theme(fig, f"{project_short_name(dataset)} partner regions{suffix}", note=note)
+
+
+def cooperation_map(dataset: Dataset, phase: str | None = None,
+                    geometry: geo.RegionGeometry | None = None) -> go.Figure:
+    """Interregional cluster links between partner regions: one line per pair, width by joint projects.
+
+    ``phase``: a phase id (e.g. "P1") or None / "all" for every phase. Links inside one region are left out.
+
+    >>> import clusterix_analytics as cx
+    >>> fig = cooperation_map(cx.load())
+    >>> sum(t.name == "link" for t in fig.data) > 0
+    True
+    """
+    if phase == "all":
+        phase = None
+    problems = regions.check_parameters(dataset, phase=phase)
+    if problems:
+        raise ValueError("; ".join(problems))
+    geometry = geometry or geo.load_geometry()
+    table = regions.partner_regions(dataset)
+    links = regions.interregional_links(dataset, phase)
+    fig, _ = _base_figure(geometry, table["nuts_code"])
+    polygons = geometry.regions.drop_duplicates("nuts_id").set_index("nuts_id").geometry
+
+    for nuts_code in sorted(set(table["nuts_code"]) & set(polygons.index)):
+        xs, ys = geo.polygon_xy(polygons[nuts_code])
+        who = ", ".join(table.loc[table["nuts_code"] == nuts_code, "short_name"].astype(str))
+        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=LINK_REGION_FILL, mode="lines",
+                                 line=dict(color=REGION_LINE, width=1), hoveron="fills", hoverinfo="text",
+                                 text=f"{who} ({nuts_code})", showlegend=False, name=nuts_code))
+
+    points = geometry.label_points.drop_duplicates("nuts_id").set_index("nuts_id")
+    where = {pid: points.loc[code] for pid, code in table["nuts_code"].items() if code in points.index}
+    drawable = links[links["partner_a"].isin(where) & links["partner_b"].isin(where)]
+    max_projects = max(int(drawable["projects"].max()), 1) if not drawable.empty else 1
+    names = table["short_name"].astype(str)
+    mid_x, mid_y, mid_text = [], [], []
+    for link in drawable.itertuples():
+        a, b = where[link.partner_a], where[link.partner_b]
+        width = 1.0 + 9.0 * link.projects / max_projects
+        fig.add_trace(go.Scatter(x=[a.x, b.x], y=[a.y, b.y], mode="lines", name="link", showlegend=False,
+                                 line=dict(color=LINK_COLOUR, width=width), hoverinfo="skip"))
+        mid_x.append((a.x + b.x) / 2)
+        mid_y.append((a.y + b.y) / 2)
+        mid_text.append(f"<b>{names[link.partner_a]} – {names[link.partner_b]}</b><br>"
+                        f"{link.projects} joint projects from {link.links} cluster links")
+    # Hover sits on the link midpoints: a line trace's hover would only fire at its two ends.
+    fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", marker=dict(size=10, color=LINK_COLOUR, opacity=0.01),
+                             hoverinfo="text", text=mid_text, showlegend=False, name="link hover"))
+    for projects in sorted({1, max_projects}):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{projects} joint project"
+                                 f"{'s' if projects != 1 else ''}",
+                                 line=dict(color=LINK_COLOUR, width=1.0 + 9.0 * projects / max_projects)))
+    on_map = table[table["nuts_code"].isin(points.index)]
+    xy = points.loc[on_map["nuts_code"]]
+    fig.add_trace(go.Scatter(x=xy["x"], y=xy["y"], mode="markers+text", text=on_map["short_name"].astype(str),
+                             textposition="top center", textfont=dict(size=11, color="#111"),
+                             marker=dict(size=7, color="#333"), hoverinfo="skip", showlegend=False,
+                             name="partners"))
+    if drawable.empty:
+        fig.add_annotation(text="No interregional cluster links in this selection", xref="paper", yref="paper",
+                           x=0.5, y=0.5, showarrow=False, font=dict(size=14, color=MUTED))
+    report_missing(fig, _missing_by_code(table, geometry), geometry)
+
+    phase_name = dataset.project.phase(phase).name if phase else "all phases"
+    used = dataset.cluster_links if phase is None else dataset.cluster_links[dataset.cluster_links["phase_id"] == phase]
+    total = int(drawable["projects"].sum()) if not drawable.empty else 0
+    note = (f"{total} joint projects between {len(drawable)} pairs of regions; line width ∝ joint projects. "
+            f"{source_note(used)}<br>{geometry.attribution}.")
+    if geometry.fallback:
+        note += f"<br>{geometry.fallback}."
+    title = f"Interregional cluster links between {project_short_name(dataset)} partner regions, {phase_name}"
+    return apply_theme(fig, title, note=note)
+
+
+_NO_BROWSER_SAID = False
+
+
+def save_png(fig: go.Figure, path: str | Path, width: int = 1000, height: int | None = None,
+             scale: float = 1.0) -> Path | None:
+    """Export a static PNG via kaleido and the system Chromium; returns the path, or None with no Chromium.
+
+    With no Chromium it says so once (a warning) and skips, so a batch of exports does not fail or nag.
+
+    >>> save_png(fig, "/tmp/regions.png")  # doctest: +SKIP
+    PosixPath('/tmp/regions.png')
+    """
+    global _NO_BROWSER_SAID
+    chromium = find_chromium()
+    if chromium is None:
+        if not _NO_BROWSER_SAID:
+            warnings.warn("no Chromium found (install 'chromium' or set BROWSER_PATH): PNG export skipped",
+                          RuntimeWarning, stacklevel=2)
+            _NO_BROWSER_SAID = True
+        return None
+    import os
+
+    import kaleido
+
+    os.environ.setdefault("BROWSER_PATH", chromium)
+    try:
+        # One browser for every image of this process: ~0.35 s per image instead of ~2.9 s.
+        kaleido.start_sync_server(silence_warnings=True)
+    except Exception:  # noqa: BLE001 - already running, or an old kaleido: write_image still works
+        pass
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        # plotly passes browser options that a running kaleido server already has: harmless, silenced.
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        fig.write_image(path, format="png", width=width, height=height or fig.layout.height or MAP_HEIGHT,
+                        scale=scale)
+    return path
+
+
+def numeric_colour_values(table: pd.DataFrame, column: str) -> np.ndarray:
+    """The 0..1 positions on the colour scale the map uses for ``column`` (0.15 floor keeps zero visible).
+
+    >>> numeric_colour_values(pd.DataFrame({"n": [0, 5, 10]}), "n").tolist()
+    [0.15, 0.575, 1.0]
+    """
+    values = table[column].astype(float)
+    vmax = float(values.max()) if values.max() > 0 else 1.0
+    return (COLOUR_FLOOR + (1 - COLOUR_FLOOR) * values / vmax).to_numpy()
