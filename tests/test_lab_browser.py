@@ -34,13 +34,14 @@ import psutil
 import pytest
 
 import clusterix_analytics as cx
+from clusterix_analytics.browser import find_chromium
 from clusterix_analytics.paths import DATA_DIR, KERNEL_NAME, NOTEBOOKS_DIR
 from clusterix_analytics.widgets import partner_options
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
-# Debian's package; CLUSTERIX_CHROMIUM points elsewhere (a missing path makes the tests skip, as on a bare machine)
-CHROMIUM = Path(os.environ.get("CLUSTERIX_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
+# Debian's /usr/bin/chromium, found as the report screenshots find it ($BROWSER_PATH overrides)
+CHROMIUM = find_chromium()
 # Safe as root in a container, and quiet: no GPU, no QUIC, no background calls home, no updates, no sync.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -61,9 +62,8 @@ class NotebookCase:
 NOTEBOOKS = [
     # phases timeline + headline indicators chart: bars of both figures drawn in SVG
     NotebookCase("00_project_overview", ".js-plotly-plot .main-svg .barlayer .trace", at_least=2),
-    # Lead: when 01 lands, add (the map's filled region shapes; explorer once widgets.explore is wired in):
-    # NotebookCase("01_partner_regions", ".js-plotly-plot .main-svg .scatterlayer .trace path.js-fill",
-    #              explorer=True),
+    # the partner-regions map and the cooperation map: region polygons are filled cartesian scatter traces
+    NotebookCase("01_partner_regions", ".js-plotly-plot .main-svg .scatterlayer .trace path.js-fill", at_least=2),
 ]
 
 # A notebook written by this test: the explorer on real data, to check the widget path on its own.
@@ -137,8 +137,8 @@ def _write_explorer_notebook(folder: Path) -> None:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on 127.0.0.1 (random port, token) serving copies of the notebooks; stopped after."""
-    if not CHROMIUM.exists():
-        _unavailable(f"no Chromium at {CHROMIUM}")
+    if CHROMIUM is None:
+        _unavailable("no Chromium (install Debian's 'chromium' package, or set BROWSER_PATH)")
     base = tmp_path_factory.mktemp("lab")
     notebooks = base / "notebooks"
     notebooks.mkdir()
@@ -212,7 +212,7 @@ def browser(lab):
     except ImportError:
         _unavailable("the playwright package is not installed (pip install -e '.[test]')")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
 
