@@ -64,7 +64,8 @@ NOTEBOOKS = [
     # phases timeline + headline indicators chart: bars of both figures drawn in SVG
     NotebookCase("00_project_overview", ".js-plotly-plot .main-svg .barlayer .trace", at_least=2),
     # the partner-regions map and the cooperation map: region polygons are filled cartesian scatter traces
-    NotebookCase("01_partner_regions", ".js-plotly-plot .main-svg .scatterlayer .trace path.js-fill", at_least=2, explorer=True),
+    NotebookCase("01_partner_regions", ".js-plotly-plot .main-svg .scatterlayer .trace path.js-fill", at_least=2,
+                 explorer=True),
 ]
 
 # CLUSTERIX_BROWSER_ALL_NOTEBOOKS=1 also runs every other maintained notebook, checking that each of its plotly
