@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --MappingKernelManager.default_kernel_name=$(KERNEL)
+	$(PY) -m clusterix_analytics.lab $(LAB_ARGS)
 
 validate: $(STAMP)
 	$(VENV)/bin/clusterix-analytics validate

@@ -8,7 +8,7 @@ import pytest
 from clusterix_analytics import indicators as ind
 from clusterix_analytics.figures import indicators as figs
 
-from test_indicators import INDICATORS, PARTNERS, tiny_dataset, tiny_project
+from .test_indicators import INDICATORS, PARTNERS, tiny_dataset, tiny_project
 
 
 @pytest.fixture(scope="module")
