@@ -48,6 +48,32 @@ def partner_facts(partners: pd.DataFrame, partner_id: str) -> pd.DataFrame:
     return pd.DataFrame(facts).set_index("field")
 
 
+def partner_instruments(instruments: pd.DataFrame, partner_id: str) -> pd.DataFrame:
+    """The partner's policy instruments; those its project work addresses first, then by name."""
+    mine = instruments.loc[instruments["partner_id"] == partner_id]
+    columns = ["instrument_id", "name", "instrument_type", "managing_authority", "addressed", "source"]
+    return mine.sort_values(["addressed", "name"], ascending=[False, True])[columns].reset_index(drop=True)
+
+
+def partner_clusters_by_phase(clusters: pd.DataFrame, phases: pd.DataFrame, partner_id: str) -> pd.DataFrame:
+    """Per phase of the project: the partner's clusters, their members where known, and how many are demo rows.
+
+    ``phases`` is ``Project.phases_frame()`` (every phase gets a row, 0 where the partner had no cluster).
+    ``members_total`` adds up only the clusters whose size is known; ``clusters_with_members`` says how many.
+    """
+    mine = clusters.loc[clusters["partner_id"] == partner_id]
+    grouped = mine.groupby("phase_id").agg(
+        clusters=("cluster_id", "nunique"),
+        clusters_with_members=("members_total", "count"),
+        members_total=("members_total", "sum"),
+        synthetic_rows=("synthetic", "sum"),
+    )
+    table = phases[["phase_id", "name"]].merge(grouped, left_on="phase_id", right_index=True, how="left")
+    counts = ["clusters", "clusters_with_members", "members_total", "synthetic_rows"]
+    table[counts] = table[counts].fillna(0).astype(int)
+    return table.reset_index(drop=True)
+
+
 def partner_policy_changes(policy_changes: pd.DataFrame, instruments: pd.DataFrame,
                            partner_id: str) -> pd.DataFrame:
     """The partner's policy changes, oldest first, with the changed instrument's name (empty if unknown)."""

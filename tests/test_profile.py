@@ -9,8 +9,9 @@ import pytest
 import clusterix_analytics as cx
 from clusterix_analytics.notebook import headlines_from_notebook
 from clusterix_analytics.paths import DEFAULT_PROJECT_DIR
-from clusterix_analytics.profile import (check_parameters, observations_vs_targets, partner_facts,
-                                         partner_policy_changes, profile_headlines)
+from clusterix_analytics.profile import (check_parameters, observations_vs_targets, partner_clusters_by_phase,
+                                         partner_facts, partner_instruments, partner_policy_changes,
+                                         profile_headlines)
 from tests.conftest import outputs_of
 
 INDICATORS = pd.DataFrame({
@@ -65,6 +66,25 @@ def test_partner_changes_and_headlines():
     # 2 changes, 1 achieved, funds 1000 + unknown = 1000; 3 of 4 indicators observed
     assert profile_headlines(mine, versus) == {"policy_changes": 2, "policy_changes_achieved": 1,
                                                "funds_influenced_eur": 1000.0, "indicators_observed": 3}
+
+
+def test_clusters_by_phase_and_instruments_by_hand():
+    phases = pd.DataFrame({"phase_id": ["P1", "P2", "AA"], "name": ["one", "two", "extra"]})
+    clusters = pd.DataFrame({
+        "cluster_id": ["x", "y", "x", "z"], "partner_id": ["a", "a", "a", "b"], "phase_id": ["P1", "P1", "P2", "P1"],
+        "members_total": pd.array([10, None, 12, 99], dtype="Int64"), "synthetic": [True, False, True, True],
+    })
+    table = partner_clusters_by_phase(clusters, phases, "a").set_index("phase_id")
+    # P1: x (10 members) and y (size unknown) → 2 clusters, 1 with members, 10 members, 1 demo row;
+    # P2: x with 12; AA: nothing → zeros; z belongs to b
+    assert table.loc["P1", ["clusters", "clusters_with_members", "members_total", "synthetic_rows"]].tolist() == [2, 1, 10, 1]
+    assert table.loc["P2", ["clusters", "members_total"]].tolist() == [1, 12]
+    assert table.loc["AA", ["clusters", "members_total"]].tolist() == [0, 0]
+    instruments = pd.DataFrame({"instrument_id": ["i1", "i2", "i3"], "partner_id": ["a", "a", "b"],
+                                "name": ["B plan", "A plan", "C"], "instrument_type": ["regional"] * 3,
+                                "managing_authority": [None] * 3, "addressed": [False, False, True],
+                                "source": ["u"] * 3})
+    assert partner_instruments(instruments, "a")["instrument_id"].tolist() == ["i2", "i1"]   # by name
 
 
 def test_check_parameters_lists_valid_partners():
