@@ -91,6 +91,24 @@ def test_overrides_take_the_parameter_type(tmp_path, dataset):
     assert coerce_override("2019", str) == "2019" and coerce_override("[1, 2]", list) == [1, 2]
 
 
+def test_an_override_of_a_for_each_parameter_selects_runs(tmp_path, dataset):
+    plan = write_plan(tmp_path, f"""runs:
+  - notebook: fixture_partner
+    title: "Profile – {{short_name}}"
+    for_each: partner
+    parameters: {{partner: "{{partner_id}}"}}
+  - notebook: fixture_partner
+    title: Overview
+    parameters: {{partner: ecoplus}}
+""")
+    runs = expand_plan(plan, dataset, overrides={"partner": "inma"})
+    # the for_each entry keeps its inma run; the fixed entry takes the value, and its title says so
+    assert [(r.slug, r.title) for r in runs] == [("fixture_partner-inma", "Profile – INMA"),
+                                                ("fixture_partner-inma-2", "Overview (partner=inma)")]
+    with pytest.raises(PlanError, match="-p partner=lund: no run of fixture_partner has it; valid: adr_nord_est"):
+        expand_plan(plan, dataset, overrides={"partner": "lund"})
+
+
 def test_only_selects_by_notebook_or_slug(tmp_path, dataset):
     plan = write_plan(tmp_path, f"""runs:
   - notebook: fixture_partner

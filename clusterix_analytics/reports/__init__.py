@@ -1,5 +1,22 @@
-"""Report snapshots: plan (what runs), runner (papermill in parallel), export (offline HTML with one
-plotly.js), manifest and index, diff between snapshots, and a headless-browser check of the pages.
+"""Report snapshots: the plan, the parallel runner, offline HTML with one plotly.js, manifest, index, diff.
 
-The runner knows nothing about clusters: the plan names notebooks, parameters and checker functions.
+Modules: ``plan`` (reports/plan.yaml → checked runs), ``runner`` (papermill in a process pool → snapshot),
+``export`` (executed notebook → offline page), ``manifest``, ``index``, ``snapshot`` (hidden build folder,
+atomic publish, ``latest``), ``diff`` and ``browser`` (headless Chromium over the DevTools pipe:
+thumbnails and the offline page check). The runner knows nothing about clusters: the plan names
+notebooks, parameters and each notebook's ``check_parameters`` function.
+
+Typical use::
+
+    make reports                                         # the whole plan, jobs = cores
+    clusterix-analytics report --only 04 -p partner=inma --label inma   # one profile
+    clusterix-analytics report --project data/myproject --timeout 600 --fail-fast
+    clusterix-analytics diff previous latest             # what changed; also writes diff.html
+
+Exit codes: 0 every run ok; 1 a run failed (or timed out, or --fail-fast skipped some); 2 bad data, plan or
+parameters (nothing run, nothing written); 130 interrupted (no snapshot written, no kernel left).
+
+A snapshot (``reports/<UTC time>[-label]/``)::
+
+    index.html  manifest.json  plotly.min.js  <slug>.html  notebooks/<slug>.ipynb  thumbs/<slug>.png
 """

@@ -30,6 +30,7 @@ from ..data import Dataset
 from ..paths import NOTEBOOKS_DIR
 
 ENTRY_KEYS = {"notebook", "title", "parameters", "for_each", "checker"}
+_UNSET = object()
 # The runner passes the project folder itself; plans never name it.
 PROJECT_PARAMETER = "project_dir"
 
@@ -75,6 +76,7 @@ class Run:
     checker: str | None = None
     entry: int = 0
     declared: dict = field(default_factory=dict)   # the notebook's parameters cell (papermill inspect)
+    from_row: frozenset = frozenset()               # parameters filled from a for_each row ("{partner_id}")
 
 
 def slugify(text, max_length: int = 60) -> str:
@@ -346,8 +348,9 @@ def expand_plan(plan_path: Path, dataset: Dataset, overrides: dict[str, str] | N
                 problems.append(f"{at}: template refers to an unknown field {exc}; "
                                 f"fields: {', '.join(row)}")
                 break
+            from_row = frozenset(k for k, v in params.items() if row and isinstance(v, str) and "{" in v)
             runs.append(Run(notebook=name, path=path, title=str(run_title), parameters=filled,
-                            checker=str(checker) if checker else None, entry=i))
+                            checker=str(checker) if checker else None, entry=i, from_row=from_row))
     if only:
         kept = [r for r in runs if any(fnmatch(r.notebook, pat) or fnmatch(r.notebook, pat + "*")
                                        or fnmatch(run_slug(r.notebook, r.parameters), pat) for pat in only)]
@@ -355,11 +358,36 @@ def expand_plan(plan_path: Path, dataset: Dataset, overrides: dict[str, str] | N
             problems.append(f"--only {' '.join(only)}: matches no run; notebooks: "
                             f"{', '.join(sorted({r.notebook for r in runs}))}")
         runs = kept
+    runs, found = _select_by_overrides(runs, overrides or {})
+    problems += found
     problems += _check_runs(runs, dataset, overrides or {})
     if problems:
         raise PlanError(problems)
     _assign_slugs(runs)
     return runs
+
+
+def _select_by_overrides(runs: list[Run], overrides: dict[str, str]) -> tuple[list[Run], list[str]]:
+    """``-p partner=inma`` on a ``for_each: partner`` entry keeps the inma run instead of making every
+    run of the entry about inma (other entries get the value as an override)."""
+    kept, problems = [], []
+    selected_entries: dict[int, bool] = {}
+    for run in runs:
+        keys = [k for k in overrides if k in run.from_row]
+        if not keys:
+            kept.append(run)
+            continue
+        matches = all(str(run.parameters[k]) == overrides[k] for k in keys)
+        selected_entries[run.entry] = selected_entries.get(run.entry, False) or matches
+        if matches:
+            kept.append(run)
+    for entry, any_match in selected_entries.items():
+        if not any_match:
+            name = next(r.notebook for r in runs if r.entry == entry)
+            keys = sorted({k for r in runs if r.entry == entry for k in overrides if k in r.from_row})
+            valid = sorted({str(r.parameters[keys[0]]) for r in runs if r.entry == entry})
+            problems.append(f"-p {keys[0]}={overrides[keys[0]]}: no run of {name} has it; valid: {', '.join(valid)}")
+    return kept, problems
 
 
 def _check_runs(runs: list[Run], dataset: Dataset, overrides: dict[str, str]) -> list[str]:
@@ -371,10 +399,16 @@ def _check_runs(runs: list[Run], dataset: Dataset, overrides: dict[str, str]) ->
             declared_by_path[run.path] = declared_parameters(run.path)
         declared = run.declared = declared_by_path[run.path]
         for key, raw in overrides.items():
+            if key in run.from_row:
+                used_overrides.add(key)   # it selected this run (see _select_by_overrides)
+                continue
             if key in declared and key != PROJECT_PARAMETER:
                 used_overrides.add(key)
                 try:
-                    run.parameters[key] = coerce_override(raw, declared[key]["types"])
+                    value = coerce_override(raw, declared[key]["types"])
+                    if run.parameters.get(key, _UNSET) != value:   # the title must not claim the plan's value
+                        run.title += f" ({key}={value})"
+                    run.parameters[key] = value
                 except ValueError as exc:
                     problems.append(f"-p {key}={raw}: {exc} (parameter of {run.notebook})")
         at = f"{run.notebook} {_describe(run.parameters)}"

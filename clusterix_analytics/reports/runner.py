@@ -157,14 +157,14 @@ def execute_run(task: dict) -> dict:
             watchdog.cancel()
         _shutdown_kernel()
         _current_kernel = None
-    result["duration_s"] = round(time.perf_counter() - start, 3)
     if nb_path.is_file():
         try:
             result["headlines"] = finish_notebook(nb_path, page_path, task["title"], task["parameters"],
                                                   result["status"])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 – a page that cannot be written fails this run only
             result["status"] = "failed"
             result["error"] = (result["error"] or []) + [f"export failed: {type(exc).__name__}: {exc}"]
+    result["duration_s"] = round(time.perf_counter() - start, 3)   # kernel start to page written
     result["outputs"] = {"html": page_path.name if page_path.is_file() else None,
                          "notebook": f"notebooks/{nb_path.name}" if nb_path.is_file() else None}
     return result
@@ -208,8 +208,8 @@ def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool) 
             counts["ok" if ok else "failed"] += 1
             bar.set_postfix(counts, refresh=False)
             bar.update(1)
-            bar.write(f"  {result['status']:<7} {result['duration_s']:7.1f} s  {result['slug']}", file=sys.stderr) \
-                if progress else None
+            if progress:
+                bar.write(f"  {result['status']:<7} {result['duration_s']:7.1f} s  {result['slug']}", file=sys.stderr)
             if fail_fast and not ok:
                 stopped_early = True
                 break
