@@ -47,3 +47,17 @@ def test_default_plan_snapshot_renders_offline(tmp_path):
         assert report.undrawn_figures == [], path
         if not path.endswith("index.html"):
             assert report.figures, f"{path}: no figure"
+
+
+def test_a_second_project_needs_no_plan_edit(tmp_path):
+    from tests.conftest import SECOND_PROJECT
+
+    partners = cx.load(SECOND_PROJECT).partners["partner_id"].tolist()
+    out = io.StringIO()
+    code = run_report(project_dir=SECOND_PROJECT, out_dir=tmp_path, only=["04*"], jobs=2, thumbnails=False,
+                      progress=False, stdout=out, stderr=io.StringIO())
+    manifest = json.loads((Path(out.getvalue().splitlines()[0]) / "manifest.json").read_text())
+    assert code == 0
+    assert manifest["project"]["id"] == "nordic_pilot"
+    assert [r["slug"] for r in manifest["runs"]] == [f"04_partner_profile-{p}" for p in partners]
+    assert {i["path"] for i in manifest["inputs"]} >= {"project.yaml", "partners.csv"}
