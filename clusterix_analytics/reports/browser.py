@@ -168,29 +168,33 @@ class Browser:
                 self._events.append(message)
 
     # -- pages ------------------------------------------------------------------------------------
-    def load(self, path: Path, screenshot: bool = False, thumb_scale: float = 0.25,
-             settle_timeout: float = 20) -> PageReport:
-        """Open a local file with the network off; wait for figures to draw; report what happened."""
+    def _session_events(self, session: str) -> list[dict]:
+        return [e for e in self._events if e.get("sessionId") == session]
+
+    def _open(self, path: Path, settle_timeout: float) -> dict:
+        """Open a tab on a local file with the network off; returns its state (loading goes on)."""
         url = Path(path).resolve().as_uri()
-        report = PageReport(url=url)
         target = self.command("Target.createTarget", url="about:blank")["targetId"]
         session = self.command("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            self.command(f"{domain}.enable", session)
+        self.command("Network.emulateNetworkConditions", session, offline=True, latency=0,
+                     downloadThroughput=-1, uploadThroughput=-1)
+        self.command("Emulation.setDeviceMetricsOverride", session, width=self.width, height=self.height,
+                     deviceScaleFactor=1, mobile=False)
+        self.command("Page.navigate", session, url=url)
+        return {"report": PageReport(url=url), "target": target, "session": session,
+                "deadline": time.monotonic() + settle_timeout}
+
+    def _finish(self, tab: dict, screenshot: bool, thumb_scale: float) -> PageReport:
+        """Wait for the tab's load event and its figures; collect errors; screenshot; close the tab."""
+        report, session, deadline = tab["report"], tab["session"], tab["deadline"]
         try:
-            for domain in ("Page", "Runtime", "Log", "Network"):
-                self.command(f"{domain}.enable", session)
-            self.command("Network.emulateNetworkConditions", session, offline=True, latency=0,
-                         downloadThroughput=-1, uploadThroughput=-1)
-            self.command("Emulation.setDeviceMetricsOverride", session, width=self.width, height=self.height,
-                         deviceScaleFactor=1, mobile=False)
-            self._events.clear()
-            self.command("Page.navigate", session, url=url)
-            deadline = time.monotonic() + settle_timeout
-            while not any(e["method"] == "Page.loadEventFired" and e.get("sessionId") == session
-                          for e in self._events):
+            while not any(e["method"] == "Page.loadEventFired" for e in self._session_events(session)):
                 if time.monotonic() > deadline:
                     report.errors.append("page did not finish loading")
                     break
-                self._pump(0.2)
+                self._pump(0.1)
             # plotly draws asynchronously after the load event: poll until every figure has content
             while True:
                 state = self.command("Runtime.evaluate", session, expression=FIGURE_CHECK,
@@ -200,13 +204,11 @@ class Browser:
                 if state.get("figures") and not state.get("plotly"):
                     report.errors.append("plotly.js is not loaded: figures cannot draw")
                     break
-                self._pump(0.2)
-            self._pump(0.3)
+                self._pump(0.1)
+            self._pump(0.2)
             report.plotly_loaded = bool(state.get("plotly"))
             report.figures = state.get("figures", [])
-            for event in self._events:
-                if event.get("sessionId") != session:
-                    continue
+            for event in self._session_events(session):
                 method, params = event["method"], event.get("params", {})
                 if method == "Runtime.exceptionThrown":
                     details = params.get("exceptionDetails", {})
@@ -227,22 +229,40 @@ class Browser:
                     "x": 0, "y": 0, "width": self.width, "height": self.height, "scale": thumb_scale})
                 report.screenshot = base64.b64decode(shot["data"])
         finally:
-            self._events.clear()
+            self._events = [e for e in self._events if e.get("sessionId") != session]
             try:
-                self.command("Target.closeTarget", targetId=target, timeout=10)
+                self.command("Target.closeTarget", targetId=tab["target"], timeout=10)
             except BrowserError:
                 pass
         return report
 
+    def load(self, path: Path, screenshot: bool = False, thumb_scale: float = 0.25,
+             settle_timeout: float = 20) -> PageReport:
+        """Open a local file with the network off; wait for figures to draw; report what happened."""
+        return self._finish(self._open(path, settle_timeout), screenshot, thumb_scale)
 
-def check_pages(paths: list[Path], thumbs_dir: Path | None = None) -> dict[str, PageReport]:
-    """Load every page in one browser; with ``thumbs_dir``, save a PNG thumbnail of each (<stem>.png)."""
-    reports = {}
+    def load_many(self, paths: list[Path], screenshot: bool = False, tabs: int = 2, thumb_scale: float = 0.25,
+                  settle_timeout: float = 30) -> list[PageReport]:
+        """Like :meth:`load` for many pages, ``tabs`` of them loading at the same time (in path order)."""
+        reports: list[PageReport] = []
+        waiting = list(paths)
+        open_tabs: list[dict] = []
+        while waiting or open_tabs:
+            while waiting and len(open_tabs) < max(1, tabs):
+                open_tabs.append(self._open(waiting.pop(0), settle_timeout))
+            reports.append(self._finish(open_tabs.pop(0), screenshot, thumb_scale))
+        return reports
+
+
+def check_pages(paths: list[Path], thumbs_dir: Path | None = None, tabs: int = 2) -> dict[str, PageReport]:
+    """Load every page in one browser (``tabs`` at a time); with ``thumbs_dir``, save a PNG thumbnail of
+    each (<stem>.png)."""
     with Browser() as browser:
-        for path in paths:
-            report = browser.load(path, screenshot=thumbs_dir is not None)
-            if thumbs_dir is not None and report.screenshot:
-                thumbs_dir.mkdir(parents=True, exist_ok=True)
-                (thumbs_dir / f"{Path(path).stem}.png").write_bytes(report.screenshot)
-            reports[str(path)] = report
+        loaded = browser.load_many([Path(p) for p in paths], screenshot=thumbs_dir is not None, tabs=tabs)
+    reports = {}
+    for path, report in zip(paths, loaded):
+        if thumbs_dir is not None and report.screenshot:
+            thumbs_dir.mkdir(parents=True, exist_ok=True)
+            (thumbs_dir / f"{Path(path).stem}.png").write_bytes(report.screenshot)
+        reports[str(path)] = report
     return reports

@@ -189,7 +189,8 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="run", desc="report", file=sys.stderr, disable=not enabled, leave=True)
 
 
-def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool) -> dict[str, dict]:
+def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool,
+                 log_runs: bool = True) -> dict[str, dict]:
     """Run the tasks in a pool; returns results by slug (runs never started are absent)."""
     results: dict[str, dict] = {}
     counts = {"ok": 0, "failed": 0}
@@ -208,8 +209,11 @@ def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool) 
             counts["ok" if ok else "failed"] += 1
             bar.set_postfix(counts, refresh=False)
             bar.update(1)
+            line = f"  {result['status']:<7} {result['duration_s']:7.1f} s  {result['slug']}"
             if progress:
-                bar.write(f"  {result['status']:<7} {result['duration_s']:7.1f} s  {result['slug']}", file=sys.stderr)
+                bar.write(line, file=sys.stderr)
+            elif log_runs:
+                print(line, file=sys.stderr, flush=True)   # cron and CI logs get one line per run
             if fail_fast and not ok:
                 stopped_early = True
                 break
@@ -231,7 +235,7 @@ def _git_and_versions() -> tuple[dict | None, dict]:
     return git_state(PROJ_ROOT), package_versions()
 
 
-def _thumbnails(folder: Path, results: dict[str, dict]) -> str | None:
+def _thumbnails(folder: Path, results: dict[str, dict], tabs: int = 2) -> str | None:
     """One browser for every page; returns why there are no thumbnails, or None."""
     from .browser import BrowserError, check_pages, find_chromium
 
@@ -239,7 +243,7 @@ def _thumbnails(folder: Path, results: dict[str, dict]) -> str | None:
         return "Chromium not installed: no thumbnails"
     pages = [folder / r["outputs"]["html"] for r in results.values() if r["outputs"].get("html")]
     try:
-        check_pages(pages, thumbs_dir=folder / "thumbs")
+        check_pages(pages, thumbs_dir=folder / "thumbs", tabs=tabs)
     except (BrowserError, OSError) as exc:
         return f"thumbnails skipped: {exc}"
     for result in results.values():
@@ -285,12 +289,15 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
     (building / "notebooks").mkdir()
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)   # cron's kill → clean stop too
     try:
-        results = _execute_all(_tasks(runs, building, project_dir, timeout), jobs, fail_fast, progress)
+        results = _execute_all(_tasks(runs, building, project_dir, timeout), jobs, fail_fast, progress,
+                               log_runs=stderr is sys.stderr)
         for run in runs:
             if run.slug not in results:
                 results[run.slug] = _skipped(run, building)
         write_plotly_js(building)
-        thumbs_note = _thumbnails(building, results) if thumbnails else "thumbnails turned off"
+        # pages load side by side in one browser: about as many tabs as cores pay off
+        thumbs_note = _thumbnails(building, results, tabs=max(2, min(jobs, 4))) if thumbnails \
+            else "thumbnails turned off"
         finished = dt.datetime.now(dt.timezone.utc)
         git, versions = _git_and_versions()
         manifest = _manifest(runs, results, dataset, project_dir, plan_path, started, finished, label, jobs,
