@@ -58,6 +58,7 @@ class PageReport:
     figures: list[dict] = field(default_factory=list)
     plotly_loaded: bool = False
     screenshot: bytes | None = None
+    screenshot_error: str | None = None
 
     @property
     def undrawn_figures(self) -> list[str]:
@@ -225,9 +226,14 @@ class Browser:
                     if not request_url.startswith(("file:", "data:", "about:", "blob:")):
                         report.external_requests.append(request_url)
             if screenshot:
-                shot = self.command("Page.captureScreenshot", session, format="png", clip={
-                    "x": 0, "y": 0, "width": self.width, "height": self.height, "scale": thumb_scale})
-                report.screenshot = base64.b64decode(shot["data"])
+                # a tab that is not in front may never paint a frame to capture: bring it forward first
+                self.command("Page.bringToFront", session)
+                try:
+                    shot = self.command("Page.captureScreenshot", session, timeout=20, format="png", clip={
+                        "x": 0, "y": 0, "width": self.width, "height": self.height, "scale": thumb_scale})
+                    report.screenshot = base64.b64decode(shot["data"])
+                except BrowserError as exc:   # no thumbnail for this page; the others go on
+                    report.screenshot_error = str(exc)
         finally:
             self._events = [e for e in self._events if e.get("sessionId") != session]
             try:
