@@ -177,3 +177,17 @@ def test_embedded_geometry_needs_no_plotly_geo_assets(shipped):
     fig = maps.cooperation_map(shipped)
     assert {t.type for t in fig.data} == {"scatter"}
     assert "cdn" not in pio.to_html(fig, include_plotlyjs=False).lower()
+
+
+def test_locator_map_frames_the_highlighted_region_with_its_surroundings():
+    ds = cx.load()
+    whole = maps.partner_regions_map(ds, color_by="partner_type", highlight="vlaio")
+    locator = maps.partner_regions_map(ds, color_by="partner_type", highlight="vlaio", zoom_to_highlight=True)
+    # Flanders is ~250 km across: the locator grows its view to the 1,400 km minimum on both axes
+    x0, x1 = locator.layout.xaxis.range
+    y0, y1 = locator.layout.yaxis.range
+    assert round(x1 - x0) == 1_400_000 and round(y1 - y0) == 1_400_000
+    # and the whole-partnership map spans Flanders to Nord-Est, far wider than that
+    assert whole.layout.xaxis.range[1] - whole.layout.xaxis.range[0] > 2_000_000
+    # the grey country layer is clipped near the locator's view, so it carries fewer vertices
+    assert len(locator.data[0].x) < len(whole.data[0].x)

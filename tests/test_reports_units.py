@@ -252,3 +252,16 @@ def test_publish_gives_unique_names_and_moves_latest(tmp_path):
     assert [p.name for p in snap.list_snapshots(tmp_path)] == [a.name, b.name]
     assert snap.resolve_snapshot("previous", tmp_path) == a.resolve()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_stored_notebooks_keep_only_the_plotly_json_of_a_figure():
+    from clusterix_analytics.reports.export import PLOTLY_MIMETYPE, without_html_twins
+
+    nb = {"cells": [{"cell_type": "code", "outputs": [
+        {"output_type": "display_data", "data": {PLOTLY_MIMETYPE: {"data": []}, "text/html": "<div>fig</div>"}},
+        {"output_type": "display_data", "data": {"text/html": "<table></table>"}},
+    ]}]}
+    stored = without_html_twins(nb)
+    assert stored["cells"][0]["outputs"][0]["data"] == {PLOTLY_MIMETYPE: {"data": []}}
+    assert stored["cells"][0]["outputs"][1]["data"] == {"text/html": "<table></table>"}  # tables keep their HTML
+    assert "text/html" in nb["cells"][0]["outputs"][0]["data"]  # the page is built from the untouched notebook

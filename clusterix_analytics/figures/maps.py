@@ -48,6 +48,10 @@ def project_short_name(dataset: Dataset) -> str:
     return dataset.project.name.split(" – ")[0].strip()
 
 
+# A locator map (zoom_to_highlight) shows at least this much around the region: neighbours stay recognisable.
+LOCATOR_EXTENT_M = 1_400_000
+
+
 def _view_box(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
     minx = min(b[0] for b in boxes)
     miny = min(b[1] for b in boxes)
@@ -57,12 +61,16 @@ def _view_box(boxes: list[tuple[float, float, float, float]]) -> tuple[float, fl
     return minx - pad, miny - pad, maxx + pad, maxy + pad
 
 
-def _base_figure(geometry: geo.RegionGeometry, codes) -> tuple[go.Figure, tuple]:
-    """Grey countries clipped to the view around ``codes`` (or all regions), axes hidden, equal scale."""
+def _base_figure(geometry: geo.RegionGeometry, codes, min_extent_m: float = 0.0) -> tuple[go.Figure, tuple]:
+    """Grey countries clipped to the view around ``codes`` (or all regions), axes hidden, equal scale.
+
+    ``min_extent_m``: the view is at least this wide and high (a locator map keeps its surroundings)."""
     shown = geometry.regions[geometry.regions["nuts_id"].isin(set(codes))]
     if shown.empty:
         shown = geometry.regions
     view = _view_box([tuple(shown.total_bounds)]) if not shown.empty else (2.5e6, 1.4e6, 6.5e6, 5.4e6)
+    grow = [max(0.0, min_extent_m - (view[2] - view[0])) / 2, max(0.0, min_extent_m - (view[3] - view[1])) / 2]
+    view = (view[0] - grow[0], view[1] - grow[1], view[2] + grow[0], view[3] + grow[1])
     # Clip well beyond the view: the equal axis scale widens one axis to fit the plot's shape, and a
     # user may zoom out.
     extent = max(view[2] - view[0], view[3] - view[1])
@@ -140,13 +148,16 @@ def _categories(table: pd.DataFrame, color_by: str | None, dataset: Dataset) -> 
 
 
 def partner_regions_map(dataset: Dataset, color_by: str | None = None, highlight: str | None = None,
-                        labels: bool = True, geometry: geo.RegionGeometry | None = None) -> go.Figure:
+                        labels: bool = True, geometry: geo.RegionGeometry | None = None,
+                        zoom_to_highlight: bool = False) -> go.Figure:
     """Partner regions filled by partner type, by phase, or by a numeric column; countries in light grey.
 
     ``color_by``: None (one colour), "partner_type", "phase" (phase of the partner's first policy change),
     or a numeric column of :func:`regions.partner_regions` (colour bar with its unit, e.g.
     "funds_influenced_eur"). ``highlight``: a partner_id drawn with a dark outline and a bold label.
     ``geometry``: from :func:`geo.load_geometry` (default: the embedded geometry).
+    ``zoom_to_highlight``: frame the highlighted partner's region only (a locator map, as on a partner
+    profile); the grey countries are then clipped near it, which keeps the figure small.
     Hover shows organisation, region, NUTS code and the policy instruments addressed.
 
     >>> import clusterix_analytics as cx
@@ -163,7 +174,9 @@ def partner_regions_map(dataset: Dataset, color_by: str | None = None, highlight
         raise ValueError("; ".join(problems))
     geometry = geometry or geo.load_geometry()
     table = regions.partner_regions(dataset)
-    fig, _ = _base_figure(geometry, table["nuts_code"])
+    framed = table.loc[[highlight], "nuts_code"].dropna() if zoom_to_highlight and highlight else None
+    fig, _ = _base_figure(geometry, table["nuts_code"] if framed is None else framed,
+                          min_extent_m=0 if framed is None else LOCATOR_EXTENT_M)
     polygons = geometry.regions.drop_duplicates("nuts_id").set_index("nuts_id").geometry
     numeric = color_by in regions.NUMERIC_COLUMNS
 

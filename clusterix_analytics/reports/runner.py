@@ -18,6 +18,7 @@ reports/2026-11-23T101500Z-weekly
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import os
 import re
@@ -33,7 +34,7 @@ from ..errors import DataValidationError
 from ..notebook import headlines_from_notebook
 from ..paths import DEFAULT_PROJECT_DIR, KERNEL_NAME, PROJ_ROOT, REPORTS_DIR
 from . import snapshot as snap
-from .export import notebook_page, strip_plotly_bundles, write_plotly_js
+from .export import notebook_page, strip_plotly_bundles, without_html_twins, write_plotly_js
 from .index import index_page
 from .manifest import git_state, input_files, package_versions, sha256_of, write_manifest
 from .plan import PROJECT_PARAMETER, PlanError, Run, expand_plan, parse_overrides
@@ -105,7 +106,8 @@ def finish_notebook(path: Path, page_path: Path, title: str, parameters: dict, s
     nb = nbformat.read(path, as_version=4)
     headlines = headlines_from_notebook(nb)
     nb = nbformat.from_dict(strip_plotly_bundles(nb))
-    nbformat.write(nb, path)
+    # Compact JSON: nbformat's one-value-per-line layout doubles the size of figure data.
+    path.write_text(json.dumps(without_html_twins(nb), separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
     page_path.write_text(notebook_page(nb, title=title, meta=parameters, status=status), encoding="utf-8")
     return headlines
 
