@@ -29,6 +29,19 @@ def test_the_plan_covers_every_notebook_and_every_partner():
     assert profiles == ds.partners["partner_id"].tolist()          # one profile per partner, partners.csv order
 
 
+
+def test_sector_level_accepts_its_names_and_refuses_others_before_anything_runs():
+    from clusterix_analytics.reports.plan import PlanError
+
+    ds = cx.load()
+    # notebook 03 declares `sector_level: int | str = 1`: the name "sector" is a valid override ...
+    runs = expand_plan(DEFAULT_PLAN, ds, overrides={"sector_level": "sector"}, only=["03*"])
+    assert [r.parameters["sector_level"] for r in runs] == ["sector"]
+    # ... and an unknown one is refused by the portfolio checker, listing the valid values
+    with pytest.raises(PlanError) as err:
+        expand_plan(DEFAULT_PLAN, ds, overrides={"sector_level": "nace"}, only=["03*"])
+    assert "unknown sector_level 'nace'" in str(err.value)
+
 def test_default_plan_snapshot_renders_offline(tmp_path):
     out = io.StringIO()
     code = run_report(out_dir=tmp_path, only=ONE_OF_EACH, jobs=2, thumbnails=False, progress=False, stdout=out,
