@@ -18,7 +18,18 @@ from .errors import DataProblem, DataValidationError
 from .io import FILE, ROW, check_columns, coerce_table, read_raw_table
 from .paths import DEFAULT_PROJECT_DIR, NUTS_CODES_FILE
 from .project import Project, load_project
-from .schemas import LOAD_ORDER, TABLES, TableSpec, ValidationContext, pandera_schema
+from .schemas import LOAD_ORDER, REFERENCED_COLUMNS, TABLES, TableSpec, ValidationContext, pandera_schema
+
+
+def synthetic_rows(*frames: pd.DataFrame) -> tuple[int, int]:
+    """(demo rows, all rows) over ``frames``; a frame without a ``synthetic`` column is all sourced.
+
+    >>> synthetic_rows(pd.DataFrame({"synthetic": [True, False]}), pd.DataFrame({"x": [1]}))
+    (1, 3)
+    """
+    total = sum(len(f) for f in frames)
+    synthetic = sum(int(f["synthetic"].sum()) for f in frames if "synthetic" in f)
+    return synthetic, total
 
 
 @dataclass
@@ -44,7 +55,7 @@ class Dataset:
         rows = []
         for name in tables or LOAD_ORDER:
             frame = self.tables[name]
-            synthetic = int(frame["synthetic"].sum()) if "synthetic" in frame else 0
+            synthetic, _ = synthetic_rows(frame)
             rows.append({"table": name, "rows": len(frame), "synthetic_rows": synthetic,
                          "synthetic_share": synthetic / len(frame) if len(frame) else 0.0})
         return pd.DataFrame(rows)
@@ -166,11 +177,10 @@ def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = Tru
         problems += found
         if set(spec.column_names) <= set(frame.columns):
             problems += _validate(spec, frame, bad_cells, ctx)
-            for col in spec.columns:
-                if col.name in spec.key and len(spec.key) == 1:
-                    ctx.references[f"{name}.{col.name}"] = sorted(frame[col.name].dropna().unique())
-            if name == "clusters":
-                ctx.references["clusters.cluster_id"] = sorted(frame["cluster_id"].dropna().unique())
+            for target in REFERENCED_COLUMNS:
+                table, column = target.split(".")
+                if table == name:
+                    ctx.references[target] = sorted(frame[column].dropna().unique())
         tables[name] = frame
     if problems:
         raise DataValidationError(problems)

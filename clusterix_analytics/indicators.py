@@ -173,7 +173,7 @@ def as_of_date(observations: pd.DataFrame) -> pd.Timestamp | None:
 
 def phase_names(project: Project) -> dict[str, str]:
     """Phase id → name, including the bucket for dates outside every phase."""
-    return {**{p.id: p.name for p in project.phases}, OUTSIDE_PHASES: OUTSIDE_PHASES_NAME}
+    return {**project.phase_names, OUTSIDE_PHASES: OUTSIDE_PHASES_NAME}
 
 
 def phase_order(project: Project) -> list[str]:

@@ -16,7 +16,7 @@ import os
 import pandas as pd
 import plotly.io as pio
 
-from .data import Dataset
+from .data import Dataset, synthetic_rows
 
 HEADLINE_MIMETYPE = "application/vnd.clusterix.headline+json"
 # Both the plotly mimetype (JupyterLab renders it interactively) and HTML with plotly.js embedded once
@@ -36,13 +36,6 @@ def under_papermill() -> bool:
     return os.environ.get("CLUSTERIX_REPORT_RUN") == "1"
 
 
-def demo_share(*frames: pd.DataFrame) -> tuple[int, int]:
-    """(synthetic rows, all rows) over the frames a notebook used."""
-    total = sum(len(f) for f in frames)
-    synthetic = sum(int(f["synthetic"].sum()) for f in frames if "synthetic" in f)
-    return synthetic, total
-
-
 def demo_notice_html(dataset: Dataset, *frames: pd.DataFrame) -> str:
     """The visible notice saying how much of what a notebook shows is demo data.
 
@@ -51,7 +44,7 @@ def demo_notice_html(dataset: Dataset, *frames: pd.DataFrame) -> str:
     >>> "of 10 rows" in demo_notice_html(ds, ds.partners)
     True
     """
-    synthetic, total = demo_share(*frames)
+    synthetic, total = synthetic_rows(*frames)
     share = synthetic / total if total else 0.0
     if synthetic:
         lead = (f"<strong>Demo data notice:</strong> {synthetic:,} of {total:,} rows used in this notebook "
@@ -70,7 +63,7 @@ def show_demo_notice(dataset: Dataset, *frames: pd.DataFrame) -> float:
     from IPython.display import HTML, display
 
     display(HTML(demo_notice_html(dataset, *frames)))
-    synthetic, total = demo_share(*frames)
+    synthetic, total = synthetic_rows(*frames)
     share = synthetic / total if total else 0.0
     record("demo_share", round(share, 4))
     return share

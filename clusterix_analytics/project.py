@@ -73,6 +73,11 @@ class Project:
     def phase_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.phases)
 
+    @property
+    def phase_names(self) -> dict[str, str]:
+        """Phase id → name, in the order of project.yaml."""
+        return {p.id: p.name for p in self.phases}
+
     def phase(self, phase_id: str) -> Phase:
         for p in self.phases:
             if p.id == phase_id:

@@ -54,7 +54,7 @@ def partner_regions(dataset: Dataset) -> pd.DataFrame:
     funds = changes.groupby("partner_id")["funds_influenced_eur"].sum(min_count=1)
     frame["funds_influenced_eur"] = funds.reindex(frame.index).fillna(0.0).astype(float)
     first_dates = changes.groupby("partner_id")["date"].min().reindex(frame.index)
-    names = {p.id: p.name for p in dataset.project.phases}
+    names = dataset.project.phase_names
     frame["first_change_phase"] = [
         names.get(dataset.project.phase_of(d), NO_PHASE) if pd.notna(d) else NO_PHASE for d in first_dates]
 

@@ -242,6 +242,10 @@ TABLES: dict[str, TableSpec] = {
     ]
 }
 
+# "table.column" values other tables must take (their ids are collected as each table loads).
+REFERENCED_COLUMNS = tuple(sorted({c.references for spec in TABLES.values() for c in spec.columns
+                                   if c.references and not c.references.startswith("project.")}))
+
 # Load order: a table comes after the tables it references.
 LOAD_ORDER = ("partners", "policy_instruments", "indicators", "policy_changes", "observations", "clusters",
               "cluster_links")

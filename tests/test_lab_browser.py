@@ -35,7 +35,7 @@ import pytest
 from plotly.io.json import to_json_plotly
 
 import clusterix_analytics as cx
-from clusterix_analytics.browser import find_chromium
+from clusterix_analytics.browser import OFFLINE_FLAGS, find_chromium
 from clusterix_analytics.paths import DATA_DIR, KERNEL_NAME, NOTEBOOKS_DIR
 from clusterix_analytics.widgets import partner_options
 
@@ -44,8 +44,7 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 # Debian's /usr/bin/chromium, found as the report screenshots find it ($BROWSER_PATH overrides)
 CHROMIUM = find_chromium()
 # Safe as root in a container, and quiet: no GPU, no QUIC, no background calls home, no updates, no sync.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [flag for flag in OFFLINE_FLAGS if flag != "--headless"]  # Playwright adds its own headless flag
 REQUIRE_BROWSER = os.environ.get("CLUSTERIX_REQUIRE_BROWSER") == "1"
 SERVER_START_SECONDS = 60
 RUN_ALL_MS = 120_000

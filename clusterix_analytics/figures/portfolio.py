@@ -331,5 +331,5 @@ def change_chart(dataset, vocabulary, phase_a: str, phase_b: str, regions="all",
                                           compare_phases=[phase_a, phase_b], sector_level=sector_level)
     return portfolio_change_dumbbell(result.change_summary, result.phase_a, result.phase_b,
                                      labels=portfolio.region_labels(dataset.partners).to_dict(),
-                                     phase_names={p.id: p.name for p in dataset.project.phases},
+                                     phase_names=dataset.project.phase_names,
                                      source_rows=[result.compared_rows])

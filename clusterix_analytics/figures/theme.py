@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from ..data import synthetic_rows
+
 FONT = "Inter, Segoe UI, Helvetica Neue, Arial, sans-serif"
 # Qualitative palette (colour-blind safe, Okabe-Ito order) used for partners, types and phases.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
@@ -44,8 +46,7 @@ def source_note(*frames: pd.DataFrame, sources: str = "sources in data/") -> str
     >>> source_note(pd.DataFrame({"synthetic": [True, False, False, False]}))
     'Demo data: 1 of 4 rows are synthetic (25%). Other rows: sources in data/.'
     """
-    total = sum(len(f) for f in frames)
-    synthetic = sum(int(f["synthetic"].sum()) for f in frames if "synthetic" in f)
+    synthetic, total = synthetic_rows(*frames)
     if total and synthetic == total:
         return "Demo data (synthetic, seeded generator) – not real figures."
     if synthetic:
