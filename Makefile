@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 KERNEL := clusterix-analytics
 
-.PHONY: reports test lab validate demo clean-venv
+.PHONY: reports test test-fast lint lab validate demo clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
@@ -19,8 +19,16 @@ $(STAMP): pyproject.toml
 reports: $(STAMP)
 	$(VENV)/bin/clusterix-analytics report
 
-test: $(STAMP)
+# The whole suite: lint first (a lint failure fails the tests), then unit, integration, browser and doctests.
+test: lint
 	$(PY) -m pytest
+
+# The quick loop: unit tests and doctests, no kernels, no browser (well under a minute).
+test-fast: lint
+	$(PY) -m pytest -m "not kernel and not browser and not slow" -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
 
 lab: $(STAMP)
 	$(PY) -m clusterix_analytics.lab $(LAB_ARGS)

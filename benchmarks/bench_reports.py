@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import clusterix_analytics as cx
-from clusterix_analytics.paths import DEFAULT_PROJECT_DIR, KERNEL_NAME
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR, KERNEL_NAME
 from clusterix_analytics.reports.plan import PROJECT_PARAMETER, expand_plan
 from clusterix_analytics.reports.runner import DEFAULT_PLAN
 

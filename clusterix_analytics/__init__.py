@@ -5,9 +5,9 @@
 >>> sorted(ds.tables)[:3]
 ['cluster_links', 'clusters', 'indicators']
 """
-from .data import Dataset, load
-from .errors import DataProblem, DataValidationError
-from .project import Project, load_project
+from clusterix_analytics.data.dataset import Dataset, load
+from clusterix_analytics.data.project import Project, load_project
+from clusterix_analytics.errors import DataProblem, DataValidationError
 
 __version__ = "0.1.0"
 __all__ = ["Dataset", "DataProblem", "DataValidationError", "Project", "load", "load_project", "__version__"]

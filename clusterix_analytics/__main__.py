@@ -1,4 +1,4 @@
 """``python -m clusterix_analytics`` behaves like the ``clusterix-analytics`` console script."""
-from .cli import main
+from clusterix_analytics.cli import main
 
 raise SystemExit(main())

@@ -14,12 +14,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import DataValidationError
-from .paths import DEFAULT_PROJECT_DIR
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR
+from clusterix_analytics.errors import DataValidationError
 
 
 def _validate(args) -> int:
-    from .data import load
+    from clusterix_analytics.data.dataset import load
 
     ds = load(args.project_dir)
     counts = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
@@ -29,7 +29,7 @@ def _validate(args) -> int:
 
 
 def _demo(args) -> int:
-    from .demo import write_demo
+    from clusterix_analytics.data.demo import write_demo
 
     written = write_demo(args.project_dir)
     for path, rows in written.items():
@@ -38,7 +38,7 @@ def _demo(args) -> int:
 
 
 def _report(args) -> int:
-    from .reports.runner import run_report
+    from clusterix_analytics.reports.runner import run_report
 
     return run_report(project_dir=args.project, out_dir=args.out, label=args.label, plan=args.plan,
                       jobs=args.jobs, only=args.only, overrides=args.param, timeout=args.timeout,
@@ -46,7 +46,7 @@ def _report(args) -> int:
 
 
 def _diff(args) -> int:
-    from .reports.diff import run_diff
+    from clusterix_analytics.reports.diff import run_diff
 
     return run_diff(args.old, args.new, out_dir=args.out, html_path=args.html)
 
@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where to write diff.html (default: inside the newer snapshot)")
     p.set_defaults(func=_diff)
 
-    from .geodata import add_geodata_parser
+    from clusterix_analytics.geo.build import add_geodata_parser
 
     add_geodata_parser(sub)
     return parser

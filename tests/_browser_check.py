@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clusterix_analytics.browser import find_chromium
+from clusterix_analytics.config import find_chromium
 
 
 def require_chromium() -> str:

@@ -7,7 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import geopandas as gpd
 
-from clusterix_analytics import geo
+from clusterix_analytics.geo import geometry as geo
+from clusterix_analytics.geo import gisco
 
 GISCO_DIR = "/distribution/v2/nuts/geojson/"
 
@@ -29,7 +30,7 @@ def gisco_fixture_files() -> dict[str, bytes]:
                      "properties": {"NUTS_ID": nid, "LEVL_CODE": level, "CNTR_CODE": nid[:2],
                                     "NAME_LATN": f"Name of {nid}", "NUTS_NAME": f"Name of {nid}"}}
                     for nid, src in ids.items()]
-        files[GISCO_DIR + geo.gisco_filename(2016, level, "20M")] = json.dumps(
+        files[GISCO_DIR + gisco.gisco_filename(2016, level, "20M")] = json.dumps(
             {"type": "FeatureCollection", "features": features}).encode()
     return files
 

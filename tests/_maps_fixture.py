@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 import clusterix_analytics as cx
-from clusterix_analytics.data import Dataset
+from clusterix_analytics.data.dataset import Dataset
 
 
 def tiny_dataset() -> Dataset:

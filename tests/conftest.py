@@ -1,4 +1,9 @@
-"""Shared test fixtures: paths, a papermill runner for the maintained notebooks."""
+"""Shared test fixtures: paths, a papermill runner for the maintained notebooks, the layer markers.
+
+Tests are grouped by what they need: tests/unit (no kernel, no browser: `make test-fast`),
+tests/integration (Jupyter kernels: marker `kernel`), tests/browser (Chromium: marker `browser`).
+The folder sets the marker; `slow` is set by hand on the longest.
+"""
 from __future__ import annotations
 
 import os
@@ -9,10 +14,38 @@ import nbformat
 import papermill as pm
 import pytest
 
-from clusterix_analytics.paths import DEFAULT_PROJECT_DIR, KERNEL_NAME, NOTEBOOKS_DIR, PROJ_ROOT
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR, KERNEL_NAME, NOTEBOOKS_DIR, REPORT_RUN_ENV
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECOND_PROJECT = FIXTURES / "nordic_pilot"
+TESTS_DIR = Path(__file__).parent
+FOLDER_MARKERS = {"integration": ("kernel",), "browser": ("browser",)}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test by its folder, so `-m "not kernel and not browser"` keeps the unit tests only."""
+    for item in items:
+        path = Path(str(item.path))
+        if TESTS_DIR in path.parents:
+            folder = path.relative_to(TESTS_DIR).parts[0]
+            for marker in FOLDER_MARKERS.get(folder, ()):
+                item.add_marker(marker)
+
+
+@pytest.fixture(autouse=True)
+def no_environment_leak(request):
+    """Fail a test that leaves os.environ changed (monkeypatch.setenv/delenv undo themselves in time)."""
+    before = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    yield
+    after = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    if after != before:
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        for key in changed:
+            if key in before:
+                os.environ[key] = before[key]
+            else:
+                os.environ.pop(key, None)
+        pytest.fail(f"{request.node.nodeid} left environment variables changed: {', '.join(changed)}")
 
 
 @pytest.fixture
@@ -24,13 +57,23 @@ def project_copy(tmp_path) -> Path:
 
 
 def execute_notebook(name: str, out_dir: Path, **parameters) -> nbformat.NotebookNode:
-    """Execute notebooks/<name>.ipynb with papermill (the project's kernel) and return the executed notebook."""
-    os.environ["CLUSTERIX_REPORT_RUN"] = "1"
+    """Execute notebooks/<name>.ipynb with papermill (the project's kernel) and return the executed notebook.
+
+    The kernel sees $CLUSTERIX_REPORT_RUN=1, as under the report runner; this process gets it back as it was.
+    """
     output = out_dir / f"{name}.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOKS_DIR / f"{name}.ipynb"), str(output), parameters=parameters,
-        kernel_name=KERNEL_NAME, cwd=str(NOTEBOOKS_DIR), progress_bar=False,
-    )
+    before = os.environ.get(REPORT_RUN_ENV)
+    os.environ[REPORT_RUN_ENV] = "1"
+    try:
+        pm.execute_notebook(
+            str(NOTEBOOKS_DIR / f"{name}.ipynb"), str(output), parameters=parameters,
+            kernel_name=KERNEL_NAME, cwd=str(NOTEBOOKS_DIR), progress_bar=False,
+        )
+    finally:
+        if before is None:
+            os.environ.pop(REPORT_RUN_ENV, None)
+        else:
+            os.environ[REPORT_RUN_ENV] = before
     return nbformat.read(output, as_version=4)
 
 
@@ -50,3 +93,11 @@ def outputs_of(nb, mimetype: str = "text/html") -> list[str]:
                 value = data[mimetype]
                 found.append(value if isinstance(value, str) else str(value))
     return found
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Three runs of the fixture notebook, jobs=2: ecoplus and vlaio succeed, idm fails on purpose."""
+    from ._snapshot_fixture import build_fixture_snapshot
+
+    return build_fixture_snapshot(tmp_path_factory.mktemp("snapshot"))

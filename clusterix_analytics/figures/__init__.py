@@ -1,1 +1,4 @@
-"""Plotly figure builders. Figures take DataFrames (or a Dataset) and return ``go.Figure``; they never read files."""
+"""Figures: plotly builders that take tables (and geometry) and return a figure, in the one theme.
+
+Never a path, never a Dataset: views and notebooks pass the tables in.
+"""

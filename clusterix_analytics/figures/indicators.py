@@ -4,7 +4,7 @@ indicator achievement, the policy-change timeline, funds influenced, and phase-o
 Every builder takes tables from :mod:`clusterix_analytics.indicators` and returns a themed ``go.Figure``.
 
 >>> import clusterix_analytics as cx
->>> from clusterix_analytics import indicators as ind
+>>> from clusterix_analytics.analytics import indicators as ind
 >>> from clusterix_analytics.figures import indicators as figs
 >>> ds = cx.load()
 >>> changes = ind.changes_with_phase(ds.policy_changes, ds.project)
@@ -21,9 +21,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .. import indicators as ind
-from ..project import Project
-from .theme import MUTED, PALETTE, PHASE_FILL, apply_theme, source_note
+from clusterix_analytics.analytics import indicators as ind
+from clusterix_analytics.data.project import Project
+from clusterix_analytics.figures.theme import MUTED, PALETTE, PHASE_FILL, apply_theme, source_note
 
 CHANGE_SYMBOLS = {"new_projects": "circle", "management": "square", "strategic_focus": "diamond"}
 CHANGE_SHORT = {"new_projects": "New projects", "management": "Management / governance",

@@ -15,7 +15,6 @@ and export to PNG. A NUTS code the geometry lacks is named in a warning and on t
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,10 +22,10 @@ import plotly.graph_objects as go
 import shapely
 from plotly.colors import sample_colorscale
 
-from .. import geo, regions
-from ..browser import find_chromium
-from ..data import Dataset
-from .theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note
+from clusterix_analytics.analytics import regions
+from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note
+from clusterix_analytics.geo import geometry as geo
 
 COUNTRY_FILL = "#e4e4e4"
 COUNTRY_LINE = "#ffffff"
@@ -325,44 +324,6 @@ def cooperation_map(dataset: Dataset, phase: str | None = None,
     return apply_theme(fig, title, note=note)
 
 
-_NO_BROWSER_SAID = False
-
-
-def save_png(fig: go.Figure, path: str | Path, width: int = 1000, height: int | None = None,
-             scale: float = 1.0) -> Path | None:
-    """Export a static PNG via kaleido and the system Chromium; returns the path, or None with no Chromium.
-
-    With no Chromium it says so once (a warning) and skips, so a batch of exports does not fail or nag.
-
-    >>> save_png(fig, "/tmp/regions.png")  # doctest: +SKIP
-    PosixPath('/tmp/regions.png')
-    """
-    global _NO_BROWSER_SAID
-    chromium = find_chromium()
-    if chromium is None:
-        if not _NO_BROWSER_SAID:
-            warnings.warn("no Chromium found (install 'chromium' or set BROWSER_PATH): PNG export skipped",
-                          RuntimeWarning, stacklevel=2)
-            _NO_BROWSER_SAID = True
-        return None
-    import os
-
-    import kaleido
-
-    os.environ.setdefault("BROWSER_PATH", chromium)
-    try:
-        # One browser for every image of this process: ~0.35 s per image instead of ~2.9 s.
-        kaleido.start_sync_server(silence_warnings=True)
-    except Exception:  # noqa: BLE001 - already running, or an old kaleido: write_image still works
-        pass
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        # plotly passes browser options that a running kaleido server already has: harmless, silenced.
-        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-        fig.write_image(path, format="png", width=width, height=height or fig.layout.height or MAP_HEIGHT,
-                        scale=scale)
-    return path
 
 
 def numeric_colour_values(table: pd.DataFrame, column: str) -> np.ndarray:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..project import Project
-from .theme import MUTED, PALETTE, apply_theme
+from clusterix_analytics.data.project import Project
+from clusterix_analytics.figures.theme import MUTED, PALETTE, apply_theme
 
 
 def phases_timeline(project: Project) -> go.Figure:

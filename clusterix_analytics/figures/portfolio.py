@@ -20,9 +20,9 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from .. import portfolio
-from ..portfolio import NO_SECTOR, UNMAPPED_PREFIX
-from .theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note
+from clusterix_analytics.analytics import portfolio
+from clusterix_analytics.analytics.portfolio import NO_SECTOR, UNMAPPED_PREFIX
+from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note
 
 # The theme's ten colours first; beyond ten sectors, the colour-blind-safe "Safe" set continues the cycle.
 SECTOR_COLOURS = PALETTE + [c for c in qualitative.Safe if c not in PALETTE]
@@ -318,7 +318,7 @@ def change_chart(dataset, vocabulary, phase_a: str, phase_b: str, regions="all",
     """The change dumbbell for any two phases (the notebook's explorer); refuses invalid choices.
 
     >>> import clusterix_analytics as cx
-    >>> from clusterix_analytics.sectors import read_sector_vocabulary
+    >>> from clusterix_analytics.data.sectors import read_sector_vocabulary
     >>> ds = cx.load()
     >>> change_chart(ds, read_sector_vocabulary(ds.project.directory), "P2", "AA").layout.title.text[:33]
     'Change of cluster portfolios from'

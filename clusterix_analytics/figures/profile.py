@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .theme import PALETTE, apply_theme
+from clusterix_analytics.figures.theme import PALETTE, apply_theme
 
 
 def share_of_targets_figure(versus_targets: pd.DataFrame, partner_label: str, note: str | None = None) -> go.Figure:

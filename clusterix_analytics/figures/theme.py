@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ..data import synthetic_rows
+from clusterix_analytics.data.dataset import synthetic_rows
 
 FONT = "Inter, Segoe UI, Helvetica Neue, Arial, sans-serif"
 # Qualitative palette (colour-blind safe, Okabe-Ito order) used for partners, types and phases.

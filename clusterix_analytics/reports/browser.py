@@ -1,4 +1,5 @@
-"""Headless Chromium over the DevTools protocol (pipe transport): page checks and thumbnails.
+"""The one Chromium module: offline flags, one-shot screenshots, and a browser over the DevTools protocol
+(pipe transport) for page checks and thumbnails.
 
 One browser process serves every page of a snapshot (no process start per page). The network is
 off: Chromium runs with background networking disabled, DNS resolution mapped to nowhere and the
@@ -22,9 +23,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..browser import OFFLINE_FLAGS
-from ..browser import find_chromium as _find_chromium
+from clusterix_analytics.config import find_chromium as _find_chromium
 
+# Flags that keep a headless Chromium from reaching out (updates, sync, QUIC probes) and let it run as root.
+OFFLINE_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--hide-scrollbars")
 # The workbook's offline flags, plus: no name resolution at all, and DevTools over fds 3/4.
 FLAGS = (*OFFLINE_FLAGS, "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND",
          "--remote-debugging-pipe")
@@ -42,6 +46,27 @@ def find_chromium() -> Path | None:
     """The Chromium executable ($BROWSER_PATH, else the first on PATH), or None when none is installed."""
     found = _find_chromium()
     return Path(found) if found else None
+
+
+def screenshot(html_path: Path, png_path: Path, width: int = 1200, height: int = 900,
+               virtual_time_ms: int = 10000, timeout: float = 90.0) -> Path:
+    """Screenshot a local HTML file in headless Chromium with every network-reaching feature off.
+
+    The page is opened from ``file://`` (no server); ``virtual_time_ms`` lets its scripts run first.
+    Raises FileNotFoundError if there is no Chromium, RuntimeError if it wrote no image.
+    """
+    chromium = _find_chromium()
+    if chromium is None:
+        raise FileNotFoundError("no Chromium found (install the 'chromium' package or set BROWSER_PATH)")
+    png_path = Path(png_path).resolve()
+    with tempfile.TemporaryDirectory(prefix="clusterix-chromium-") as profile:
+        command = [chromium, *OFFLINE_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
+                   f"--virtual-time-budget={virtual_time_ms}", f"--screenshot={png_path}",
+                   Path(html_path).resolve().as_uri()]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    if not png_path.is_file():
+        raise RuntimeError(f"Chromium wrote no screenshot (exit {result.returncode}): {result.stderr[-500:]}")
+    return png_path
 
 
 class BrowserError(RuntimeError):

@@ -17,9 +17,9 @@ import html
 import sys
 from pathlib import Path
 
-from ..paths import REPORTS_DIR
-from .manifest import read_manifest
-from .snapshot import resolve_snapshot
+from clusterix_analytics.config import REPORTS_DIR
+from clusterix_analytics.reports.manifest import read_manifest
+from clusterix_analytics.reports.snapshot import resolve_snapshot
 
 _MISSING = object()
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..notebook import HEADLINE_MIMETYPE
+from clusterix_analytics.config import HEADLINE_MIMETYPE
 
 PLOTLY_JS_NAME = "plotly.min.js"
 # The banner plotly.js starts with; an output carrying it is the renderer's embedded bundle.

@@ -15,7 +15,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from ..paths import PROJ_ROOT
+from clusterix_analytics.config import HEADLINE_MIMETYPE, PROJ_ROOT
 
 DISTRIBUTION = "clusterix-analytics"
 # Packages that shape the pages besides the declared dependencies.
@@ -83,3 +83,14 @@ def write_manifest(folder: Path, manifest: dict) -> Path:
 
 def read_manifest(folder: Path) -> dict:
     return json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+
+
+def headlines_from_notebook(nb: dict) -> dict:
+    """Gather every recorded headline number from an executed notebook (as a dict read from .ipynb)."""
+    found = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            payload = output.get("data", {}).get(HEADLINE_MIMETYPE)
+            if payload:
+                found.update(json.loads(payload) if isinstance(payload, str) else payload)
+    return found

@@ -26,8 +26,8 @@ import pandas as pd
 import papermill as pm
 import yaml
 
-from ..data import Dataset
-from ..paths import NOTEBOOKS_DIR
+from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.config import NOTEBOOKS_DIR
 
 ENTRY_KEYS = {"notebook", "title", "parameters", "for_each", "checker"}
 _UNSET = object()
@@ -258,7 +258,7 @@ def parse_overrides(pairs: list[str] | None) -> tuple[dict[str, str], list[str]]
 
 
 def load_checker(spec: str) -> Callable:
-    """``"clusterix_analytics.profile:check_parameters"`` → the function."""
+    """``"clusterix_analytics.analytics.profile:check_parameters"`` → the function."""
     module_name, _, func_name = spec.partition(":")
     if not func_name:
         raise ValueError(f"checker '{spec}' should look like package.module:function")

@@ -30,17 +30,15 @@ from pathlib import Path
 
 import nbformat
 
-from ..errors import DataValidationError
-from ..notebook import headlines_from_notebook
-from ..paths import DEFAULT_PROJECT_DIR, KERNEL_NAME, PROJ_ROOT, REPORTS_DIR
-from . import snapshot as snap
-from .export import notebook_page, strip_plotly_bundles, without_html_twins, write_plotly_js
-from .index import index_page
-from .manifest import git_state, input_files, package_versions, sha256_of, write_manifest
-from .plan import PROJECT_PARAMETER, PlanError, Run, expand_plan, parse_overrides
+from clusterix_analytics.errors import DataValidationError
+from clusterix_analytics.config import DEFAULT_PLAN_FILE, DEFAULT_PROJECT_DIR, KERNEL_NAME, PROJ_ROOT, REPORT_RUN_ENV, REPORTS_DIR
+from clusterix_analytics.reports import snapshot as snap
+from clusterix_analytics.reports.export import notebook_page, strip_plotly_bundles, without_html_twins, write_plotly_js
+from clusterix_analytics.reports.index import index_page
+from clusterix_analytics.reports.manifest import git_state, headlines_from_notebook, input_files, package_versions, sha256_of, write_manifest
+from clusterix_analytics.reports.plan import PROJECT_PARAMETER, PlanError, Run, expand_plan, parse_overrides
 
-DEFAULT_PLAN = REPORTS_DIR / "plan.yaml"
-REPORT_RUN_ENV = "CLUSTERIX_REPORT_RUN"
+DEFAULT_PLAN = DEFAULT_PLAN_FILE
 ERROR_LINES = 8
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -239,7 +237,7 @@ def _git_and_versions() -> tuple[dict | None, dict]:
 
 def _thumbnails(folder: Path, results: dict[str, dict], tabs: int = 2) -> str | None:
     """One browser for every page; returns why there are no thumbnails, or None."""
-    from .browser import BrowserError, check_pages, find_chromium
+    from clusterix_analytics.reports.browser import BrowserError, check_pages, find_chromium
 
     if find_chromium() is None:
         return "Chromium not installed: no thumbnails"
@@ -261,7 +259,7 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
                fail_fast: bool = False, thumbnails: bool = True, progress: bool | None = None,
                stdout=None, stderr=None) -> int:
     """Build one snapshot; print its path and a summary line; return the exit code (0, 1, 2 or 130)."""
-    from ..data import load
+    from clusterix_analytics.data.dataset import load
 
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir) if out_dir else REPORTS_DIR

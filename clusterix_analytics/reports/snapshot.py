@@ -12,7 +12,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from .plan import slugify
+from clusterix_analytics.reports.plan import slugify
 
 MANIFEST = "manifest.json"
 LATEST = "latest"

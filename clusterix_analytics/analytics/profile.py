@@ -1,0 +1,133 @@
+"""One partner at a glance: its row, its policy changes, its indicator values against the project targets.
+
+Pure pandas: DataFrames in, DataFrames out (the partner-profile notebook draws them).
+
+>>> import clusterix_analytics as cx
+>>> ds = cx.load()
+>>> check_parameters(ds, partner="ecoplus")
+[]
+>>> partner_facts(ds.partners, "ecoplus").loc["region_name", "value"]
+'Niederösterreich'
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from clusterix_analytics.data.dataset import Dataset
+
+# The fields of a partner's row shown in the profile, in this order, with their labels.
+FACT_FIELDS = {
+    "organisation": "Organisation", "short_name": "Short name", "role": "Role in the project",
+    "partner_type": "Type of organisation", "country_code": "Country", "nuts_code": "NUTS 2016 region",
+    "nuts_level": "NUTS level", "region_name": "Region", "source": "Source",
+}
+
+
+def check_parameters(dataset: Dataset, partner: str | None = None, **_ignored) -> list[str]:
+    """Problems with the profile notebook's parameters (empty list = OK).
+
+    >>> import clusterix_analytics as cx
+    >>> check_parameters(cx.load(), partner="xyz")[0][:40]
+    "unknown partner 'xyz'; valid: ecoplus, v"
+    """
+    valid = dataset.partners["partner_id"].astype(str).tolist()
+    if partner is None or str(partner).strip() == "":
+        return [f"partner is required; valid: {', '.join(valid)}"]
+    if partner not in valid:
+        return [f"unknown partner '{partner}'; valid: {', '.join(valid)}"]
+    return []
+
+
+def partner_facts(partners: pd.DataFrame, partner_id: str) -> pd.DataFrame:
+    """The partner's row as a two-column table (label, value), indexed by field name."""
+    row = partners.loc[partners["partner_id"] == partner_id]
+    if row.empty:
+        raise KeyError(f"unknown partner {partner_id!r}")
+    row = row.iloc[0]
+    facts = [{"field": f, "label": label, "value": row[f]} for f, label in FACT_FIELDS.items() if f in row.index]
+    return pd.DataFrame(facts).set_index("field")
+
+
+def partner_instruments(instruments: pd.DataFrame, partner_id: str) -> pd.DataFrame:
+    """The partner's policy instruments; those its project work addresses first, then by name."""
+    mine = instruments.loc[instruments["partner_id"] == partner_id]
+    columns = ["instrument_id", "name", "instrument_type", "managing_authority", "addressed", "source"]
+    return mine.sort_values(["addressed", "name"], ascending=[False, True])[columns].reset_index(drop=True)
+
+
+def partner_clusters_by_phase(clusters: pd.DataFrame, phases: pd.DataFrame, partner_id: str) -> pd.DataFrame:
+    """Per phase of the project: the partner's clusters, their members where known, and how many are demo rows.
+
+    ``phases`` is ``Project.phases_frame()`` (every phase gets a row, 0 where the partner had no cluster).
+    ``members_total`` adds up only the clusters whose size is known; ``clusters_with_members`` says how many.
+    """
+    mine = clusters.loc[clusters["partner_id"] == partner_id]
+    grouped = mine.groupby("phase_id").agg(
+        clusters=("cluster_id", "nunique"),
+        clusters_with_members=("members_total", "count"),
+        members_total=("members_total", "sum"),
+        synthetic_rows=("synthetic", "sum"),
+    )
+    table = phases[["phase_id", "name"]].merge(grouped, left_on="phase_id", right_index=True, how="left")
+    counts = ["clusters", "clusters_with_members", "members_total", "synthetic_rows"]
+    table[counts] = table[counts].fillna(0).astype(int)
+    return table.reset_index(drop=True)
+
+
+def partner_policy_changes(policy_changes: pd.DataFrame, instruments: pd.DataFrame,
+                           partner_id: str) -> pd.DataFrame:
+    """The partner's policy changes, oldest first, with the changed instrument's name (empty if unknown)."""
+    changes = policy_changes.loc[policy_changes["partner_id"] == partner_id].copy()
+    names = instruments.set_index("instrument_id")["name"]
+    changes["instrument"] = changes["instrument_id"].map(names)
+    columns = ["date", "change_type", "status", "funds_influenced_eur", "instrument", "description", "synthetic"]
+    return changes.sort_values(["date", "change_id"])[["change_id"] + columns].reset_index(drop=True)
+
+
+def _combine(rows: pd.DataFrame, rule: str) -> float:
+    """Values of one indicator combined by its aggregation: sum, max, or the latest period's value."""
+    if rows.empty:
+        return float("nan")
+    if rule == "last":
+        return float(rows.sort_values(["period_end", "period_start"])["value"].iloc[-1])
+    return float(rows["value"].max() if rule == "max" else rows["value"].sum())
+
+
+def observations_vs_targets(observations: pd.DataFrame, indicators: pd.DataFrame, partner_id: str) -> pd.DataFrame:
+    """Each indicator: the partner's value, all partners' value, the project target and the shares.
+
+    Only per-partner rows count (``partner_id == "project"`` rows are sourced project-wide totals, not a
+    partner). ``share_of_target`` = partner value / project target; ``share_of_partners`` = partner value /
+    value of all partners together, for ``sum`` indicators only (both empty where undefined). One row per
+    indicator, in the order of ``indicators``. Aggregation applies across periods and partners alike
+    (data/README.md): ``sum`` adds up, ``max`` takes the largest, ``last`` takes the value of the latest
+    period. ``observations`` and ``synthetic_observations`` count the partner's rows.
+    """
+    per_partner = observations.loc[observations["partner_id"] != "project"]
+    own_rows = per_partner.loc[per_partner["partner_id"] == partner_id]
+    rules = indicators.set_index("indicator_id")["aggregation"]
+    mine = {i: _combine(own_rows[own_rows["indicator_id"] == i], r) for i, r in rules.items()}
+    all_partners = {i: _combine(per_partner[per_partner["indicator_id"] == i], r) for i, r in rules.items()}
+    table = indicators[["indicator_id", "name", "unit", "aggregation", "target"]].copy()
+    table["value"] = table["indicator_id"].map(mine).astype(float)
+    table["all_partners"] = table["indicator_id"].map(all_partners).astype(float)
+    target = table["target"].astype(float)
+    table["share_of_target"] = (table["value"] / target).where(target > 0)
+    # a share of all partners only means something for values that add up
+    additive = (table["aggregation"] == "sum") & (table["all_partners"] > 0)
+    table["share_of_partners"] = (table["value"] / table["all_partners"]).where(additive)
+    table["observations"] = table["indicator_id"].map(own_rows.groupby("indicator_id").size()).fillna(0).astype(int)
+    table["synthetic_observations"] = (table["indicator_id"]
+                                       .map(own_rows.groupby("indicator_id")["synthetic"].sum())
+                                       .fillna(0).astype(int))
+    return table.reset_index(drop=True)
+
+
+def profile_headlines(changes: pd.DataFrame, versus_targets: pd.DataFrame) -> dict:
+    """Headline numbers of a profile: changes, achieved changes, funds influenced, indicators observed."""
+    return {
+        "policy_changes": int(len(changes)),
+        "policy_changes_achieved": int((changes["status"] == "achieved").sum()),
+        "funds_influenced_eur": float(changes["funds_influenced_eur"].fillna(0).sum()),
+        "indicators_observed": int(versus_targets["value"].notna().sum()),
+    }

@@ -1,0 +1,152 @@
+"""Partner-region analytics behind the maps: one row per partner region, links between regions.
+
+Pure pandas: DataFrames in, DataFrames out; no plotting, no files.
+
+>>> import clusterix_analytics as cx
+>>> from clusterix_analytics.analytics import regions
+>>> ds = cx.load()
+>>> regions.partner_regions(ds).loc["ecoplus", ["nuts_code", "partner_type"]].tolist()
+['AT12', 'business_agency']
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from clusterix_analytics.data.dataset import Dataset
+
+CATEGORICAL_COLOURINGS = ("partner_type", "phase")
+# Numeric columns of partner_regions() a map can be coloured by: (what it is, unit on the colour bar).
+NUMERIC_COLUMNS = {
+    "policy_changes": ("policy changes", "changes"),
+    "funds_influenced_eur": ("funds influenced by policy changes", "EUR"),
+    "clusters": ("clusters", "clusters"),
+    "interregional_projects": ("joint projects with other regions' clusters", "projects"),
+    "policy_instruments": ("policy instruments on record", "instruments"),
+}
+GEOMETRY_SOURCES = ("embedded", "gisco")
+NO_PHASE = "no policy change recorded"
+
+
+def partner_regions(dataset: Dataset) -> pd.DataFrame:
+    """One row per partner (index partner_id): region, type, instruments, and numbers to colour a map by.
+
+    Columns: organisation, short_name, region_name, nuts_code, partner_type, role,
+    instruments_addressed (names the sources confirm, "; "-joined), instruments_other,
+    policy_instruments (count), policy_changes (count), funds_influenced_eur (sum; 0 if none),
+    first_change_phase (phase name of the earliest policy change, or :data:`NO_PHASE`), clusters (distinct
+    cluster ids), interregional_projects (joint projects with clusters of *other* partners, all phases).
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> partner_regions(ds).loc["region_aura", "instruments_addressed"][:30]
+    'Regional Operational Programme'
+    """
+    partners = dataset.partners.set_index("partner_id")
+    frame = partners[["organisation", "short_name", "region_name", "nuts_code", "partner_type", "role"]].copy()
+    instruments = dataset.policy_instruments
+    addressed = instruments["addressed"].astype(bool)
+    frame["instruments_addressed"] = _joined_names(instruments[addressed], frame.index)
+    frame["instruments_other"] = _joined_names(instruments[~addressed], frame.index)
+    frame["policy_instruments"] = instruments.groupby("partner_id").size().reindex(frame.index, fill_value=0)
+
+    changes = dataset.policy_changes
+    frame["policy_changes"] = changes.groupby("partner_id").size().reindex(frame.index, fill_value=0)
+    funds = changes.groupby("partner_id")["funds_influenced_eur"].sum(min_count=1)
+    frame["funds_influenced_eur"] = funds.reindex(frame.index).fillna(0.0).astype(float)
+    first_dates = changes.groupby("partner_id")["date"].min().reindex(frame.index)
+    names = dataset.project.phase_names
+    frame["first_change_phase"] = [
+        names.get(dataset.project.phase_of(d), NO_PHASE) if pd.notna(d) else NO_PHASE for d in first_dates]
+
+    frame["clusters"] = (dataset.clusters.groupby("partner_id")["cluster_id"].nunique()
+                         .reindex(frame.index, fill_value=0))
+    links = interregional_links(dataset)
+    per_partner = pd.concat([links[["partner_a", "projects"]].rename(columns={"partner_a": "partner_id"}),
+                             links[["partner_b", "projects"]].rename(columns={"partner_b": "partner_id"})])
+    frame["interregional_projects"] = (per_partner.groupby("partner_id")["projects"].sum()
+                                       .reindex(frame.index, fill_value=0).astype(int))
+    return frame
+
+
+def _joined_names(instruments: pd.DataFrame, index: pd.Index) -> pd.Series:
+    joined = instruments.groupby("partner_id")["name"].agg(lambda names: "; ".join(map(str, names)))
+    return joined.reindex(index).fillna("").astype(str)
+
+
+def cluster_partner(clusters: pd.DataFrame) -> pd.Series:
+    """cluster_id → partner_id (a cluster has rows per phase; its partner is the same in all of them)."""
+    return clusters.drop_duplicates("cluster_id").set_index("cluster_id")["partner_id"]
+
+
+def interregional_links(dataset: Dataset, phase: str | None = None) -> pd.DataFrame:
+    """cluster_links aggregated between partner regions: one row per unordered pair of partners.
+
+    Links between two clusters of the same partner are left out (they do not cross regions).
+    Columns: partner_a, partner_b (alphabetical), links (count of cluster links), projects (sum).
+
+    >>> import clusterix_analytics as cx
+    >>> interregional_links(cx.load(), "P1").columns.tolist()
+    ['partner_a', 'partner_b', 'links', 'projects']
+    """
+    return links_between_partners(dataset.cluster_links, dataset.clusters, phase)
+
+
+def links_between_partners(cluster_links: pd.DataFrame, clusters: pd.DataFrame,
+                           phase: str | None = None) -> pd.DataFrame:
+    """The table behind :func:`interregional_links`, from the two frames (see there)."""
+    links = cluster_links if phase is None else cluster_links[cluster_links["phase_id"] == phase]
+    owner = cluster_partner(clusters)
+    a = links["from_cluster_id"].map(owner).astype(str)
+    b = links["to_cluster_id"].map(owner).astype(str)
+    pairs = pd.DataFrame({"partner_a": a.where(a < b, b), "partner_b": b.where(a < b, a),
+                          "projects": links["projects"].astype(int)})
+    pairs = pairs[pairs["partner_a"] != pairs["partner_b"]]
+    out = (pairs.groupby(["partner_a", "partner_b"], as_index=False)
+           .agg(links=("projects", "size"), projects=("projects", "sum")))
+    return out.sort_values(["projects", "partner_a", "partner_b"], ascending=[False, True, True],
+                           ignore_index=True)
+
+
+def links_by_phase(dataset: Dataset) -> pd.DataFrame:
+    """Per phase (project order): pairs of partner regions linked, cluster links and joint projects between them.
+
+    >>> import clusterix_analytics as cx
+    >>> links_by_phase(cx.load()).columns.tolist()
+    ['phase_id', 'phase', 'region_pairs', 'links', 'projects']
+    """
+    rows = []
+    for phase in dataset.project.phases:
+        links = interregional_links(dataset, phase.id)
+        rows.append({"phase_id": phase.id, "phase": phase.name, "region_pairs": len(links),
+                     "links": int(links["links"].sum()), "projects": int(links["projects"].sum())})
+    return pd.DataFrame(rows, columns=["phase_id", "phase", "region_pairs", "links", "projects"])
+
+
+def colour_options() -> list[str]:
+    """Valid ``color_by`` values: none, the categorical colourings, the numeric columns of partner_regions."""
+    return ["none", *CATEGORICAL_COLOURINGS, *NUMERIC_COLUMNS]
+
+
+def check_parameters(dataset: Dataset, color_by: str | None = None, highlight_partner: str | None = None,
+                     geometry_source: str = "embedded", phase: str | None = None) -> list[str]:
+    """Problems with the map notebook's parameters (empty list = OK); each message lists the valid values.
+
+    >>> import clusterix_analytics as cx
+    >>> check_parameters(cx.load(), color_by="colour", highlight_partner="xyz")  # doctest: +NORMALIZE_WHITESPACE
+    ["unknown color_by 'colour'; valid: none, partner_type, phase, policy_changes, funds_influenced_eur,
+      clusters, interregional_projects, policy_instruments",
+     "unknown partner 'xyz'; valid: none, adr_nord_est, ecoplus, idm, inma, rda_ostrava, region_aura,
+      region_skane, region_syddanmark, vlaio, westpannon"]
+    """
+    problems = []
+    if color_by not in (None, *colour_options()):
+        problems.append(f"unknown color_by {color_by!r}; valid: {', '.join(colour_options())}")
+    partners = sorted(dataset.partners["partner_id"])
+    if highlight_partner not in (None, "none", *partners):
+        problems.append(f"unknown partner {highlight_partner!r}; valid: none, {', '.join(partners)}")
+    if geometry_source not in GEOMETRY_SOURCES:
+        problems.append(f"unknown geometry_source {geometry_source!r}; valid: {', '.join(GEOMETRY_SOURCES)}")
+    phases = list(dataset.project.phase_ids)
+    if phase not in (None, "all", *phases):
+        problems.append(f"unknown phase {phase!r}; valid: all, {', '.join(phases)}")
+    return problems

@@ -1,0 +1,98 @@
+"""Where things live and what the environment says: every path, environment variable and name the package
+uses comes from here, so a move or a rename is one edit.
+
+Reference tables (NUTS codes, the sector taxonomy, the embedded geometry) are package data: an installed
+package finds them outside a checkout. The checkout's own folders (data/, notebooks/, reports/) are found
+from the package when it sits in a checkout, else from the current folder.
+
+>>> from clusterix_analytics.config import DEFAULT_PROJECT_DIR, NUTS_CODES_FILE
+>>> DEFAULT_PROJECT_DIR.name, NUTS_CODES_FILE.is_file()
+('clusterix2', True)
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# -- package data (ships inside the package) --------------------------------------------------------------
+REFERENCE_DIR = PACKAGE_DIR / "data" / "reference"
+NUTS_CODES_FILE = REFERENCE_DIR / "nuts" / "nuts2016.csv"
+SECTORS_DIRNAME = "sectors"  # a project folder may hold its own sectors/ beside project.yaml
+DEFAULT_SECTORS_DIR = REFERENCE_DIR / SECTORS_DIRNAME
+GEOMETRY_DIR = PACKAGE_DIR / "geo" / "files"
+REGIONS_GEOMETRY_FILE = GEOMETRY_DIR / "partner_regions_nuts2016.geojson"
+COUNTRIES_GEOMETRY_FILE = GEOMETRY_DIR / "europe_countries.geojson"
+TEMPLATES_DIR = PACKAGE_DIR / "reports" / "templates"
+
+
+def _checkout_root() -> Path:
+    """The checkout holding this package (an editable install or a plain clone), else the current folder."""
+    parent = PACKAGE_DIR.parent
+    return parent if (parent / "pyproject.toml").is_file() else Path.cwd()
+
+
+# -- environment variables (the one place each is spelled) ------------------------------------------------
+REPORTS_DIR_ENV = "CLUSTERIX_REPORTS_DIR"        # where `report` writes snapshots
+REPORT_RUN_ENV = "CLUSTERIX_REPORT_RUN"          # "1" while the report runner (or a test) executes notebooks
+GEO_CACHE_ENV = "CLUSTERIX_GEO_CACHE"            # where downloaded geometry is cached (tests: a tmp folder)
+GISCO_BASE_URL_ENV = "CLUSTERIX_GISCO_BASE_URL"  # another GISCO server (tests: a fixture server on 127.0.0.1)
+BROWSER_PATH_ENV = "BROWSER_PATH"                # a Chromium to use (kaleido's own override, honoured here too)
+REQUIRE_BROWSER_ENV = "CLUSTERIX_REQUIRE_BROWSER"  # "1": a missing Chromium fails the browser tests (CI)
+
+# -- the checkout's folders -------------------------------------------------------------------------------
+PROJ_ROOT = _checkout_root()
+DATA_DIR = PROJ_ROOT / "data"
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+REPORTS_DIR = Path(os.environ.get(REPORTS_DIR_ENV, PROJ_ROOT / "reports"))
+DEFAULT_PROJECT_DIR = DATA_DIR / "clusterix2"
+DEFAULT_PLAN_FILE = PROJ_ROOT / "reports" / "plan.yaml"
+
+# -- names ------------------------------------------------------------------------------------------------
+KERNEL_NAME = "clusterix-analytics"
+KERNEL_DISPLAY_NAME = "Python (clusterix-analytics)"
+APP_NAME = "clusterix-analytics"  # the user cache folder's name
+# The output a notebook displays to record a headline number; the report runner reads it back.
+HEADLINE_MIMETYPE = "application/vnd.clusterix.headline+json"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def report_run() -> bool:
+    """True while the report runner executes notebooks (it sets $CLUSTERIX_REPORT_RUN=1).
+
+    >>> report_run() in (True, False)
+    True
+    """
+    return os.environ.get(REPORT_RUN_ENV) == "1"
+
+
+def cache_dir() -> Path:
+    """The folder for downloaded geometry: $CLUSTERIX_GEO_CACHE, else the user cache dir (platformdirs).
+
+    >>> cache_dir().name
+    'geo'
+    """
+    override = os.environ.get(GEO_CACHE_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME)) / "geo"
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium: $BROWSER_PATH if set, else the first on PATH, else None.
+
+    >>> find_chromium()  # doctest: +SKIP
+    '/usr/bin/chromium'
+    """
+    override = os.environ.get(BROWSER_PATH_ENV)
+    if override:
+        return override if Path(override).is_file() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None

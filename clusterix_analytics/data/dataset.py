@@ -1,0 +1,197 @@
+"""Loading a project folder into one validated :class:`Dataset`.
+
+>>> import clusterix_analytics as cx
+>>> ds = cx.load("data/clusterix2")
+>>> ds.partners.loc[ds.partners.role == "lead_partner", "short_name"].tolist()
+['ecoplus']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR, NUTS_CODES_FILE
+from clusterix_analytics.data.project import Project, load_project
+from clusterix_analytics.data.readers import FILE, ROW, check_columns, coerce_table, read_raw_table
+from clusterix_analytics.data.tables import (
+    LOAD_ORDER,
+    REFERENCED_COLUMNS,
+    TABLES,
+    TableSpec,
+    ValidationContext,
+    pandera_schema,
+)
+from clusterix_analytics.errors import DataProblem, DataValidationError
+
+
+def synthetic_rows(*frames: pd.DataFrame) -> tuple[int, int]:
+    """(demo rows, all rows) over ``frames``; a frame without a ``synthetic`` column is all sourced.
+
+    >>> synthetic_rows(pd.DataFrame({"synthetic": [True, False]}), pd.DataFrame({"x": [1]}))
+    (1, 3)
+    """
+    total = sum(len(f) for f in frames)
+    synthetic = sum(int(f["synthetic"].sum()) for f in frames if "synthetic" in f)
+    return synthetic, total
+
+
+@dataclass
+class Dataset:
+    """Every validated table of one project, plus its configuration and the files read."""
+
+    project: Project
+    tables: dict[str, pd.DataFrame]
+    files: tuple[Path, ...] = field(default_factory=tuple)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def synthetic_summary(self, tables: list[str] | None = None) -> pd.DataFrame:
+        """Rows and demo (synthetic) rows per table.
+
+        >>> import clusterix_analytics as cx
+        >>> ds = cx.load()
+        >>> ds.synthetic_summary(["partners"]).to_dict("records")
+        [{'table': 'partners', 'rows': 10, 'synthetic_rows': 0, 'synthetic_share': 0.0}]
+        """
+        rows = []
+        for name in tables or LOAD_ORDER:
+            frame = self.tables[name]
+            synthetic, _ = synthetic_rows(frame)
+            rows.append({"table": name, "rows": len(frame), "synthetic_rows": synthetic,
+                         "synthetic_share": synthetic / len(frame) if len(frame) else 0.0})
+        return pd.DataFrame(rows)
+
+    def synthetic_share(self, tables: list[str] | None = None) -> float:
+        """Share of demo rows over the given tables (all tables by default)."""
+        summary = self.synthetic_summary(tables)
+        total = summary["rows"].sum()
+        return float(summary["synthetic_rows"].sum() / total) if total else 0.0
+
+
+@lru_cache(maxsize=4)
+def nuts_codes(path: Path = NUTS_CODES_FILE) -> frozenset[str]:
+    """The NUTS 2016 codes the workbook knows (data/nuts/nuts2016.csv)."""
+    return frozenset(pd.read_csv(path, dtype=str)["nuts_code"].str.strip().str.upper())
+
+
+def table_files(project: Project, name: str, include_demo: bool = True) -> list[Path]:
+    """The files making up one table: those listed in project.yaml, then the demo file if any."""
+    files = [project.directory / f for f in project.tables.get(name, (f"{name}.csv",))]
+    if include_demo and name in project.demo_tables:
+        files.append(project.directory / project.demo_directory / f"{name}.csv")
+    return files
+
+
+def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad_cells: set) -> list[DataProblem]:
+    problems = []
+    for case in exc.failure_cases.to_dict("records"):
+        idx, column, check = case["index"], case["column"], str(case["check"])
+        if idx is None or pd.isna(idx) or column is None:
+            continue
+        idx = int(idx)
+        if (idx, column) in bad_cells:
+            continue  # already reported as unreadable
+        value = case["failure_case"]
+        if check == "not_nullable":
+            message = "a value is required here"
+        elif check.endswith("uniqueness"):
+            message = f"duplicate key: another row has the same {', '.join(frame.attrs['key'])}"
+        else:
+            shown = value.date() if isinstance(value, pd.Timestamp) else value
+            message = f"'{shown}' {check}" if check.startswith("is ") else f"'{shown}': {check}"
+        problems.append(DataProblem(frame.at[idx, FILE], int(frame.at[idx, ROW]), column, message))
+    return problems
+
+
+def _read_table(spec: TableSpec, files: list[Path], project_dir: Path):
+    problems: list[DataProblem] = []
+    parts, bad_cells = [], set()
+    for path in files:
+        label = str(path.relative_to(project_dir)) if path.is_relative_to(project_dir) else str(path)
+        raw, found = read_raw_table(path, label)
+        problems += found
+        if raw is None:
+            continue
+        missing = check_columns(raw, spec, label)
+        problems += missing
+        if missing:
+            continue
+        typed, found, bad = coerce_table(raw, spec, label)
+        problems += found
+        typed[FILE] = label
+        offset = sum(len(p) for p in parts)
+        bad_cells |= {(i + offset, c) for i, c in bad}
+        parts.append(typed)
+    if not parts:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.column_names + (ROW, FILE)})
+    else:
+        frame = pd.concat(parts, ignore_index=True)
+    frame.attrs["key"] = spec.key
+    return frame, problems, bad_cells
+
+
+def _validate(spec: TableSpec, frame: pd.DataFrame, bad_cells: set, ctx: ValidationContext) -> list[DataProblem]:
+    problems = []
+    try:
+        pandera_schema(spec, ctx).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems += _problems_from_pandera(exc, frame, bad_cells)
+    for rule in spec.row_rules:
+        failing = rule.failing(frame).fillna(False).astype(bool)
+        for idx in frame.index[failing]:
+            problems.append(DataProblem(frame.at[idx, FILE], int(frame.at[idx, ROW]), rule.column, rule.message))
+    return problems
+
+
+def _finalise(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.drop(columns=[ROW, FILE]).reset_index(drop=True)
+    for col in spec.columns:
+        if col.kind == "bool":
+            frame[col.name] = frame[col.name].astype(bool)
+        elif col.kind == "str":
+            frame[col.name] = frame[col.name].astype("string")
+    return frame
+
+
+def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = True) -> Dataset:
+    """Read and validate every table of a project folder.
+
+    Raises :class:`DataValidationError` listing every problem (``file:row:column: message``).
+    ``include_demo=False`` leaves out the generated demo files (the demo generator reads the data that way).
+    """
+    project = load_project(project_dir)
+    project_dir = project.directory
+    ctx = ValidationContext(
+        references={"project.phase_id": list(project.phase_ids)},
+        nuts_codes=set(nuts_codes()),
+        nuts_version=project.nuts_version,
+        timeline=(pd.Timestamp(project.timeline_start), pd.Timestamp(project.timeline_end)),
+    )
+    problems: list[DataProblem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    files: list[Path] = [project_dir / "project.yaml"]
+    for name in LOAD_ORDER:
+        spec = TABLES[name]
+        paths = table_files(project, name, include_demo)
+        files += [p for p in paths if p.is_file()]
+        frame, found, bad_cells = _read_table(spec, paths, project_dir)
+        problems += found
+        if set(spec.column_names) <= set(frame.columns):
+            problems += _validate(spec, frame, bad_cells, ctx)
+            for target in REFERENCED_COLUMNS:
+                table, column = target.split(".")
+                if table == name:
+                    ctx.references[target] = sorted(frame[column].dropna().unique())
+        tables[name] = frame
+    if problems:
+        raise DataValidationError(problems)
+    return Dataset(project=project, tables={n: _finalise(TABLES[n], t) for n, t in tables.items()},
+                   files=tuple(files))

@@ -1,0 +1,80 @@
+"""Helpers the notebooks call at the top and along the way (setup, demo-data notice, headline numbers).
+
+Notebooks stay thin: a parameters cell, calls into the package, narrative.
+
+>>> from clusterix_analytics.lab import notebook
+>>> notebook.setup()          # plotly figures show in JupyterLab and in exported HTML
+>>> notebook.under_papermill()
+False
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.io as pio
+
+from clusterix_analytics.config import HEADLINE_MIMETYPE, report_run
+from clusterix_analytics.data.dataset import Dataset, synthetic_rows
+
+# Both the plotly mimetype (JupyterLab renders it interactively) and HTML with plotly.js embedded once
+# per notebook (nbconvert's HTML shows it, offline).
+RENDERER = "plotly_mimetype+notebook"
+
+
+def setup() -> None:
+    """Set the plotly renderer and pandas display options every notebook uses."""
+    pio.renderers.default = RENDERER
+    pd.set_option("display.max_colwidth", 80)
+    pd.set_option("display.max_rows", 60)
+
+
+def under_papermill() -> bool:
+    """True when papermill executes the notebook (the report runner sets CLUSTERIX_REPORT_RUN=1)."""
+    return report_run()
+
+
+def demo_notice_html(dataset: Dataset, *frames: pd.DataFrame) -> str:
+    """The visible notice saying how much of what a notebook shows is demo data.
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> "all 10 rows used in this notebook are sourced facts" in demo_notice_html(ds, ds.partners)
+    True
+    >>> "are synthetic demo values" in demo_notice_html(ds, ds.observations)
+    True
+    """
+    synthetic, total = synthetic_rows(*frames)
+    share = synthetic / total if total else 0.0
+    if synthetic:
+        lead = (f"<strong>Demo data notice:</strong> {synthetic:,} of {total:,} rows used in this notebook "
+                f"({share:.0%}) are synthetic demo values from the seeded generator "
+                f"(<code>clusterix-analytics demo</code>, seed {dataset.project.demo_seed}), not real figures.")
+    else:
+        lead = f"<strong>Data notice:</strong> all {total:,} rows used in this notebook are sourced facts."
+    tail = " Every other row carries the URL of its public source (data/README.md)."
+    colour = "#fff4e5" if synthetic else "#eef7ee"
+    return (f'<div class="clusterix-demo-notice" style="background:{colour};border-left:4px solid #E69F00;'
+            f'padding:8px 12px;margin:8px 0">{lead}{html.escape(tail)}</div>')
+
+
+def show_demo_notice(dataset: Dataset, *frames: pd.DataFrame) -> float:
+    """Display the demo-data notice; returns the synthetic share (0..1) and records it as a headline."""
+    from IPython.display import HTML, display
+
+    display(HTML(demo_notice_html(dataset, *frames)))
+    synthetic, total = synthetic_rows(*frames)
+    share = synthetic / total if total else 0.0
+    record("demo_share", round(share, 4))
+    return share
+
+
+def record(name: str, value) -> None:
+    """Record a headline number in the executed notebook (the report runner gathers them into the manifest).
+
+    Shows nothing on the page: the output carries only a workbook-specific mimetype.
+    """
+    from IPython.display import display
+
+    value = value.item() if hasattr(value, "item") else value
+    display({HEADLINE_MIMETYPE: {name: value}}, raw=True)

@@ -1,0 +1,173 @@
+"""Building real snapshots with kernels: failure isolation, outputs, manifest, browser check, interrupts.
+
+The fixture notebook (tests/fixtures/report_notebooks/fixture_partner.ipynb) draws one plotly figure
+of a partner's observations and records how many observation rows it used.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import clusterix_analytics as cx
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR
+from clusterix_analytics.reports.runner import run_report
+
+from .._snapshot_fixture import write_plan
+
+
+def test_a_failed_run_leaves_the_others_intact(built):
+    assert built["code"] == 1
+    runs = {r["slug"]: r for r in built["manifest"]["runs"]}
+    assert {s: r["status"] for s, r in runs.items()} == {
+        "fixture_partner-ecoplus": "ok", "fixture_partner-vlaio": "ok", "fixture_partner-idm-true": "failed"}
+    assert runs["fixture_partner-idm-true"]["error"][-1] == "RuntimeError: deliberate failure for idm"
+    # the failed run's partial notebook is kept, with the error in it
+    failed_nb = nbformat.read(built["folder"] / "notebooks" / "fixture_partner-idm-true.ipynb", as_version=4)
+    assert any(o.get("ename") == "RuntimeError" for c in failed_nb.cells for o in c.get("outputs", []))
+    assert "3 runs: 2 ok, 1 failed" in built["stdout"]
+    assert built["manifest"]["summary"] == {"ok": 2, "failed": 1, "skipped": 0}
+
+
+def test_snapshot_layout_and_latest(built):
+    folder = built["folder"]
+    assert folder.name.endswith("Z-test-run") and folder.parent == built["out_dir"]
+    assert os.readlink(built["out_dir"] / "latest") == folder.name
+    assert not [p for p in built["out_dir"].iterdir() if p.name.startswith(".")]      # no half snapshot
+    pages = sorted(p.name for p in folder.glob("*.html"))
+    assert pages == ["fixture_partner-ecoplus.html", "fixture_partner-idm-true.html", "fixture_partner-vlaio.html",
+                     "index.html"]
+    assert len(list(folder.rglob("plotly*.js"))) == 1
+    for path in list(folder.glob("*.html")) + list(folder.glob("notebooks/*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        assert "* plotly.js v" not in text and "cdnjs" not in text, path.name   # no embedded copies, no CDN
+        assert path.stat().st_size < 300_000, path.name
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert '<a href="fixture_partner-ecoplus.html">Observations &lt;ecoplus&gt;</a>' in index
+    assert "<ecoplus>" not in index
+
+
+def test_manifest_records_inputs_versions_and_headlines(built):
+    manifest = built["manifest"]
+    ds = cx.load(DEFAULT_PROJECT_DIR)
+    by_path = {f["path"]: f["sha256"] for f in manifest["inputs"]}
+    assert len(by_path) == len(ds.files)
+    partners_csv = DEFAULT_PROJECT_DIR / "partners.csv"
+    assert by_path["partners.csv"] == hashlib.sha256(partners_csv.read_bytes()).hexdigest()
+    assert manifest["versions"]["papermill"] and manifest["versions"]["plotly"]
+    runs = {r["slug"]: r for r in manifest["runs"]}
+    # the notebook records the number of the partner's observation rows (scale 1.0)
+    expected = float((ds.observations["partner_id"] == "ecoplus").sum())
+    assert runs["fixture_partner-ecoplus"]["headlines"]["observations"] == expected
+    assert runs["fixture_partner-ecoplus"]["outputs"]["notebook"] == "notebooks/fixture_partner-ecoplus.ipynb"
+    assert runs["fixture_partner-ecoplus"]["parameters"] == {"partner": "ecoplus"}
+    assert manifest["snapshot"] == built["folder"].name
+
+
+def test_executed_notebooks_keep_the_figure_for_jupyterlab(built):
+    nb = nbformat.read(built["folder"] / "notebooks" / "fixture_partner-vlaio.ipynb", as_version=4)
+    figures = [o["data"]["application/vnd.plotly.v1+json"] for c in nb.cells for o in c.get("outputs", [])
+               if "application/vnd.plotly.v1+json" in o.get("data", {})]
+    assert [f["layout"]["title"]["text"] for f in figures] == ["Observed values of vlaio by indicator"]
+
+
+
+def test_fail_fast_skips_the_rest(tmp_path):
+    plan = write_plan(tmp_path, """  - notebook: fixture_partner
+    parameters: {partner: vlaio, fail: true}
+  - notebook: fixture_partner
+    parameters: {partner: idm}
+""")
+    out = io.StringIO()
+    code = run_report(plan=plan, out_dir=tmp_path / "out", jobs=1, fail_fast=True, thumbnails=False,
+                      progress=False, stdout=out, stderr=io.StringIO())
+    manifest = json.loads((Path(out.getvalue().splitlines()[0]) / "manifest.json").read_text())
+    assert code == 1
+    assert [r["status"] for r in manifest["runs"]] == ["failed", "skipped"]
+
+
+def _processes_with(token: str) -> list[int]:
+    """Pids of processes whose environment carries ``token`` (our report, its workers, its kernels)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if token.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find stray kernels")
+def test_interrupt_leaves_no_snapshot_and_no_kernels(tmp_path):
+    plan = write_plan(tmp_path, """  - notebook: fixture_partner
+    parameters: {partner: vlaio, sleep_s: 60.0}
+  - notebook: fixture_partner
+    parameters: {partner: idm, sleep_s: 60.0}
+""")
+    token = f"CLUSTERIX_TEST_TOKEN={uuid.uuid4().hex}"
+    env = dict(os.environ, CLUSTERIX_TEST_TOKEN=token.split("=")[1])
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "clusterix_analytics", "report", "--plan", str(plan),
+                             "--out", str(out), "--jobs", "2", "--no-thumbnails"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    # wait until both kernels run (the parent, two workers and two kernels carry the token)
+    while len(_processes_with(token)) < 5 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.5)
+    assert len(_processes_with(token)) >= 5
+    os.killpg(proc.pid, signal.SIGINT)          # Ctrl-C reaches the whole foreground group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    time.sleep(1)
+    assert _processes_with(token) == []
+    assert [p.name for p in out.iterdir()] == []   # neither a snapshot, nor a hidden half one, nor latest
+
+
+def test_two_reports_at_once_give_two_complete_snapshots(tmp_path):
+    plan = write_plan(tmp_path, "  - notebook: fixture_partner\n    parameters: {partner: inma}\n")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "clusterix_analytics", "report", "--plan", str(plan), "--out", str(out),
+               "--jobs", "1", "--no-thumbnails", "--label", "same"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    printed = [p.communicate(timeout=120)[0].decode().splitlines()[0] for p in (first, second)]
+    assert (first.returncode, second.returncode) == (0, 0)
+    folders = sorted(Path(p).name for p in printed)
+    assert len(set(folders)) == 2 and sorted(p.name for p in out.iterdir()) == folders + ["latest"]
+    for name in folders:
+        manifest = json.loads((out / name / "manifest.json").read_text())
+        assert manifest["snapshot"] == name and manifest["runs"][0]["status"] == "ok"
+        assert (out / name / "fixture_partner-inma.html").is_file()
+    assert os.readlink(out / "latest") in folders
+
+
+def test_a_run_over_its_time_limit_fails_alone(tmp_path):
+    plan = write_plan(tmp_path, """  - notebook: fixture_partner
+    parameters: {partner: vlaio, sleep_s: 120.0}
+  - notebook: fixture_partner
+    parameters: {partner: idm}
+""")
+    out = io.StringIO()
+    started = time.monotonic()
+    code = run_report(plan=plan, out_dir=tmp_path / "out", jobs=2, timeout=20, thumbnails=False, progress=False,
+                      stdout=out, stderr=io.StringIO())
+    assert time.monotonic() - started < 60                       # nobody waited for the 120 s sleep
+    manifest = json.loads((Path(out.getvalue().splitlines()[0]) / "manifest.json").read_text())
+    slow, quick = manifest["runs"]
+    assert code == 1 and quick["status"] == "ok"
+    assert slow["status"] == "timeout"
+    assert slow["error"] == ["timeout: the run did not finish within its time limit of 20 s"]
+    assert slow["outputs"]["notebook"] == "notebooks/fixture_partner-vlaio-120-0.ipynb"   # kept, as far as it ran
+    assert manifest["summary"] == {"ok": 1, "failed": 1, "skipped": 0}

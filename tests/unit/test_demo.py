@@ -1,0 +1,60 @@
+"""The demo generator: byte-identical output, flagged rows, agreement with sourced totals."""
+from __future__ import annotations
+
+import clusterix_analytics as cx
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR
+from clusterix_analytics.data.demo import write_demo
+
+
+def test_regenerating_gives_the_committed_files_byte_for_byte(project_copy):
+    written = write_demo(project_copy)
+    assert sorted(p.name for p in written) == ["cluster_links.csv", "clusters.csv", "observations.csv",
+                                               "policy_changes.csv"]
+    for path in written:
+        assert path.read_bytes() == (DEFAULT_PROJECT_DIR / "demo" / path.name).read_bytes(), path.name
+
+
+def test_two_runs_are_identical(project_copy):
+    first = {p.name: p.read_bytes() for p in write_demo(project_copy)}
+    second = {p.name: p.read_bytes() for p in write_demo(project_copy)}
+    assert first == second
+
+
+def test_demo_rows_are_flagged_and_have_no_source():
+    ds = cx.load()
+    for name in ("policy_changes", "observations", "clusters", "cluster_links"):
+        table = ds.tables[name]
+        demo = table[table.synthetic]
+        assert len(demo) > 0, name
+        assert demo.source.isna().all(), name
+        assert table[~table.synthetic].source.notna().all(), name
+
+
+def test_demo_values_agree_with_sourced_totals():
+    ds = cx.load()
+    obs = ds.observations
+    partner_rows = obs[obs.synthetic]
+    by_indicator = partner_rows.groupby("indicator_id").value.sum()
+    # sourced project-wide totals (data/clusterix2/observations.csv)
+    assert by_indicator["learning_events"] == 117
+    assert by_indicator["people_increased_capacity"] == 60
+    assert by_indicator["cross_cluster_projects"] == 70
+    assert by_indicator["funds_influenced_eur"] == 13_000_000
+    # the 60 people were counted by 11 March 2019: no demo row after that period starts
+    people = partner_rows[partner_rows.indicator_id == "people_increased_capacity"]
+    assert people.period_start.max() <= __import__("pandas").Timestamp("2019-03-11")
+    # policy-change funds: sourced 8,400,000 + 898,097 plus demo changes = 13,000,000
+    assert ds.policy_changes.funds_influenced_eur.sum() == 13_000_000
+    # cluster-link projects in P1 and P2 (the source's window) = the 70 new cross-cluster projects
+    links = ds.cluster_links
+    assert links[links.phase_id.isin(["P1", "P2"])].projects.sum() == 70
+
+
+def test_only_missing_cluster_phases_are_generated():
+    clusters = cx.load().clusters
+    dated = clusters.dropna(subset=["phase_id"])
+    assert not dated.duplicated(["cluster_id", "phase_id"]).any()
+    # at_plastics is sourced for P2 (2019, 398 members); demo rows may only fill other phases
+    plastics = clusters[clusters.cluster_id == "at_plastics"].set_index("phase_id")
+    assert plastics.loc["P2", "members_total"] == 398 and not plastics.loc["P2", "synthetic"]
+    assert plastics.drop(index="P2").synthetic.all()

@@ -1,0 +1,87 @@
+"""Indicator figures drawn from the tiny hand-computed project of test_indicators.py: what each shows."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clusterix_analytics.analytics import indicators as ind
+from clusterix_analytics.figures import indicators as figs
+
+from .test_indicators import INDICATORS, PARTNERS, tiny_dataset, tiny_project
+
+
+@pytest.fixture(scope="module")
+def tables() -> ind.IndicatorTables:
+    return ind.build_tables(tiny_dataset())
+
+
+def footnote(fig) -> str:
+    return fig.layout.annotations[-1].text if fig.layout.annotations else ""
+
+
+def test_cumulative_vs_target(tables):
+    figures = figs.cumulative_figures(tables.series, tables.indicators, tiny_project(), tables.reported)
+    ev = figures[0]
+    assert ev.layout.title.text == "Events: cumulative value against target, by reporting period"
+    line, star = ev.data
+    assert list(line.y) == [30, 214]  # sum of partner rows: 20 + 10, then 204 + 10
+    assert list(star.y) == [250] and star.name == "reported by the project (sourced)"
+    assert ev.layout.shapes[-1].y0 == 300  # the target line
+    phase_labels = [a.text for a in ev.layout.annotations]
+    assert "Phase one" in phase_labels and "Phase two" in phase_labels
+    assert ev.layout.yaxis.title.text == "Cumulative value (events)"
+    assert ev.layout.xaxis.title.text == "End of reporting period (date)"
+    assert footnote(ev).startswith("Demo data (synthetic") and "Star: total reported by the project" in footnote(ev)
+    lvl = figures[1]
+    assert lvl.layout.yaxis.title.text == "Latest value (percent)"
+    assert list(lvl.data[0].y) == [3.0, 5.0]  # mean(2, 4), then mean(6, 4)
+
+
+def test_achievement_heatmap(tables):
+    fig = figs.achievement_heatmap(tables.scorecard, PARTNERS)
+    heat = fig.data[0]
+    assert list(heat.y) == ["A", "B", "C"]  # every partner, the one without data too
+    z = np.array(heat.z, dtype=float)
+    # a: ev 204 % capped at 200, lvl 60 %; b: ev 10 %, lvl 40 %; c: nothing (nt has no target: no column)
+    assert z[0].tolist() == [200, 60] and z[1].tolist() == [10, 40] and np.isnan(z[2]).all()
+    assert heat.text[2] == ["no data", "no data"] and heat.text[0][0] == "204%"
+    assert fig.layout.xaxis.title.text == "Indicator (with a project target)"
+    assert "% of partner's" in heat.colorbar.title.text
+
+
+def test_policy_change_timeline_keeps_changes_outside_every_phase(tables):
+    fig = figs.policy_change_timeline(tables.changes, PARTNERS, tiny_project())
+    dates = pd.to_datetime(np.concatenate([np.asarray(t.x) for t in fig.data]))
+    assert len(dates) == 6 and pd.Timestamp("2021-03-15") in set(dates)  # ch5, outside every phase
+    assert pd.Timestamp(fig.layout.xaxis.range[1]) > pd.Timestamp("2021-03-15")
+    symbols = {t.name: t.marker.symbol for t in fig.data}
+    assert symbols["New projects"] == "circle" and symbols["New projects – planned / in progress"] == "circle-open"
+    assert symbols["Strategic focus (structural)"] == "diamond"
+    first = next(t for t in fig.data if t.name == "New projects")
+    hover = [list(c) for c in first.customdata]
+    assert hover[0][4] == "https://example.org/1"  # ch1's evidence link
+    assert "evidence: %{customdata[4]}" in first.hovertemplate
+    assert fig.layout.xaxis.title.text == "Date of the change" and fig.layout.yaxis.title.text == "Partner"
+    assert footnote(fig).startswith("Demo data: 5 of 6 rows are synthetic")
+
+
+def test_funds_by_partner_and_phase_stacks_phases(tables):
+    fig = figs.funds_by_partner_phase(tables.funds, PARTNERS, tiny_project())
+    assert fig.layout.barmode == "stack"
+    bars = {t.name: dict(zip(t.x, t.y)) for t in fig.data}
+    # partners ordered by total: B 5000, A 1500, C 700; C's change is outside every phase
+    assert list(fig.data[0].x) == ["B", "A", "C"]
+    assert bars["Phase one"]["A"] == 1500 and bars["Phase one"]["B"] == 5000
+    assert bars[ind.OUTSIDE_PHASES_NAME]["C"] == 700
+    assert fig.layout.yaxis.title.text == "Funds influenced (EUR)"
+    assert "partner(s) with changes of unknown amount" in footnote(fig)  # a's P2 change has no amount
+
+
+def test_phase_comparison(tables):
+    fig = figs.phase_comparison(tables.phase_series, tiny_project(), order=list(INDICATORS.indicator_id))
+    ev_bars = [t for t in fig.data if t.type == "bar" and t.xaxis == "x"]
+    assert [(t.x[0], t.y[0]) for t in ev_bars] == [("P1", pytest.approx(92)), ("P2", pytest.approx(122))]
+    assert fig.layout.yaxis.title.text == "events" and fig.layout.yaxis2.title.text == "percent"
+    assert [a.text for a in fig.layout.annotations][:3] == ["Events", "Rate", "No target"]
+    assert fig.layout.title.text.startswith("Indicator values per phase")

@@ -1,0 +1,112 @@
+"""Partner profile: analytics on hand-made frames, and notebook 04 under papermill."""
+from __future__ import annotations
+
+import pandas as pd
+
+import clusterix_analytics as cx
+from clusterix_analytics.analytics.profile import (
+    check_parameters,
+    observations_vs_targets,
+    partner_clusters_by_phase,
+    partner_facts,
+    partner_instruments,
+    partner_policy_changes,
+    profile_headlines,
+)
+
+INDICATORS = pd.DataFrame({
+    "indicator_id": ["events", "peak", "share", "funds"],
+    "name": ["Events", "Peak", "Share", "Funds"],
+    "unit": ["events", "people", "percent", "EUR"],
+    "target": [10.0, 50.0, 5.0, None],
+    "aggregation": ["sum", "max", "last", "sum"],
+})
+
+
+OBSERVATIONS = pd.DataFrame({
+    "partner_id": ["a", "a", "b", "a", "a", "b", "a", "a", "b", "project"],
+    "indicator_id": ["events", "events", "events", "peak", "peak", "peak", "share", "share", "share", "events"],
+    "period_start": pd.to_datetime(["2017-01-01", "2017-07-01", "2017-01-01", "2017-01-01", "2017-07-01",
+                                    "2017-01-01", "2017-01-01", "2017-07-01", "2018-01-01", "2016-01-01"]),
+    "period_end": pd.to_datetime(["2017-06-30", "2017-12-31", "2017-06-30", "2017-06-30", "2017-12-31",
+                                  "2017-06-30", "2017-06-30", "2017-12-31", "2018-06-30", "2018-12-31"]),
+    "value": [2.0, 3.0, 5.0, 20.0, 12.0, 30.0, 4.0, 6.0, 1.0, 100.0],
+    "synthetic": [True, True, True, True, False, True, True, True, True, False],
+})
+
+
+def test_observations_vs_targets_by_hand():
+    table = observations_vs_targets(OBSERVATIONS, INDICATORS, "a").set_index("indicator_id")
+    # events (sum): a = 2 + 3 = 5 of target 10 → 50%; all partners 2 + 3 + 5 = 10 (the project row of 100
+    # is a project-wide total, not a partner) → a has 5/10 = 50% of the partners' events
+    assert table.loc["events", ["value", "all_partners", "share_of_target", "share_of_partners"]].tolist() == \
+        [5.0, 10.0, 0.5, 0.5]
+    # peak (max): a = max(20, 12) = 20 of 50 → 40%; all partners max(20, 12, 30) = 30; no share of a max
+    assert table.loc["peak", ["value", "all_partners", "share_of_target"]].tolist() == [20.0, 30.0, 0.4]
+    assert pd.isna(table.loc["peak", "share_of_partners"])
+    # share (last): a's latest period ends 2017-12-31 → 6 of target 5 → 120%; all partners: b's 2018 value 1
+    assert table.loc["share", ["value", "all_partners", "share_of_target"]].tolist() == [6.0, 1.0, 1.2]
+    # funds: no observation and no target
+    assert pd.isna(table.loc["funds", "value"]) and pd.isna(table.loc["funds", "share_of_target"])
+    # a has 2 rows per indicator; one of its peak rows is sourced
+    assert table["observations"].tolist() == [2, 2, 2, 0]
+    assert table["synthetic_observations"].tolist() == [2, 1, 2, 0]
+
+
+def test_partner_changes_and_headlines():
+    changes = pd.DataFrame({
+        "change_id": ["c2", "c1", "c3"], "partner_id": ["a", "a", "b"], "instrument_id": ["i1", None, "i2"],
+        "date": pd.to_datetime(["2019-05-01", "2018-01-01", "2018-01-01"]),
+        "change_type": ["management", "new_projects", "management"], "status": ["achieved", "planned", "achieved"],
+        "funds_influenced_eur": [1000.0, None, 5.0], "description": ["x", "y", "z"], "synthetic": [True, False, True],
+    })
+    instruments = pd.DataFrame({"instrument_id": ["i1", "i2"], "name": ["Programme one", "Programme two"]})
+    mine = partner_policy_changes(changes, instruments, "a")
+    assert mine["change_id"].tolist() == ["c1", "c2"]                 # oldest first
+    assert mine["instrument"].fillna("?").tolist() == ["?", "Programme one"]
+    versus = observations_vs_targets(OBSERVATIONS, INDICATORS, "a")
+    # 2 changes, 1 achieved, funds 1000 + unknown = 1000; 3 of 4 indicators observed
+    assert profile_headlines(mine, versus) == {"policy_changes": 2, "policy_changes_achieved": 1,
+                                               "funds_influenced_eur": 1000.0, "indicators_observed": 3}
+
+
+def test_clusters_by_phase_and_instruments_by_hand():
+    phases = pd.DataFrame({"phase_id": ["P1", "P2", "AA"], "name": ["one", "two", "extra"]})
+    clusters = pd.DataFrame({
+        "cluster_id": ["x", "y", "x", "z"], "partner_id": ["a", "a", "a", "b"], "phase_id": ["P1", "P1", "P2", "P1"],
+        "members_total": pd.array([10, None, 12, 99], dtype="Int64"), "synthetic": [True, False, True, True],
+    })
+    table = partner_clusters_by_phase(clusters, phases, "a").set_index("phase_id")
+    # P1: x (10 members) and y (size unknown) → 2 clusters, 1 with members, 10 members, 1 demo row;
+    # P2: x with 12; AA: nothing → zeros; z belongs to b
+    columns = ["clusters", "clusters_with_members", "members_total", "synthetic_rows"]
+    assert table.loc["P1", columns].tolist() == [2, 1, 10, 1]
+    assert table.loc["P2", ["clusters", "members_total"]].tolist() == [1, 12]
+    assert table.loc["AA", ["clusters", "members_total"]].tolist() == [0, 0]
+    instruments = pd.DataFrame({"instrument_id": ["i1", "i2", "i3"], "partner_id": ["a", "a", "b"],
+                                "name": ["B plan", "A plan", "C"], "instrument_type": ["regional"] * 3,
+                                "managing_authority": [None] * 3, "addressed": [False, False, True],
+                                "source": ["u"] * 3})
+    assert partner_instruments(instruments, "a")["instrument_id"].tolist() == ["i2", "i1"]   # by name
+
+
+def test_check_parameters_lists_valid_partners():
+    ds = cx.load()
+    assert check_parameters(ds, partner="inma") == []
+    message, = check_parameters(ds, partner="lund")
+    assert message.startswith("unknown partner 'lund'; valid: ecoplus, vlaio, rda_ostrava")
+    assert check_parameters(ds, partner="")[0].startswith("partner is required")
+    assert partner_facts(ds.partners, "inma").loc["nuts_code", "value"] == "RO32"
+
+
+def test_fixture_notebook_is_committed_without_outputs():
+    """notebooks/ is checked by test_packaging; the runner's fixture notebook follows the same rule."""
+    import nbformat
+
+    from .test_reports_units import FIXTURE_NOTEBOOKS
+
+    for path in [FIXTURE_NOTEBOOKS / "fixture_partner.ipynb"]:
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.outputs == [] and c.execution_count is None for c in code), path.name
+        assert "parameters" in code[0].metadata.get("tags", [])
