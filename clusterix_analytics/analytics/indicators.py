@@ -52,188 +52,77 @@ np.float64(10.0)
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from clusterix_analytics.analytics.aggregation import (
+    _aggregate,
+    _cumulate,
+    combine_partners,
+    indicator_rules,
+)
+from clusterix_analytics.analytics.calendar import (
+    OUTSIDE_PHASES,
+    _days,
+    as_of_date,
+    assign_periods,
+    elapsed_share,
+    period_phase_shares,
+    phase_names,
+    phase_of,
+    phase_order,
+)
+from clusterix_analytics.analytics.policy_changes import (
+    ACHIEVED,
+    CHANGE_TYPE_LABELS,
+    changes_by_phase_and_type,
+    changes_with_phase,
+    funds_by_partner_phase,
+    instruments_improved,
+    instruments_improved_by_partner,
+)
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.tables import CHANGE_TYPES, PROJECT_WIDE
 
-# Interreg Europe's wording of each type of policy change (programme manual, "policy instruments improved").
-CHANGE_TYPE_LABELS = {
-    "new_projects": "Implementation of new projects",
-    "management": "Change in the management of the instrument (improved governance)",
-    "strategic_focus": "Change in the strategic focus of the instrument (structural change)",
-}
 assert set(CHANGE_TYPE_LABELS) == set(CHANGE_TYPES)
 
-OUTSIDE_PHASES = "outside"
-OUTSIDE_PHASES_NAME = "Outside every phase"
-# Units whose values are rates: partner levels are averaged, not added.
-RATE_UNITS = ("percent", "%", "pct")
 STATUSES = ("target met", "on track", "behind", "no target", "no data")
-# Which policy-change statuses count as an improvement that happened (others are reported separately).
-ACHIEVED = ("achieved",)
 ALL = "all"
 
 
 # ---------------------------------------------------------------- small helpers
 
 
-def _days(start, end) -> int:
-    """Days from ``start`` to ``end``, both included."""
-    return int((pd.Timestamp(end) - pd.Timestamp(start)).days) + 1
 
 
-def completed_months(start, day) -> int:
-    """Whole calendar months from ``start`` to ``day`` (negative before the start).
-
-    >>> completed_months("2016-04-01", "2017-11-01"), completed_months("2016-04-15", "2016-05-14")
-    (19, 0)
-    """
-    start, day = pd.Timestamp(start), pd.Timestamp(day)
-    months = (day.year - start.year) * 12 + (day.month - start.month)
-    if day >= start and day.day < start.day:
-        months -= 1
-    elif day < start and day.day > start.day:
-        months += 1
-    return months
 
 
-def partner_combination(indicator: pd.Series | dict) -> str:
-    """How partner values of one indicator combine: ``sum``, ``mean`` or ``max`` (see module rules).
-
-    >>> partner_combination({"aggregation": "last", "unit": "percent"})
-    'mean'
-    """
-    aggregation = str(indicator["aggregation"])
-    if aggregation == "max":
-        return "max"
-    if aggregation == "last" and str(indicator["unit"]).strip().lower() in RATE_UNITS:
-        return "mean"
-    return "sum"
 
 
-def partner_target(target: float, combination: str, n_partners: int) -> float:
-    """A partner's share of a project-wide target (NaN without a target).
-
-    >>> partner_target(32, "sum", 10), partner_target(5, "mean", 10)
-    (3.2, 5.0)
-    """
-    if pd.isna(target):
-        return float("nan")
-    if combination == "sum":
-        return float(target) / n_partners if n_partners else float("nan")
-    return float(target)
 
 
-def indicator_rules(indicators: pd.DataFrame, n_partners: int) -> pd.DataFrame:
-    """Per indicator: aggregation, unit, target, how partners combine, a partner's share of the target."""
-    rules = indicators[["indicator_id", "name", "unit", "target", "aggregation", "kind"]].copy()
-    rules["aggregation"] = rules["aggregation"].astype(str)
-    rules["combination"] = [partner_combination(r) for _, r in rules.iterrows()]
-    rules["partner_target"] = [partner_target(t, c, n_partners) for t, c in zip(rules.target, rules.combination)]
-    return rules
 
 
-def _aggregate(frame: pd.DataFrame, keys: list[str], how_column: str = "aggregation",
-               order: str = "period_end") -> pd.DataFrame:
-    """Aggregate ``value`` over ``keys`` with each row's own rule (column ``how_column``: sum/last/max/mean)."""
-    parts = []
-    for how, part in frame.groupby(how_column, sort=False):
-        part = part.sort_values(order) if order in part else part
-        grouped = part.groupby(keys, sort=False, dropna=False)
-        agg = grouped["value"].sum(min_count=1) if how == "sum" else grouped["value"].agg(how)
-        out = agg.rename("value").reset_index()
-        out[how_column] = how
-        if "synthetic" in part:
-            out = out.merge(grouped["synthetic"].any().reset_index(), on=keys)
-        parts.append(out)
-    if not parts:
-        return pd.DataFrame(columns=keys + ["value", how_column])
-    return pd.concat(parts, ignore_index=True)
 
 
-def _cumulate(values: pd.Series, aggregation: str) -> pd.Series:
-    """Cumulative value over ordered periods: running sum, latest value, or running maximum."""
-    if aggregation == "sum":
-        return values.fillna(0).cumsum().where(values.notna().cummax())
-    if aggregation == "max":
-        return values.cummax().ffill()
-    return values.ffill()
 
 
-def as_of_date(observations: pd.DataFrame) -> pd.Timestamp | None:
-    """The dataset's reporting date: the latest ``period_end`` of the partner observations."""
-    partner_rows = observations[observations.partner_id != PROJECT_WIDE]
-    return pd.Timestamp(partner_rows.period_end.max()) if len(partner_rows) else None
 
 
-def phase_names(project: Project) -> dict[str, str]:
-    """Phase id → name, including the bucket for dates outside every phase."""
-    return {**project.phase_names, OUTSIDE_PHASES: OUTSIDE_PHASES_NAME}
 
 
-def phase_order(project: Project) -> list[str]:
-    """Phase ids in time order, then the bucket for dates outside every phase."""
-    return [p.id for p in sorted(project.phases, key=lambda p: p.start)] + [OUTSIDE_PHASES]
 
 
-def phase_of(project: Project, day) -> str:
-    """The phase containing ``day``, or :data:`OUTSIDE_PHASES`."""
-    return project.phase_of(day) or OUTSIDE_PHASES
 
 
 # ---------------------------------------------------------------- reporting periods and phases
 
 
-def period_phase_shares(project: Project) -> pd.DataFrame:
-    """How each reporting period's days fall into phases.
-
-    Columns: period, start, end, phase_id, days (of the period in that phase), share (days / period days).
-    Days in no phase make a row with phase_id :data:`OUTSIDE_PHASES`.
-
-    >>> import clusterix_analytics as cx
-    >>> from clusterix_analytics.config import DEFAULT_PROJECT_DIR
-    >>> shares = period_phase_shares(cx.load_project(DEFAULT_PROJECT_DIR))
-    >>> shares.query("period == 1")[["phase_id", "days"]].values.tolist()
-    [['P1', 183]]
-    """
-    rows = []
-    for period in project.reporting_periods().itertuples():
-        total = _days(period.start, period.end)
-        covered = 0
-        for phase in project.phases:
-            lo = max(period.start, pd.Timestamp(phase.start))
-            hi = min(period.end, pd.Timestamp(phase.end))
-            if lo <= hi:
-                days = _days(lo, hi)
-                covered += days
-                rows.append((period.period, period.start, period.end, phase.id, days, days / total))
-        if covered < total:
-            rows.append((period.period, period.start, period.end, OUTSIDE_PHASES, total - covered,
-                         (total - covered) / total))
-    return pd.DataFrame(rows, columns=["period", "start", "end", "phase_id", "days", "share"])
 
 
-def assign_periods(observations: pd.DataFrame, project: Project) -> pd.DataFrame:
-    """Partner observations with the reporting period containing their ``period_end``.
-
-    Project-wide rows are left out (see :func:`reported_vs_partner_sum`).
-    Adds columns ``period``, ``reporting_start``, ``reporting_end``.
-    """
-    periods = project.reporting_periods().rename(columns={"start": "reporting_start", "end": "reporting_end"})
-    obs = observations[observations.partner_id != PROJECT_WIDE].copy()
-    obs["period_end"] = pd.to_datetime(obs["period_end"])
-    obs = obs.sort_values("period_end")
-    periods = periods.sort_values("reporting_start")
-    periods["reporting_start"] = periods["reporting_start"].astype(obs["period_end"].dtype)
-    merged = pd.merge_asof(obs, periods[["period", "reporting_start", "reporting_end"]],
-                           left_on="period_end", right_on="reporting_start")
-    return merged
 
 
 # ---------------------------------------------------------------- per indicator × partner × period
@@ -284,27 +173,6 @@ def period_values(observations: pd.DataFrame, indicators: pd.DataFrame, project:
     return table[columns]
 
 
-def combine_partners(frame: pd.DataFrame, keys: list[str], value_columns: list[str]) -> pd.DataFrame:
-    """Combine partner rows into one row per ``keys`` with each indicator's partner rule (sum/mean/max).
-
-    ``frame`` needs a ``combination`` column (from :func:`indicator_rules`).
-    """
-    parts = []
-    for how, part in frame.groupby("combination", sort=False):
-        grouped = part.groupby(keys, sort=False, dropna=False)
-        if how == "sum":
-            out = grouped[value_columns].sum(min_count=1)
-        else:
-            out = grouped[value_columns].agg(how)
-        out = out.reset_index()
-        out["combination"] = how
-        out["partners"] = grouped["partner_id"].nunique().to_numpy()
-        if "synthetic" in part:
-            out["synthetic"] = grouped["synthetic"].any().to_numpy()
-        parts.append(out)
-    if not parts:
-        return pd.DataFrame(columns=keys + value_columns + ["combination", "partners"])
-    return pd.concat(parts, ignore_index=True)
 
 
 def partner_sum_by_period(period_table: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -468,11 +336,6 @@ def reported_vs_partner_sum(observations: pd.DataFrame, indicators: pd.DataFrame
 # ---------------------------------------------------------------- scorecard
 
 
-def elapsed_share(project: Project, as_of) -> float:
-    """Share (0..1) of the project's days (project start..end, the span targets are set for) up to ``as_of``."""
-    total = _days(project.start, project.end)
-    elapsed = _days(project.start, as_of)
-    return float(min(1.0, max(0.0, elapsed / total)))
 
 
 def partner_scorecard(period_table: pd.DataFrame, indicators: pd.DataFrame, partners: pd.DataFrame,
@@ -530,97 +393,16 @@ def scorecard_summary(scorecard: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- policy changes
 
 
-def changes_with_phase(policy_changes: pd.DataFrame, project: Project) -> pd.DataFrame:
-    """The policy-change log with phase and months since the project start.
-
-    A change dated outside every phase keeps its row, with phase_id :data:`OUTSIDE_PHASES`.
-    Adds: phase_id, phase_name, months_from_start (completed months), days_from_start,
-    change_type_label (programme wording), evidence (source URL, or a note for demo rows).
-    """
-    out = policy_changes.copy()
-    out["date"] = pd.to_datetime(out["date"])
-    out["phase_id"] = [phase_of(project, d) for d in out["date"]]
-    out["phase_name"] = out["phase_id"].map(phase_names(project))
-    out["months_from_start"] = [completed_months(project.start, d) for d in out["date"]]
-    out["days_from_start"] = (out["date"] - pd.Timestamp(project.start)).dt.days
-    out["change_type_label"] = out["change_type"].map(CHANGE_TYPE_LABELS)
-    source = out["source"].astype("string") if "source" in out else pd.Series(pd.NA, index=out.index, dtype="string")
-    synthetic = out["synthetic"].astype(bool) if "synthetic" in out else pd.Series(False, index=out.index)
-    out["evidence"] = source.where(source.notna() & (source != ""),
-                                   np.where(synthetic, "demo data – no source", "no source given"))
-    return out.sort_values("date").reset_index(drop=True)
 
 
-def _status_filter(changes: pd.DataFrame, statuses: Iterable[str] | None) -> pd.DataFrame:
-    return changes if statuses is None else changes[changes.status.isin(list(statuses))]
 
 
-def instruments_improved(changes: pd.DataFrame, statuses: Iterable[str] | None = ACHIEVED) -> pd.DataFrame:
-    """Policy instruments improved per partner × phase × type of change.
-
-    ``changes`` comes from :func:`changes_with_phase`. ``instruments`` counts distinct known instruments;
-    ``changes_unknown_instrument`` counts changes whose instrument is not identified (they are not
-    guessed into an instrument). Only changes with a status in ``statuses`` count (None: all).
-
-    Columns: partner_id, phase_id, phase_name, change_type, changes, instruments,
-    changes_unknown_instrument, synthetic.
-    """
-    chosen = _status_filter(changes, statuses)
-    keys = ["partner_id", "phase_id", "phase_name", "change_type"]
-    columns = keys + ["changes", "instruments", "changes_unknown_instrument", "synthetic"]
-    if chosen.empty:
-        return pd.DataFrame(columns=columns)
-    known = chosen.instrument_id.notna() & (chosen.instrument_id.astype("string") != "")
-    chosen = chosen.assign(_known=known, _instrument=chosen.instrument_id.where(known))
-    grouped = chosen.groupby(keys, dropna=False, sort=True)
-    out = grouped.agg(changes=("change_id", "size"), instruments=("_instrument", "nunique"),
-                      changes_unknown_instrument=("_known", lambda k: int((~k).sum())),
-                      synthetic=("synthetic", "all")).reset_index()
-    return out[columns]
 
 
-def instruments_improved_by_partner(changes: pd.DataFrame, statuses: Iterable[str] | None = ACHIEVED
-                                    ) -> pd.DataFrame:
-    """Distinct instruments improved per partner (all phases and types together), with change counts."""
-    chosen = _status_filter(changes, statuses)
-    known = chosen.instrument_id.notna() & (chosen.instrument_id.astype("string") != "")
-    chosen = chosen.assign(_instrument=chosen.instrument_id.where(known), _unknown=~known)
-    out = chosen.groupby("partner_id").agg(changes=("change_id", "size"), instruments=("_instrument", "nunique"),
-                                           changes_unknown_instrument=("_unknown", "sum")).reset_index()
-    out["changes_unknown_instrument"] = out["changes_unknown_instrument"].astype(int)
-    return out
 
 
-def funds_by_partner_phase(changes: pd.DataFrame, statuses: Iterable[str] | None = ACHIEVED) -> pd.DataFrame:
-    """Funds influenced (EUR) per partner × phase, from the policy-change log.
-
-    Changes without an amount count in ``changes_without_amount`` (unknown, not zero).
-    Columns: partner_id, phase_id, phase_name, funds_eur, changes_with_amount, changes_without_amount,
-    synthetic (share of the amount from synthetic rows is in ``synthetic_eur``).
-    """
-    chosen = _status_filter(changes, statuses)
-    keys = ["partner_id", "phase_id", "phase_name"]
-    if chosen.empty:
-        return pd.DataFrame(columns=keys + ["funds_eur", "changes_with_amount", "changes_without_amount",
-                                            "synthetic_eur"])
-    amount = chosen.funds_influenced_eur
-    chosen = chosen.assign(_has=amount.notna(), _synthetic_eur=amount.where(chosen.synthetic.astype(bool), 0.0))
-    out = chosen.groupby(keys, dropna=False).agg(
-        # min_count: a partner-phase whose changes all lack an amount has unknown funds, not 0 EUR.
-        funds_eur=("funds_influenced_eur", lambda v: v.sum(min_count=1)), changes_with_amount=("_has", "sum"),
-        changes_without_amount=("_has", lambda h: int((~h).sum())),
-        synthetic_eur=("_synthetic_eur", "sum")).reset_index()
-    out["changes_with_amount"] = out["changes_with_amount"].astype(int)
-    return out
 
 
-def changes_by_phase_and_type(changes: pd.DataFrame, project: Project) -> pd.DataFrame:
-    """Count of changes per phase × type × status (every change, including those outside every phase)."""
-    out = (changes.groupby(["phase_id", "phase_name", "change_type", "status"], dropna=False)
-           .size().rename("changes").reset_index())
-    order = {pid: i for i, pid in enumerate(phase_order(project))}
-    return (out.assign(_o=out.phase_id.map(order)).sort_values(["_o", "change_type", "status"])
-            .drop(columns="_o").reset_index(drop=True))
 
 
 # ---------------------------------------------------------------- parameters and selection

@@ -33,6 +33,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from clusterix_analytics.analytics.calendar import order_phases
+from clusterix_analytics.analytics.links import (
+    _link_rows,
+    link_degrees,
+    link_summary,
+    region_link_flows,
+)
+
 MEMBER_TYPES = ("members_sme", "members_large", "members_research", "members_other")
 LABELS = ("gold", "silver", "bronze")
 SECTOR_LEVELS = {"ecosystem": 1, "sector": 2}
@@ -45,9 +53,6 @@ COMPOSITION_COLUMNS = ["partner_id", "phase_id", "clusters", "clusters_with_memb
 DIVERSITY_COLUMNS = ["partner_id", "phase_id", "clusters", "clusters_without_sector", "sectors", "member_coverage",
                      "shannon_clusters", "hhi_clusters", "shannon_members", "hhi_members", "weighting", "shannon",
                      "hhi", "effective_sectors"]
-LINK_SUMMARY_COLUMNS = ["phase_id", "links", "projects", "clusters_linked", "mean_degree", "max_degree",
-                        "interregional_links", "interregional_share", "interregional_project_share",
-                        "synthetic_rows"]
 
 
 # --------------------------------------------------------------------------------------------- parameters
@@ -338,15 +343,9 @@ def portfolio_composition(classified: pd.DataFrame, phase_order: Sequence[str] |
     out = pd.DataFrame(records, columns=COMPOSITION_COLUMNS)
     for col in ("members_total",) + MEMBER_TYPES:
         out[col] = out[col].astype("Float64").round().astype("Int64")
-    return _order_phases(out, phase_order)
+    return order_phases(out, phase_order)
 
 
-def _order_phases(frame: pd.DataFrame, phase_order: Sequence[str] | None) -> pd.DataFrame:
-    if phase_order is None:
-        return frame.reset_index(drop=True)
-    rank = {p: i for i, p in enumerate(phase_order)}
-    return (frame.assign(_rank=frame["phase_id"].map(rank)).sort_values(["_rank", "partner_id"], kind="stable")
-            .drop(columns="_rank").reset_index(drop=True))
 
 
 def members_by_sector(classified: pd.DataFrame, phase_order: Sequence[str] | None = None) -> pd.DataFrame:
@@ -361,7 +360,7 @@ def members_by_sector(classified: pd.DataFrame, phase_order: Sequence[str] | Non
         clusters_with_members=("members_total", lambda s: int(s.notna().sum())),
         members=("members_total", lambda s: int(s.dropna().sum())),
     ).reset_index()
-    return _order_phases(grouped, phase_order)
+    return order_phases(grouped, phase_order)
 
 
 # ------------------------------------------------------------------------------------------------- change
@@ -523,7 +522,7 @@ def portfolio_diversity(classified: pd.DataFrame, weighting: str = "auto",
         record["hhi"] = record["hhi" + suffix]
         record["effective_sectors"] = math.exp(record["shannon"]) if pd.notna(record["shannon"]) else math.nan
         records.append(record)
-    return _order_phases(pd.DataFrame(records, columns=DIVERSITY_COLUMNS), phase_order)
+    return order_phases(pd.DataFrame(records, columns=DIVERSITY_COLUMNS), phase_order)
 
 
 # -------------------------------------------------------------------------------------- complementarity
@@ -619,87 +618,12 @@ def partner_pairs(profiles: pd.DataFrame, min_shared: int = 1) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------------ network
-def _link_rows(links: pd.DataFrame, clusters: pd.DataFrame, partner_ids: Sequence[str] | None) -> pd.DataFrame:
-    owner = clusters.drop_duplicates("cluster_id").set_index("cluster_id")["partner_id"].astype(str)
-    rows = links.assign(from_partner=links["from_cluster_id"].map(owner),
-                        to_partner=links["to_cluster_id"].map(owner))
-    # inter-regional = the two clusters belong to different partners' regions (the same rule link_type states)
-    rows["interregional"] = rows["from_partner"] != rows["to_partner"]
-    if partner_ids is not None:
-        chosen = set(partner_ids)
-        rows = rows[rows["from_partner"].isin(chosen) | rows["to_partner"].isin(chosen)]
-    return rows.reset_index(drop=True)
 
 
-def link_degrees(links: pd.DataFrame, clusters: pd.DataFrame,
-                 partner_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """Per phase and cluster: degree (distinct linked clusters), projects (weighted degree), inter-regional links.
-
-    >>> links = pd.DataFrame({"from_cluster_id": ["a", "a"], "to_cluster_id": ["b", "c"], "phase_id": "P1",
-    ...                       "projects": [2, 1]})
-    >>> clusters = pd.DataFrame({"cluster_id": ["a", "b", "c"], "partner_id": ["x", "x", "y"]})
-    >>> degrees = link_degrees(links, clusters).query("cluster_id == 'a'")
-    >>> degrees[["degree", "projects", "interregional_links"]].values.tolist()
-    [[2, 3, 1]]
-    """
-    rows = _link_rows(links, clusters, partner_ids)
-    ends = pd.concat([
-        rows[["phase_id", "from_cluster_id", "to_cluster_id", "from_partner", "projects", "interregional"]]
-        .set_axis(["phase_id", "cluster_id", "other", "partner_id", "projects", "interregional"], axis=1),
-        rows[["phase_id", "to_cluster_id", "from_cluster_id", "to_partner", "projects", "interregional"]]
-        .set_axis(["phase_id", "cluster_id", "other", "partner_id", "projects", "interregional"], axis=1),
-    ], ignore_index=True)
-    if partner_ids is not None:
-        ends = ends[ends["partner_id"].isin(list(partner_ids))]
-    return ends.groupby(["phase_id", "cluster_id", "partner_id"], sort=True).agg(
-        degree=("other", "nunique"), projects=("projects", "sum"),
-        interregional_links=("interregional", "sum"),
-    ).reset_index().astype({"projects": int, "interregional_links": int})
 
 
-def link_summary(links: pd.DataFrame, clusters: pd.DataFrame, partner_ids: Sequence[str] | None = None,
-                 phase_order: Sequence[str] | None = None) -> pd.DataFrame:
-    """Per phase: links, joint projects, clusters linked, mean degree, share of inter-regional links / projects.
-
-    >>> links = pd.DataFrame({"from_cluster_id": ["a", "a"], "to_cluster_id": ["b", "c"], "phase_id": "P1",
-    ...                       "projects": [2, 1]})
-    >>> clusters = pd.DataFrame({"cluster_id": ["a", "b", "c"], "partner_id": ["x", "x", "y"]})
-    >>> summary = link_summary(links, clusters)
-    >>> summary[["links", "interregional_share", "interregional_project_share"]].to_dict("records")
-    [{'links': 2, 'interregional_share': 0.5, 'interregional_project_share': 0.3333333333333333}]
-    """
-    rows = _link_rows(links, clusters, partner_ids)
-    degrees = link_degrees(links, clusters, partner_ids)
-    records = []
-    for phase, g in rows.groupby("phase_id", sort=False):
-        d = degrees[degrees["phase_id"] == phase]
-        records.append({
-            "phase_id": phase, "links": len(g), "projects": int(g["projects"].sum()),
-            "clusters_linked": int(pd.concat([g["from_cluster_id"], g["to_cluster_id"]]).nunique()),
-            "mean_degree": float(d["degree"].mean()) if len(d) else math.nan,
-            "max_degree": int(d["degree"].max()) if len(d) else 0,
-            "interregional_links": int(g["interregional"].sum()),
-            "interregional_share": float(g["interregional"].mean()),
-            "interregional_project_share": float(g.loc[g["interregional"], "projects"].sum() / g["projects"].sum())
-            if g["projects"].sum() else math.nan,
-            "synthetic_rows": int(g["synthetic"].sum()) if "synthetic" in g else 0,
-        })
-    out = pd.DataFrame(records, columns=LINK_SUMMARY_COLUMNS)
-    return _order_phases(out.assign(partner_id=""), phase_order).drop(columns="partner_id")
 
 
-def region_link_flows(links: pd.DataFrame, clusters: pd.DataFrame,
-                      partner_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """Links and joint projects per phase between regions (a pair of regions counted once, in sorted order;
-    the same region on both sides = cross-cluster links inside one region).
-
-    Columns: phase_id, region_a, region_b, links, projects.
-    """
-    rows = _link_rows(links, clusters, partner_ids)
-    pair = np.sort(rows[["from_partner", "to_partner"]].astype(str).to_numpy(), axis=1)
-    rows = rows.assign(region_a=pair[:, 0] if len(rows) else [], region_b=pair[:, 1] if len(rows) else [])
-    return rows.groupby(["phase_id", "region_a", "region_b"], sort=True).agg(
-        links=("projects", "size"), projects=("projects", "sum")).reset_index()
 
 
 # -------------------------------------------------------------------------------------- the whole analysis

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterix_analytics.analytics.links import (
+    interregional_links,
+)
 from clusterix_analytics.data.dataset import Dataset
 
 CATEGORICAL_COLOURINGS = ("partner_type", "phase")
@@ -73,53 +76,12 @@ def _joined_names(instruments: pd.DataFrame, index: pd.Index) -> pd.Series:
     return joined.reindex(index).fillna("").astype(str)
 
 
-def cluster_partner(clusters: pd.DataFrame) -> pd.Series:
-    """cluster_id → partner_id (a cluster has rows per phase; its partner is the same in all of them)."""
-    return clusters.drop_duplicates("cluster_id").set_index("cluster_id")["partner_id"]
 
 
-def interregional_links(dataset: Dataset, phase: str | None = None) -> pd.DataFrame:
-    """cluster_links aggregated between partner regions: one row per unordered pair of partners.
-
-    Links between two clusters of the same partner are left out (they do not cross regions).
-    Columns: partner_a, partner_b (alphabetical), links (count of cluster links), projects (sum).
-
-    >>> import clusterix_analytics as cx
-    >>> interregional_links(cx.load(), "P1").columns.tolist()
-    ['partner_a', 'partner_b', 'links', 'projects']
-    """
-    return links_between_partners(dataset.cluster_links, dataset.clusters, phase)
 
 
-def links_between_partners(cluster_links: pd.DataFrame, clusters: pd.DataFrame,
-                           phase: str | None = None) -> pd.DataFrame:
-    """The table behind :func:`interregional_links`, from the two frames (see there)."""
-    links = cluster_links if phase is None else cluster_links[cluster_links["phase_id"] == phase]
-    owner = cluster_partner(clusters)
-    a = links["from_cluster_id"].map(owner).astype(str)
-    b = links["to_cluster_id"].map(owner).astype(str)
-    pairs = pd.DataFrame({"partner_a": a.where(a < b, b), "partner_b": b.where(a < b, a),
-                          "projects": links["projects"].astype(int)})
-    pairs = pairs[pairs["partner_a"] != pairs["partner_b"]]
-    out = (pairs.groupby(["partner_a", "partner_b"], as_index=False)
-           .agg(links=("projects", "size"), projects=("projects", "sum")))
-    return out.sort_values(["projects", "partner_a", "partner_b"], ascending=[False, True, True],
-                           ignore_index=True)
 
 
-def links_by_phase(dataset: Dataset) -> pd.DataFrame:
-    """Per phase (project order): pairs of partner regions linked, cluster links and joint projects between them.
-
-    >>> import clusterix_analytics as cx
-    >>> links_by_phase(cx.load()).columns.tolist()
-    ['phase_id', 'phase', 'region_pairs', 'links', 'projects']
-    """
-    rows = []
-    for phase in dataset.project.phases:
-        links = interregional_links(dataset, phase.id)
-        rows.append({"phase_id": phase.id, "phase": phase.name, "region_pairs": len(links),
-                     "links": int(links["links"].sum()), "projects": int(links["projects"].sum())})
-    return pd.DataFrame(rows, columns=["phase_id", "phase", "region_pairs", "links", "projects"])
 
 
 def colour_options() -> list[str]:

@@ -7,7 +7,8 @@ Every builder takes tables from :mod:`clusterix_analytics.indicators` and return
 >>> from clusterix_analytics.analytics import indicators as ind
 >>> from clusterix_analytics.figures import indicators as figs
 >>> ds = cx.load()
->>> changes = ind.changes_with_phase(ds.policy_changes, ds.project)
+>>> from clusterix_analytics.analytics.policy_changes import changes_with_phase
+>>> changes = changes_with_phase(ds.policy_changes, ds.project)
 >>> figs.policy_change_timeline(changes, ds.partners, ds.project).layout.title.text
 'Policy changes over time, by partner and type of change'
 """
@@ -21,6 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from clusterix_analytics.analytics import calendar
 from clusterix_analytics.analytics import indicators as ind
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.figures.theme import MUTED, PALETTE, PHASE_FILL, apply_theme, source_note
@@ -52,8 +54,9 @@ def _finish(fig: go.Figure, title: str, note: str | None, height: int, left: int
 
 def phase_colours(project: Project) -> dict[str, str]:
     """One colour per phase id (time order), grey for dates outside every phase."""
-    ordered = ind.phase_order(project)[:-1]
-    return {**{pid: PALETTE[i % len(PALETTE)] for i, pid in enumerate(ordered)}, ind.OUTSIDE_PHASES: OUTSIDE_COLOUR}
+    ordered = calendar.phase_order(project)[:-1]
+    colours = {pid: PALETTE[i % len(PALETTE)] for i, pid in enumerate(ordered)}
+    return {**colours, calendar.OUTSIDE_PHASES: OUTSIDE_COLOUR}
 
 
 def shade_phases(fig: go.Figure, project: Project, row=None, col=None, label: bool = True) -> go.Figure:
@@ -211,11 +214,11 @@ def funds_by_partner_phase(funds: pd.DataFrame, partners: pd.DataFrame, project:
     """
     names = _short_names(partners)
     colours = phase_colours(project)
-    labels = ind.phase_names(project)
+    labels = calendar.phase_names(project)
     known = funds.dropna(subset=["funds_eur"])
     totals = known.groupby("partner_id").funds_eur.sum().sort_values(ascending=False)
     fig = go.Figure()
-    for phase_id in ind.phase_order(project):
+    for phase_id in calendar.phase_order(project):
         part = known[known.phase_id == phase_id].set_index("partner_id").reindex(totals.index)
         if part.funds_eur.isna().all():
             continue
@@ -259,7 +262,7 @@ def phase_comparison(phase_sums: pd.DataFrame, project: Project, columns: int = 
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.16 if rows > 1 else 0.1,
                         horizontal_spacing=0.1)
     colours = phase_colours(project)
-    labels = ind.phase_names(project)
+    labels = calendar.phase_names(project)
     shown_in_legend = set()
     for n, indicator_id in enumerate(indicator_ids):
         r, c = n // columns + 1, n % columns + 1

@@ -23,6 +23,7 @@ import shapely
 from plotly.colors import sample_colorscale
 
 from clusterix_analytics.analytics import regions
+from clusterix_analytics.analytics.links import interregional_links
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note
 from clusterix_analytics.geo import geometry as geo
@@ -269,7 +270,7 @@ def cooperation_map(dataset: Dataset, phase: str | None = None,
         raise ValueError("; ".join(problems))
     geometry = geometry or geo.load_geometry()
     table = regions.partner_regions(dataset)
-    links = regions.interregional_links(dataset, phase)
+    links = interregional_links(dataset, phase)
     fig, _ = _base_figure(geometry, table["nuts_code"])
     polygons = geometry.regions.drop_duplicates("nuts_id").set_index("nuts_id").geometry
 

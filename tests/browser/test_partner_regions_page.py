@@ -5,7 +5,7 @@ import pytest
 from nbconvert import HTMLExporter
 
 import clusterix_analytics as cx
-from clusterix_analytics.analytics import regions
+from clusterix_analytics.analytics.links import interregional_links
 from clusterix_analytics.figures import maps
 from clusterix_analytics.reports.browser import screenshot
 from clusterix_analytics.reports.manifest import headlines_from_notebook
@@ -43,7 +43,7 @@ def test_default_run_exported_to_html_shows_both_maps_offline(run_notebook, ship
     nb = run_notebook(NOTEBOOK, color_by="none")
     assert figure_titles(nb) == ["CLUSTERIX 2.0 partner regions",
                                  "Interregional cluster links between CLUSTERIX 2.0 partner regions, all phases"]
-    links = regions.interregional_links(shipped)
+    links = interregional_links(shipped)
     headlines = headlines_from_notebook(nb)
     assert 0 < headlines.pop("demo_share") < 1
     assert headlines == {

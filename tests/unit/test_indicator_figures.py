@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from clusterix_analytics.analytics import calendar
 from clusterix_analytics.analytics import indicators as ind
 from clusterix_analytics.figures import indicators as figs
 
@@ -73,7 +74,7 @@ def test_funds_by_partner_and_phase_stacks_phases(tables):
     # partners ordered by total: B 5000, A 1500, C 700; C's change is outside every phase
     assert list(fig.data[0].x) == ["B", "A", "C"]
     assert bars["Phase one"]["A"] == 1500 and bars["Phase one"]["B"] == 5000
-    assert bars[ind.OUTSIDE_PHASES_NAME]["C"] == 700
+    assert bars[calendar.OUTSIDE_PHASES_NAME]["C"] == 700
     assert fig.layout.yaxis.title.text == "Funds influenced (EUR)"
     assert "partner(s) with changes of unknown amount" in footnote(fig)  # a's P2 change has no amount
 

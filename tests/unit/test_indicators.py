@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from clusterix_analytics.analytics import calendar, policy_changes
 from clusterix_analytics.analytics import indicators as ind
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Phase, Project
@@ -93,7 +94,7 @@ def periods() -> pd.DataFrame:
 
 
 def test_straddling_period_is_split_by_days():
-    shares = ind.period_phase_shares(tiny_project())
+    shares = calendar.period_phase_shares(tiny_project())
     straddling = shares[shares.period == 2].set_index("phase_id")
     assert straddling.days.to_dict() == {"P1": 62, "P2": 122}
     assert straddling.share["P1"] == pytest.approx(62 / 184)
@@ -241,49 +242,49 @@ CHANGES = pd.DataFrame({
 
 @pytest.fixture
 def changes() -> pd.DataFrame:
-    return ind.changes_with_phase(CHANGES, tiny_project())
+    return policy_changes.changes_with_phase(CHANGES, tiny_project())
 
 
 def test_changes_get_phase_and_months_and_none_is_dropped(changes):
     by_id = changes.set_index("change_id")
     assert len(changes) == 6
     assert by_id.phase_id.to_dict() == {"ch1": "P1", "ch6": "P1", "ch3": "P1", "ch4": "P2", "ch2": "P2",
-                                        "ch5": ind.OUTSIDE_PHASES}
-    assert by_id.loc["ch5", "phase_name"] == ind.OUTSIDE_PHASES_NAME
+                                        "ch5": calendar.OUTSIDE_PHASES}
+    assert by_id.loc["ch5", "phase_name"] == calendar.OUTSIDE_PHASES_NAME
     # completed months from 2020-01-01: Mar 15 → 2, Oct 1 → 9, Jul 10 → 6, Sep 20 → 8, 2021-03-15 → 14
     assert by_id.months_from_start.to_dict() == {"ch1": 2, "ch6": 4, "ch3": 6, "ch4": 8, "ch2": 9, "ch5": 14}
     assert by_id.loc["ch1", "evidence"] == "https://example.org/1"
     assert by_id.loc["ch2", "evidence"] == "demo data – no source"
-    assert by_id.loc["ch3", "change_type_label"] == ind.CHANGE_TYPE_LABELS["strategic_focus"]
+    assert by_id.loc["ch3", "change_type_label"] == policy_changes.CHANGE_TYPE_LABELS["strategic_focus"]
 
 
 def test_instruments_improved_per_partner_phase_and_type(changes):
-    table = ind.instruments_improved(changes)  # achieved changes only
+    table = policy_changes.instruments_improved(changes)  # achieved changes only
     a_p1 = row(table, partner_id="a", phase_id="P1", change_type="new_projects")
     assert (a_p1.changes, a_p1.instruments) == (2, 2)  # ch1 (inst_a1), ch6 (inst_a2)
     b_p1 = row(table, partner_id="b", phase_id="P1", change_type="strategic_focus")
     assert (b_p1.instruments, b_p1.changes_unknown_instrument) == (0, 1)  # ch3: instrument not identified
-    assert row(table, partner_id="c", phase_id=ind.OUTSIDE_PHASES).instruments == 1  # reported, not dropped
+    assert row(table, partner_id="c", phase_id=calendar.OUTSIDE_PHASES).instruments == 1  # reported, not dropped
     assert not ((table.partner_id == "b") & (table.phase_id == "P2")).any()  # ch4 is only planned
-    by_partner = ind.instruments_improved_by_partner(changes).set_index("partner_id")
+    by_partner = policy_changes.instruments_improved_by_partner(changes).set_index("partner_id")
     assert by_partner.loc["a", "instruments"] == 2 and by_partner.loc["a", "changes"] == 3  # inst_a1 twice
 
 
 def test_funds_by_partner_and_phase(changes):
-    funds = ind.funds_by_partner_phase(changes).set_index(["partner_id", "phase_id"]).funds_eur
+    funds = policy_changes.funds_by_partner_phase(changes).set_index(["partner_id", "phase_id"]).funds_eur
     assert funds["a", "P1"] == 1500  # 1000 + 500
     assert np.isnan(funds["a", "P2"])  # ch2 has no amount: unknown, not 0
     assert funds["b", "P1"] == 5000
-    assert funds["c", ind.OUTSIDE_PHASES] == 700
-    every_status = ind.funds_by_partner_phase(changes, statuses=None).set_index(["partner_id", "phase_id"])
+    assert funds["c", calendar.OUTSIDE_PHASES] == 700
+    every_status = policy_changes.funds_by_partner_phase(changes, statuses=None).set_index(["partner_id", "phase_id"])
     assert every_status.funds_eur["b", "P2"] == 2000  # the planned change counts when asked for
 
 
 def test_completed_months():
-    assert ind.completed_months("2016-04-01", "2017-11-01") == 19
-    assert ind.completed_months("2020-01-31", "2020-02-29") == 0
-    assert ind.completed_months("2020-01-15", "2019-12-20") == 0
-    assert ind.completed_months("2020-01-15", "2019-12-10") == -1
+    assert calendar.completed_months("2016-04-01", "2017-11-01") == 19
+    assert calendar.completed_months("2020-01-31", "2020-02-29") == 0
+    assert calendar.completed_months("2020-01-15", "2019-12-20") == 0
+    assert calendar.completed_months("2020-01-15", "2019-12-10") == -1
 
 
 # ---------------------------------------------------------------- parameters

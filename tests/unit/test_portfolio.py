@@ -9,6 +9,7 @@ import pytest
 
 import clusterix_analytics as cx
 from clusterix_analytics.analytics import portfolio as pf
+from clusterix_analytics.analytics.links import link_degrees, link_summary, region_link_flows
 from clusterix_analytics.config import NOTEBOOKS_DIR
 from clusterix_analytics.data.sectors import read_sector_vocabulary
 from clusterix_analytics.errors import DataValidationError
@@ -236,22 +237,22 @@ def test_link_network_degree_and_interregional_share_by_hand():
     clusters = pd.DataFrame({"cluster_id": ["a", "b", "c", "d"], "partner_id": ["x", "x", "y", "z"]})
     links = pd.DataFrame({"from_cluster_id": ["a", "a", "b", "c"], "to_cluster_id": ["b", "c", "d", "d"],
                           "phase_id": ["P1", "P1", "P1", "P2"], "projects": [1, 2, 3, 4], "synthetic": True})
-    summary = pf.link_summary(links, clusters, phase_order=["P1", "P2"]).set_index("phase_id")
+    summary = link_summary(links, clusters, phase_order=["P1", "P2"]).set_index("phase_id")
     # P1: a-b inside x; a-c and b-d inter-regional -> 2 of 3 links; projects (2 + 3) of 6 = 5/6
     assert summary.loc["P1", "links"] == 3 and summary.loc["P1", "projects"] == 6
     assert summary.loc["P1", "interregional_share"] == pytest.approx(2 / 3)
     assert summary.loc["P1", "interregional_project_share"] == pytest.approx(5 / 6)
     # degrees in P1: a 2, b 2, c 1, d 1 -> mean 1.5
     assert summary.loc["P1", "mean_degree"] == pytest.approx(1.5) and summary.loc["P1", "max_degree"] == 2
-    degrees = pf.link_degrees(links, clusters).set_index(["phase_id", "cluster_id"])
+    degrees = link_degrees(links, clusters).set_index(["phase_id", "cluster_id"])
     assert degrees.loc[("P1", "b"), ["degree", "projects", "interregional_links"]].tolist() == [2, 4, 1]
-    flows = pf.region_link_flows(links, clusters)
+    flows = region_link_flows(links, clusters)
     assert flows.loc[flows["phase_id"] == "P1", ["region_a", "region_b", "projects"]].values.tolist() == [
         ["x", "x", 1], ["x", "y", 2], ["x", "z", 3]]
     # only region z chosen: links touching z, z's clusters only in the degree table
-    only_z = pf.link_summary(links, clusters, partner_ids=["z"]).set_index("phase_id")
+    only_z = link_summary(links, clusters, partner_ids=["z"]).set_index("phase_id")
     assert only_z["links"].to_dict() == {"P1": 1, "P2": 1}
-    assert pf.link_degrees(links, clusters, partner_ids=["z"])["cluster_id"].unique().tolist() == ["d"]
+    assert link_degrees(links, clusters, partner_ids=["z"])["cluster_id"].unique().tolist() == ["d"]
 
 
 def test_figures_carry_titles_units_and_the_demo_footnote():

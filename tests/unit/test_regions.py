@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from clusterix_analytics.analytics import regions
+from clusterix_analytics.analytics.links import cluster_partner, interregional_links, links_by_phase
 
 from .._maps_fixture import tiny_dataset
 
@@ -18,7 +19,7 @@ def test_links_are_aggregated_between_partner_regions_and_same_region_links_drop
     # k1-k3 lead/lab 2 (P1) + k3-k2 lab/lead 3 (P2) -> lab–lead: 2 links, 5 projects;
     # k4-k1 county/lead 1 (P1) + k2-k4 lead/county 4 (P2) -> county–lead: 2 links, 5 projects;
     # k1-k2 is lead/lead (same region): left out. Ties on projects sort by partner_a (county < lab).
-    links = regions.interregional_links(ds)
+    links = interregional_links(ds)
     assert links.to_dict("records") == [
         {"partner_a": "county", "partner_b": "lead", "links": 2, "projects": 5},
         {"partner_a": "lab", "partner_b": "lead", "links": 2, "projects": 5},
@@ -27,7 +28,7 @@ def test_links_are_aggregated_between_partner_regions_and_same_region_links_drop
 
 def test_links_of_one_phase(ds):
     # P2 only: k3-k2 lab/lead 3, k2-k4 lead/county 4 -> county–lead 4 first, then lab–lead 3.
-    links = regions.interregional_links(ds, "P2")
+    links = interregional_links(ds, "P2")
     assert list(links.itertuples(index=False, name=None)) == [("county", "lead", 1, 4), ("lab", "lead", 1, 3)]
 
 
@@ -62,12 +63,12 @@ def test_check_parameters_lists_valid_values(ds):
 
 def test_cluster_partner_takes_one_row_per_cluster():
     clusters = pd.DataFrame({"cluster_id": ["a", "a", "b"], "partner_id": ["p", "p", "q"]})
-    assert regions.cluster_partner(clusters).to_dict() == {"a": "p", "b": "q"}
+    assert cluster_partner(clusters).to_dict() == {"a": "p", "b": "q"}
 
 
 def test_links_by_phase(ds):
     # P1: k1-k3 lab/lead 2 and k4-k1 county/lead 1 -> 2 pairs, 2 links, 3 projects;
     # P2: k3-k2 lab/lead 3 and k2-k4 lead/county 4 -> 2 pairs, 2 links, 7 projects; AA: nothing.
-    table = regions.links_by_phase(ds)
+    table = links_by_phase(ds)
     assert table[["phase_id", "region_pairs", "links", "projects"]].values.tolist() == [
         ["P1", 2, 2, 3], ["P2", 2, 2, 7], ["AA", 0, 0, 0]]
