@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from clusterix_analytics.config import DEFAULT_PROJECT_DIR, NUTS_CODES_FILE
 from clusterix_analytics.data.project import Project, load_project
+from clusterix_analytics.data.provenance import synthetic_rows
 from clusterix_analytics.data.readers import FILE, ROW, check_columns, coerce_table, read_raw_table
 from clusterix_analytics.data.tables import (
     LOAD_ORDER,
@@ -26,17 +27,6 @@ from clusterix_analytics.data.tables import (
     pandera_schema,
 )
 from clusterix_analytics.errors import DataProblem, DataValidationError
-
-
-def synthetic_rows(*frames: pd.DataFrame) -> tuple[int, int]:
-    """(demo rows, all rows) over ``frames``; a frame without a ``synthetic`` column is all sourced.
-
-    >>> synthetic_rows(pd.DataFrame({"synthetic": [True, False]}), pd.DataFrame({"x": [1]}))
-    (1, 3)
-    """
-    total = sum(len(f) for f in frames)
-    synthetic = sum(int(f["synthetic"].sum()) for f in frames if "synthetic" in f)
-    return synthetic, total
 
 
 @dataclass

@@ -12,15 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from clusterix_analytics.data.dataset import synthetic_rows
+from clusterix_analytics.data.provenance import synthetic_rows
+from clusterix_analytics.style import FONT, MUTED, PALETTE, PHASE_FILL, SEQUENTIAL  # noqa: F401 - re-exported to the builders
 
-FONT = "Inter, Segoe UI, Helvetica Neue, Arial, sans-serif"
-# Qualitative palette (colour-blind safe, Okabe-Ito order) used for partners, types and phases.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
-           "#999999", "#882255"]
-SEQUENTIAL = "Blues"
-PHASE_FILL = ["rgba(0,114,178,0.08)", "rgba(230,159,0,0.10)", "rgba(0,158,115,0.10)", "rgba(204,121,167,0.10)"]
-MUTED = "#6b6b6b"
 TEMPLATE_NAME = "clusterix"
 
 pio.templates[TEMPLATE_NAME] = go.layout.Template(

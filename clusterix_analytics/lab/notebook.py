@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.io as pio
 
 from clusterix_analytics.config import HEADLINE_MIMETYPE, report_run
-from clusterix_analytics.data.dataset import Dataset, synthetic_rows
+from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.data.provenance import synthetic_rows
 
 # Both the plotly mimetype (JupyterLab renders it interactively) and HTML with plotly.js embedded once
 # per notebook (nbconvert's HTML shows it, offline).
