@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from clusterix_analytics.data.fields import PROJECT_WIDE
 from clusterix_analytics.data.project import Project
-from clusterix_analytics.data.tables import PROJECT_WIDE
 
 OUTSIDE_PHASES = "outside"
 

@@ -84,8 +84,8 @@ from clusterix_analytics.analytics.policy_changes import (
     instruments_improved_by_partner,
 )
 from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.data.fields import CHANGE_TYPES, PROJECT_WIDE
 from clusterix_analytics.data.project import Project
-from clusterix_analytics.data.tables import CHANGE_TYPES, PROJECT_WIDE
 
 assert set(CHANGE_TYPE_LABELS) == set(CHANGE_TYPES)
 

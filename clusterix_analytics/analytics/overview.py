@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from clusterix_analytics.data.dataset import Dataset
-from clusterix_analytics.data.tables import PROJECT_WIDE
+from clusterix_analytics.data.fields import PROJECT_WIDE
 
 
 def partners_table(ds: Dataset) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Policy changes: which instruments improved, when, by which type of change, with how much money.
 
 Interreg Europe's programme manual counts a policy instrument as *improved* when one of three things
-happens (codes in data.tables.CHANGE_TYPES): new_projects (implementation of new projects),
+happens (codes in data.fields.CHANGE_TYPES): new_projects (implementation of new projects),
 management (improved governance of the instrument), strategic_focus (structural change).
 """
 from __future__ import annotations

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from clusterix_analytics.data.dataset import Dataset, load
+from clusterix_analytics.data.fields import PROJECT_WIDE
 from clusterix_analytics.data.project import load_project
-from clusterix_analytics.data.tables import PROJECT_WIDE, TABLES
+from clusterix_analytics.data.tables import TABLES
 
 MEMBER_SHARES = {"members_sme": 0.70, "members_large": 0.12, "members_research": 0.10, "members_other": 0.08}
 CHANGE_TYPE_WEIGHTS = {"new_projects": 0.5, "management": 0.3, "strategic_focus": 0.2}

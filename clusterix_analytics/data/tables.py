@@ -1,44 +1,50 @@
-"""Table schemas, declared once as metadata and turned into pandera validation.
+"""The tables, by field name: each table lists its fields (declared once in :mod:`.fields`), its key and
+the rules over several columns; the load order follows from the references between tables.
 
-Each table is a :class:`TableSpec`: its columns (type, whether a value is required, allowed values,
-bounds, references to other tables), its key, and row rules that involve several columns.
 :func:`pandera_schema` builds the pandera ``DataFrameSchema`` for a table, given what the other tables
 contain (ids, NUTS codes, the project's dates).
 
->>> from clusterix_analytics.data.tables import TABLES
+>>> from clusterix_analytics.data.tables import LOAD_ORDER, TABLES
 >>> TABLES["partners"].key
 ('partner_id',)
+>>> LOAD_ORDER.index("partners") < LOAD_ORDER.index("policy_instruments")
+True
 """
 from __future__ import annotations
 
+import graphlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import pandera.pandas as pa
 
-PARTNER_TYPES = ("regional_authority", "development_agency", "business_agency", "innovation_agency",
-                 "research_institute", "university")
-PARTNER_ROLES = ("lead_partner", "partner")
-INSTRUMENT_TYPES = ("structural_funds", "national", "regional", "other")
-# Interreg Europe's three kinds of policy improvement (programme manual, "policy instruments improved"):
-# implementation of new projects; change in the management of the instrument (improved governance);
-# change in the strategic focus of the instrument (structural change).
-CHANGE_TYPES = ("new_projects", "management", "strategic_focus")
-CHANGE_STATUSES = ("planned", "in_progress", "achieved")
-DATE_PRECISIONS = ("day", "month", "year")
-AGGREGATIONS = ("sum", "last", "max")
-INDICATOR_KINDS = ("output", "result")
-LABELS = ("bronze", "silver", "gold")
-LINK_TYPES = ("cross_cluster", "interregional")
-PROJECT_WIDE = "project"  # partner_id of observations that are project-wide totals
-ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
-URL_PATTERN = r"^https?://\S+$"
+from clusterix_analytics.data.fields import (
+    AGGREGATIONS,
+    CHANGE_STATUSES,
+    CHANGE_TYPES,
+    DATE_PRECISIONS,
+    FIELDS,
+    ID_PATTERN,
+    INDICATOR_KINDS,
+    INSTRUMENT_TYPES,
+    LABELS,
+    LINK_TYPES,
+    PARTNER_ROLES,
+    PARTNER_TYPES,
+    PROJECT_WIDE,
+    URL_PATTERN,
+)
+
+__all__ = ["AGGREGATIONS", "CHANGE_STATUSES", "CHANGE_TYPES", "DATE_PRECISIONS", "ID_PATTERN", "INDICATOR_KINDS",
+           "INSTRUMENT_TYPES", "LABELS", "LINK_TYPES", "LOAD_ORDER", "PARTNER_ROLES", "PARTNER_TYPES", "PROJECT_WIDE",
+           "REFERENCED_COLUMNS", "TABLES", "URL_PATTERN", "Column", "RowRule", "TableSpec", "ValidationContext",
+           "pandera_schema"]
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a table. ``kind`` is str, int, float, date or bool."""
+    """One column of one table: its field's type and checks, plus what the table adds (required, reference)."""
 
     name: str
     kind: str = "str"
@@ -56,6 +62,24 @@ class Column:
     description: str = ""
 
 
+def column(name: str, required: bool = True, references: str | None = None, also_allowed: tuple[str, ...] = ()
+           ) -> Column:
+    """The column ``name`` as a table uses it: the field's declaration, required or not, maybe a reference.
+
+    A reference is checked against the ids the other table holds, so the id pattern is not checked again.
+
+    >>> column("partner_id", references="partners.partner_id").pattern is None
+    True
+    >>> column("partner_id").pattern == FIELDS["partner_id"].pattern
+    True
+    """
+    declared = FIELDS[name]
+    use = Column(name, declared.kind, required, declared.allowed, declared.min_value, declared.pattern,
+                 declared.pattern_hint, declared.upper, declared.lower, references, also_allowed, declared.nuts,
+                 declared.within_timeline, declared.description)
+    return replace(use, pattern=None, pattern_hint="") if references else use
+
+
 @dataclass(frozen=True)
 class RowRule:
     """A rule over several columns: ``failing(frame)`` is True where a row breaks it."""
@@ -71,11 +95,21 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     row_rules: tuple[RowRule, ...] = field(default_factory=tuple)
-    has_synthetic: bool = False
 
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def has_synthetic(self) -> bool:
+        """Whether the table may hold demo rows (it has the ``synthetic`` field)."""
+        return "synthetic" in self.column_names
+
+    @property
+    def referenced_tables(self) -> set[str]:
+        """The other tables whose ids this one refers to (the project's phases are not a table)."""
+        return {c.references.split(".")[0] for c in self.columns
+                if c.references and not c.references.startswith("project.")} - {self.name}
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -86,11 +120,8 @@ def _source_required(frame: pd.DataFrame) -> pd.Series:
     return (~synthetic.fillna(False).astype(bool)) & frame["source"].isna()
 
 
-SOURCE = Column("source", required=False, pattern=URL_PATTERN, pattern_hint="an http(s) URL",
-                description="URL of the public page the row's facts come from")
-SYNTHETIC = Column("synthetic", "bool", description="true for demo rows made by the seeded generator")
 SOURCE_RULE = RowRule("source", "a row that is not synthetic needs a source URL", _source_required)
-ID = dict(pattern=ID_PATTERN, pattern_hint="lower-case letters, digits, '_' or '-'", lower=True)
+SOURCE, SYNTHETIC = column("source", required=False), column("synthetic")
 
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
@@ -98,17 +129,17 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "partners",
             (
-                Column("partner_id", **ID),
-                Column("organisation"),
-                Column("short_name"),
-                Column("country_code", pattern=r"^[A-Z]{2}$", pattern_hint="two letters (ISO/Eurostat)", upper=True),
-                Column("nuts_code", upper=True, nuts=True),
-                Column("nuts_level", "int", min_value=0),
-                Column("region_name"),
-                Column("partner_type", allowed=PARTNER_TYPES, lower=True),
-                Column("role", allowed=PARTNER_ROLES, lower=True),
-                Column("joined", "date", required=False, within_timeline=True),
-                Column("left", "date", required=False, within_timeline=True),
+                column("partner_id"),
+                column("organisation"),
+                column("short_name"),
+                column("country_code"),
+                column("nuts_code"),
+                column("nuts_level"),
+                column("region_name"),
+                column("partner_type"),
+                column("role"),
+                column("joined", required=False),
+                column("left", required=False),
                 SOURCE,
             ),
             key=("partner_id",),
@@ -127,12 +158,12 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "policy_instruments",
             (
-                Column("instrument_id", **ID),
-                Column("partner_id", references="partners.partner_id", lower=True),
-                Column("name"),
-                Column("instrument_type", required=False, allowed=INSTRUMENT_TYPES, lower=True),
-                Column("managing_authority", required=False),
-                Column("addressed", "bool"),
+                column("instrument_id"),
+                column("partner_id", references="partners.partner_id"),
+                column("name"),
+                column("instrument_type", required=False),
+                column("managing_authority", required=False),
+                column("addressed"),
                 SOURCE,
             ),
             key=("instrument_id",),
@@ -141,12 +172,12 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "indicators",
             (
-                Column("indicator_id", **ID),
-                Column("name"),
-                Column("unit"),
-                Column("target", "float", required=False, min_value=0),
-                Column("aggregation", allowed=AGGREGATIONS, lower=True),
-                Column("kind", allowed=INDICATOR_KINDS, lower=True),
+                column("indicator_id"),
+                column("name"),
+                column("unit"),
+                column("target", required=False),
+                column("aggregation"),
+                column("kind"),
                 SOURCE,
             ),
             key=("indicator_id",),
@@ -155,30 +186,29 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "policy_changes",
             (
-                Column("change_id", **ID),
-                Column("partner_id", references="partners.partner_id", lower=True),
-                Column("instrument_id", required=False, references="policy_instruments.instrument_id", lower=True),
-                Column("date", "date"),
-                Column("date_precision", allowed=DATE_PRECISIONS, lower=True),
-                Column("change_type", allowed=CHANGE_TYPES, lower=True),
-                Column("status", allowed=CHANGE_STATUSES, lower=True),
-                Column("funds_influenced_eur", "float", required=False, min_value=0),
-                Column("description"),
+                column("change_id"),
+                column("partner_id", references="partners.partner_id"),
+                column("instrument_id", required=False, references="policy_instruments.instrument_id"),
+                column("date"),
+                column("date_precision"),
+                column("change_type"),
+                column("status"),
+                column("funds_influenced_eur", required=False),
+                column("description"),
                 SOURCE,
                 SYNTHETIC,
             ),
             key=("change_id",),
             row_rules=(SOURCE_RULE,),
-            has_synthetic=True,
         ),
         TableSpec(
             "observations",
             (
-                Column("partner_id", references="partners.partner_id", also_allowed=(PROJECT_WIDE,), lower=True),
-                Column("indicator_id", references="indicators.indicator_id", lower=True),
-                Column("period_start", "date", within_timeline=True),
-                Column("period_end", "date", within_timeline=True),
-                Column("value", "float", min_value=0),
+                column("partner_id", references="partners.partner_id", also_allowed=(PROJECT_WIDE,)),
+                column("indicator_id", references="indicators.indicator_id"),
+                column("period_start"),
+                column("period_end"),
+                column("value"),
                 SOURCE,
                 SYNTHETIC,
             ),
@@ -189,24 +219,23 @@ TABLES: dict[str, TableSpec] = {
                          & (f["period_end"] < f["period_start"])),
                 SOURCE_RULE,
             ),
-            has_synthetic=True,
         ),
         TableSpec(
             "clusters",
             (
-                Column("cluster_id", **ID),
-                Column("name"),
-                Column("partner_id", references="partners.partner_id", lower=True),
-                Column("nuts_code", required=False, upper=True, nuts=True),
-                Column("sector", required=False),
-                Column("phase_id", required=False, references="project.phase_id"),
-                Column("observed_year", "int", required=False, min_value=1900),
-                Column("members_total", "int", required=False, min_value=0),
-                Column("members_sme", "int", required=False, min_value=0),
-                Column("members_large", "int", required=False, min_value=0),
-                Column("members_research", "int", required=False, min_value=0),
-                Column("members_other", "int", required=False, min_value=0),
-                Column("label", required=False, allowed=LABELS, lower=True),
+                column("cluster_id"),
+                column("name"),
+                column("partner_id", references="partners.partner_id"),
+                column("nuts_code", required=False),
+                column("sector", required=False),
+                column("phase_id", required=False, references="project.phase_id"),
+                column("observed_year", required=False),
+                column("members_total", required=False),
+                column("members_sme", required=False),
+                column("members_large", required=False),
+                column("members_research", required=False),
+                column("members_other", required=False),
+                column("label", required=False),
                 SOURCE,
                 SYNTHETIC,
             ),
@@ -218,16 +247,15 @@ TABLES: dict[str, TableSpec] = {
                             .fillna(0).sum(axis=1) > f["members_total"])),
                 SOURCE_RULE,
             ),
-            has_synthetic=True,
         ),
         TableSpec(
             "cluster_links",
             (
-                Column("from_cluster_id", references="clusters.cluster_id", lower=True),
-                Column("to_cluster_id", references="clusters.cluster_id", lower=True),
-                Column("phase_id", references="project.phase_id"),
-                Column("link_type", allowed=LINK_TYPES, lower=True),
-                Column("projects", "int", min_value=0),
+                column("from_cluster_id", references="clusters.cluster_id"),
+                column("to_cluster_id", references="clusters.cluster_id"),
+                column("phase_id", references="project.phase_id"),
+                column("link_type"),
+                column("projects"),
                 SOURCE,
                 SYNTHETIC,
             ),
@@ -237,7 +265,6 @@ TABLES: dict[str, TableSpec] = {
                          lambda f: f["from_cluster_id"] == f["to_cluster_id"]),
                 SOURCE_RULE,
             ),
-            has_synthetic=True,
         ),
     ]
 }
@@ -246,9 +273,30 @@ TABLES: dict[str, TableSpec] = {
 REFERENCED_COLUMNS = tuple(sorted({c.references for spec in TABLES.values() for c in spec.columns
                                    if c.references and not c.references.startswith("project.")}))
 
-# Load order: a table comes after the tables it references.
-LOAD_ORDER = ("partners", "policy_instruments", "indicators", "policy_changes", "observations", "clusters",
-              "cluster_links")
+
+def load_order(tables: dict[str, TableSpec] = TABLES) -> tuple[str, ...]:
+    """Tables in an order where each comes after the tables it references: at each step the first declared
+    table whose references are loaded (so the declaration order is kept wherever the references allow).
+
+    >>> load_order()
+    ('partners', 'policy_instruments', 'indicators', 'policy_changes', 'observations', 'clusters', 'cluster_links')
+    """
+    sorter = graphlib.TopologicalSorter({name: spec.referenced_tables for name, spec in tables.items()})
+    sorter.prepare()
+    declared = list(tables)
+    order: list[str] = []
+    ready: set[str] = set()
+    while sorter.is_active():
+        ready |= set(sorter.get_ready())
+        first = min(ready, key=declared.index)
+        ready.discard(first)
+        order.append(first)
+        sorter.done(first)
+    return tuple(order)
+
+
+LOAD_ORDER = load_order()
+
 
 @dataclass
 class ValidationContext:
@@ -278,7 +326,8 @@ def _checks(col: Column, ctx: ValidationContext) -> list[pa.Check]:
         checks.append(pa.Check.isin(known, error=f"unknown {what}; known: {shown or '(none)'}"))
     if col.nuts:
         checks.append(pa.Check.isin(sorted(ctx.nuts_codes),
-                                    error=f"is not a NUTS {ctx.nuts_version} code (see data/nuts/nuts2016.csv)"))
+                                    error=f"is not a NUTS {ctx.nuts_version} code "
+                                          "(see the NUTS list in clusterix_analytics/data/reference/nuts/)"))
     if col.within_timeline:
         lo, hi = ctx.timeline
         checks.append(pa.Check.in_range(lo, hi, error=f"is outside the project ({lo.date()} to {hi.date()})"))
@@ -288,7 +337,7 @@ def _checks(col: Column, ctx: ValidationContext) -> list[pa.Check]:
 def pandera_schema(spec: TableSpec, ctx: ValidationContext) -> pa.DataFrameSchema:
     """The pandera schema for one table, checked against ``ctx``."""
     columns = {
-        # Types are already settled by the readers (clusterix_analytics.io), which name the cell that
+        # Types are already settled by the readers (clusterix_analytics.data.readers), which name the cell that
         # could not be read; the schema checks presence, values, references and keys.
         col.name: pa.Column(None, nullable=not col.required, checks=_checks(col, ctx),
                             description=col.description or None)

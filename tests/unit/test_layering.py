@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "geo": BASE,
     "analytics": BASE | {"data"},
     # figures take tables and geometry: the data layer's value types and vocabularies, never a Dataset or a reader
-    "figures": BASE | {"analytics", "geo", "data.project", "data.tables", "data.provenance"},
+    "figures": BASE | {"analytics", "geo", "data.project", "data.fields", "data.tables", "data.provenance"},
     "views": BASE | {"data", "analytics", "geo", "figures"},
     "lab": BASE | {"data"},
     # the runner knows nothing about clusters: plan, data checks and pages, no analytics or figures
