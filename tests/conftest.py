@@ -6,14 +6,17 @@ The folder sets the marker; `slow` is set by hand on the longest.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import nbformat
 import papermill as pm
 import pytest
 
+from clusterix_analytics import config
 from clusterix_analytics.config import DEFAULT_PROJECT_DIR, KERNEL_NAME, NOTEBOOKS_DIR, REPORT_RUN_ENV
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,16 +35,21 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(marker)
 
 
+# The variables the workbook reads (config.py spells each once). Libraries set their own at import time
+# (pyproj and pyogrio set *_CURL_CA_BUNDLE once): those are not a test's doing.
+WATCHED_VARIABLES = tuple(getattr(config, name) for name in dir(config) if name.endswith("_ENV"))
+
+
 @pytest.fixture(autouse=True)
 def no_environment_leak(request):
-    """Fail a test that leaves os.environ changed (monkeypatch.setenv/delenv undo themselves in time)."""
-    before = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    """Fail a test that leaves one of the workbook's variables changed (monkeypatch undoes itself in time)."""
+    before = {k: os.environ.get(k) for k in WATCHED_VARIABLES}
     yield
-    after = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    after = {k: os.environ.get(k) for k in WATCHED_VARIABLES}
     if after != before:
         changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
         for key in changed:
-            if key in before:
+            if before[key] is not None:
                 os.environ[key] = before[key]
             else:
                 os.environ.pop(key, None)
@@ -56,24 +64,41 @@ def project_copy(tmp_path) -> Path:
     return target
 
 
+_flag_lock = threading.Lock()
+_flag_users = [0, None]  # notebooks running now, the variable's value before the first of them
+
+
+@contextlib.contextmanager
+def _report_run_flag():
+    with _flag_lock:
+        if _flag_users[0] == 0:
+            _flag_users[1] = os.environ.get(REPORT_RUN_ENV)
+            os.environ[REPORT_RUN_ENV] = "1"
+        _flag_users[0] += 1
+    try:
+        yield
+    finally:
+        with _flag_lock:
+            _flag_users[0] -= 1
+            if _flag_users[0] == 0:
+                if _flag_users[1] is None:
+                    os.environ.pop(REPORT_RUN_ENV, None)
+                else:
+                    os.environ[REPORT_RUN_ENV] = _flag_users[1]
+
+
 def execute_notebook(name: str, out_dir: Path, **parameters) -> nbformat.NotebookNode:
     """Execute notebooks/<name>.ipynb with papermill (the project's kernel) and return the executed notebook.
 
-    The kernel sees $CLUSTERIX_REPORT_RUN=1, as under the report runner; this process gets it back as it was.
+    The kernel sees $CLUSTERIX_REPORT_RUN=1, as under the report runner; this process gets the variable back
+    as it was once the last of the notebooks running at once (tests run some in threads) has finished.
     """
     output = out_dir / f"{name}.ipynb"
-    before = os.environ.get(REPORT_RUN_ENV)
-    os.environ[REPORT_RUN_ENV] = "1"
-    try:
+    with _report_run_flag():
         pm.execute_notebook(
             str(NOTEBOOKS_DIR / f"{name}.ipynb"), str(output), parameters=parameters,
             kernel_name=KERNEL_NAME, cwd=str(NOTEBOOKS_DIR), progress_bar=False,
         )
-    finally:
-        if before is None:
-            os.environ.pop(REPORT_RUN_ENV, None)
-        else:
-            os.environ[REPORT_RUN_ENV] = before
     return nbformat.read(output, as_version=4)
 
 

@@ -6,6 +6,7 @@ True
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from pathlib import Path
@@ -38,17 +39,28 @@ def save_png(fig: go.Figure, path: str | Path, width: int = 1000, height: int | 
         return None
     import kaleido
 
-    os.environ.setdefault(BROWSER_PATH_ENV, chromium)  # kaleido finds the same Chromium
-    try:
-        # One browser for every image of this process: ~0.35 s per image instead of ~2.9 s.
-        kaleido.start_sync_server(silence_warnings=True)
-    except Exception:  # noqa: BLE001 - already running, or an old kaleido: write_image still works
-        pass
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
+    with _browser_path(chromium), warnings.catch_warnings():
+        try:
+            # One browser for every image of this process: ~0.35 s per image instead of ~2.9 s.
+            kaleido.start_sync_server(silence_warnings=True)
+        except Exception:  # noqa: BLE001 - already running, or an old kaleido: write_image still works
+            pass
         # plotly passes browser options that a running kaleido server already has: harmless, silenced.
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")
         fig.write_image(path, format="png", width=width, height=height or fig.layout.height or DEFAULT_HEIGHT,
                         scale=scale)
     return path
+
+
+@contextlib.contextmanager
+def _browser_path(chromium: str):
+    """$BROWSER_PATH set to ``chromium`` while kaleido starts its browser (it reads only that), then as it was."""
+    before = os.environ.get(BROWSER_PATH_ENV)
+    os.environ[BROWSER_PATH_ENV] = before or chromium
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(BROWSER_PATH_ENV, None)
