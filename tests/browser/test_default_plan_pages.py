@@ -9,6 +9,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from clusterix_analytics.reports.browser import check_pages
 from clusterix_analytics.reports.runner import run_report
 
@@ -17,6 +19,7 @@ from .._browser_check import require_chromium
 ONE_OF_EACH = ["00*", "01*", "02*", "03*", "04*-inma"]
 
 
+@pytest.mark.slow
 def test_default_plan_snapshot_renders_offline(tmp_path):
     out = io.StringIO()
     code = run_report(out_dir=tmp_path, only=ONE_OF_EACH, jobs=2, thumbnails=False, progress=False, stdout=out,

@@ -73,6 +73,7 @@ def test_notebook_for_all_partners_shows_every_figure_and_computed_headlines(run
     assert any("Demo data notice" in h for h in outputs_of(nb, "text/html"))
 
 
+@pytest.mark.slow
 def test_notebook_for_each_partner(tmp_path):
     # One test for all partners: each run starts a kernel (~5 s), so two run side by side, each writing
     # to its own folder.

@@ -153,6 +153,7 @@ def test_two_reports_at_once_give_two_complete_snapshots(tmp_path):
     assert os.readlink(out / "latest") in folders
 
 
+@pytest.mark.slow
 def test_a_run_over_its_time_limit_fails_alone(tmp_path):
     plan = write_plan(tmp_path, """  - notebook: fixture_partner
     parameters: {partner: vlaio, sleep_s: 120.0}
