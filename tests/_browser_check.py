@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clusterix_analytics.config import find_chromium
+from clusterix_analytics.config import REQUIRE_BROWSER_ENV, find_chromium
 
 
 def require_chromium() -> str:
@@ -15,7 +15,7 @@ def require_chromium() -> str:
     chromium = find_chromium()
     if chromium is None:
         message = "no Chromium (install the 'chromium' package or set BROWSER_PATH)"
-        if os.environ.get("CLUSTERIX_REQUIRE_BROWSER") == "1":
+        if os.environ.get(REQUIRE_BROWSER_ENV) == "1":
             pytest.fail(message + " and CLUSTERIX_REQUIRE_BROWSER=1")
         pytest.skip(message)
     return chromium

@@ -35,7 +35,14 @@ import pytest
 from plotly.io.json import to_json_plotly
 
 import clusterix_analytics as cx
-from clusterix_analytics.config import DATA_DIR, KERNEL_NAME, NOTEBOOKS_DIR, find_chromium
+from clusterix_analytics.config import (
+    DATA_DIR,
+    KERNEL_NAME,
+    NOTEBOOKS_DIR,
+    REPORT_RUN_ENV,
+    REQUIRE_BROWSER_ENV,
+    find_chromium,
+)
 from clusterix_analytics.lab.widgets import partner_options
 from clusterix_analytics.reports.browser import OFFLINE_FLAGS
 
@@ -45,7 +52,7 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 CHROMIUM = find_chromium()
 # Safe as root in a container, and quiet: no GPU, no QUIC, no background calls home, no updates, no sync.
 CHROMIUM_ARGS = [flag for flag in OFFLINE_FLAGS if flag != "--headless"]  # Playwright adds its own headless flag
-REQUIRE_BROWSER = os.environ.get("CLUSTERIX_REQUIRE_BROWSER") == "1"
+REQUIRE_BROWSER = os.environ.get(REQUIRE_BROWSER_ENV) == "1"
 SERVER_START_SECONDS = 60
 RUN_ALL_MS = 120_000
 DRAW_MS = 30_000
@@ -154,7 +161,7 @@ def lab(tmp_path_factory):
         shutil.copy(path, notebooks / path.name)
     _write_explorer_notebook(notebooks)
     (base / "data").symlink_to(DATA_DIR)      # the notebooks' default project_dir is ../data/clusterix2
-    env = {k: v for k, v in os.environ.items() if k != "CLUSTERIX_REPORT_RUN"}  # the papermill tests set it
+    env = {k: v for k, v in os.environ.items() if k != REPORT_RUN_ENV}  # the papermill tests set it
     for variable, folder in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data-dir"),
                              ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]:
         env[variable] = str(base / folder)
