@@ -302,7 +302,7 @@ LOAD_ORDER = load_order()
 class ValidationContext:
     """What a table's values are checked against: ids of other tables, NUTS codes, project dates."""
 
-    references: dict[str, list[str]]
+    references: dict[str, list[str] | None]  # None: that table could not be read, its ids are unknown
     nuts_codes: set[str]
     nuts_version: int
     timeline: tuple[pd.Timestamp, pd.Timestamp]
@@ -318,7 +318,7 @@ def _checks(col: Column, ctx: ValidationContext) -> list[pa.Check]:
         what = "a year" if col.min_value == 1900 else "negative"
         checks.append(pa.Check.ge(col.min_value, error=f"must not be {what}" if what == "negative"
                                   else f"must be {what} (>= {int(col.min_value)})"))
-    if col.references:
+    if col.references and ctx.references.get(col.references, []) is not None:
         table, ref_col = col.references.split(".")
         known = list(ctx.references.get(col.references, [])) + list(col.also_allowed)
         shown = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
