@@ -7,6 +7,9 @@ and a partner's share of a project-wide target. One home for each rule; every pa
   largest partner value; a **rate** (unit ``percent``, ``%``, ``pct``) is the plain average of the partners'
   values, each partner counting once — a 5 % "on average" target is a mean, not a total.
 - **Cumulation** to a date: the running sum, the latest value, or the running maximum.
+- **Nested amounts count once**: a policy change that is part of another (``part_of_change_id``) adds
+  nothing when that other change's amount is counted too (INMA's 2018 competition is inside its 8.4 MEUR
+  scheme); it counts when the other is not among the changes counted or has no known amount.
 - **A partner's share of a target**: an additive indicator's target ÷ number of partners; a rate's or
   a ``max`` indicator's target applies to each partner unchanged.
 
@@ -175,3 +178,24 @@ def combine_partners(frame: pd.DataFrame, keys: list[str], value_columns: list[s
     if not parts:
         return pd.DataFrame(columns=keys + value_columns + ["combination", "partners"])
     return pd.concat(parts, ignore_index=True)
+
+
+def amounts_counted_once(changes: pd.DataFrame) -> pd.Series:
+    """Each change's ``funds_influenced_eur`` as it enters a total: 0 for a change inside another counted one.
+
+    Unknown amounts stay unknown (NaN). Only the changes in ``changes`` count as "counted": filter first
+    (status, partner, phase), then call this.
+
+    >>> changes = pd.DataFrame({"change_id": ["scheme", "call", "other"], "funds_influenced_eur": [8.4e6, 9e5, None],
+    ...                         "part_of_change_id": [None, "scheme", None]})
+    >>> amounts_counted_once(changes).tolist()
+    [8400000.0, 0.0, nan]
+    >>> amounts_counted_once(changes.iloc[1:]).tolist()   # the scheme is not counted here: the call is
+    [900000.0, nan]
+    """
+    amounts = changes["funds_influenced_eur"].astype(float)
+    if "part_of_change_id" not in changes:
+        return amounts
+    counted = set(changes.loc[amounts.notna(), "change_id"])
+    inside_counted = changes["part_of_change_id"].isin(counted) & amounts.notna()
+    return amounts.where(~inside_counted, 0.0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterix_analytics.analytics.aggregation import amounts_counted_once
 from clusterix_analytics.data.dataset import Dataset
 
 # The fields of a partner's row shown in the profile, in this order, with their labels.
@@ -128,6 +129,7 @@ def profile_headlines(changes: pd.DataFrame, versus_targets: pd.DataFrame) -> di
     return {
         "policy_changes": int(len(changes)),
         "policy_changes_achieved": int((changes["status"] == "achieved").sum()),
-        "funds_influenced_eur": float(changes["funds_influenced_eur"].fillna(0).sum()),
+        # the programme's measure: achieved changes only, a change inside another counted once
+        "funds_influenced_eur": float(amounts_counted_once(changes[changes["status"] == "achieved"]).fillna(0).sum()),
         "indicators_observed": int(versus_targets["value"].notna().sum()),
     }

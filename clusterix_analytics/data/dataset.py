@@ -178,14 +178,15 @@ def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = Tru
         files += [p for p in paths if p.is_file()]
         frame, found, bad_cells, complete = _read_table(spec, paths, project_dir)
         problems += found
-        if set(spec.column_names) <= set(frame.columns):
-            problems += _validate(spec, frame, bad_cells, ctx)
         for target in REFERENCED_COLUMNS:
             table, column = target.split(".")
             if table == name:
                 # A table that could not be read whole has unknown ids: the references to it are not checked,
-                # so one missing file or column is one problem, not one per referring row.
+                # so one missing file or column is one problem, not one per referring row. Known before the
+                # table's own checks: a table may refer to itself (a change that is part of another).
                 ctx.references[target] = sorted(frame[column].dropna().unique()) if complete else None
+        if set(spec.column_names) <= set(frame.columns):
+            problems += _validate(spec, frame, bad_cells, ctx)
         tables[name] = frame
     if problems:
         raise DataValidationError(problems)
