@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from clusterix_analytics.config import REPORTS_DIR
-from clusterix_analytics.reports.manifest import read_manifest
+from clusterix_analytics.reports.manifest import ManifestError, read_manifest
 from clusterix_analytics.reports.snapshot import resolve_snapshot
 from clusterix_analytics.reports.templates import render
 
@@ -117,16 +117,20 @@ def render_html(d: dict) -> str:
 
 def run_diff(old_ref: str, new_ref: str = "latest", out_dir: Path | None = None, html_path: Path | None = None,
              stdout=None, stderr=None) -> int:
-    """Compare two snapshots; print the table; write diff.html (default: into the newer snapshot)."""
+    """Compare two snapshots; print the table; write diff.html (default: into the newer snapshot).
+
+    Returns 0, or 2 when a snapshot is not found or its manifest is broken (the problem is printed).
+    """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir) if out_dir else REPORTS_DIR
     try:
         old_dir = resolve_snapshot(old_ref, out_dir)
         new_dir = resolve_snapshot(new_ref, out_dir)
-    except FileNotFoundError as exc:
+        old, new = read_manifest(old_dir), read_manifest(new_dir)
+    except (FileNotFoundError, ManifestError) as exc:
         print(exc, file=stderr)
         return 2
-    d = diff_manifests(read_manifest(old_dir), read_manifest(new_dir))
+    d = diff_manifests(old, new)
     d["old"], d["new"] = d["old"] or old_dir.name, d["new"] or new_dir.name
     print(render_text(d), file=stdout)
     target = Path(html_path) if html_path else new_dir / "diff.html"
