@@ -19,6 +19,18 @@ FOLD_AFTER = 3
 _QUOTED_VALUE = re.compile(r"^'[^']*':? ?")
 
 
+def field_path(loc: tuple) -> str:
+    """Where in a nested file a value sits, as a user reads it: keys joined by dots, list indexes in brackets.
+
+    The path of a pydantic error (``loc``) or of a YAML node; an empty path is ``-`` (the file as a whole).
+
+    >>> field_path(("phases", 0, "id")), field_path(("tables", "partners")), field_path(())
+    ('phases[0].id', 'tables.partners', '-')
+    """
+    text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+    return text or "-"
+
+
 @dataclass(frozen=True, order=True)
 class DataProblem:
     """One thing wrong with an input file.

@@ -1,7 +1,9 @@
 """A project's configuration (``project.yaml``): dates, phases, reporting periods, table files.
 
 Nothing project-specific lives in code: another Interreg project is another folder with its own
-``project.yaml``.
+``project.yaml``. The file's keys, types and rules are one pydantic model (:class:`ProjectSpec`); its
+errors become ``project.yaml:<line>:<key>: message`` problems, every one at once, and a valid file becomes
+the :class:`Project` the rest of the package uses.
 
 >>> from clusterix_analytics.data.project import load_project
 >>> from clusterix_analytics.config import DEFAULT_PROJECT_DIR
@@ -12,13 +14,26 @@ Nothing project-specific lives in code: another Interreg project is another fold
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from clusterix_analytics.errors import DataProblem, DataValidationError
+from clusterix_analytics.errors import DataProblem, DataValidationError, field_path
 
 PROJECT_FILE = "project.yaml"
 DATE_STATUSES = ("sourced", "assumed")
@@ -148,152 +163,281 @@ def _line_of(node: yaml.Node | None, path: tuple) -> int:
     return line
 
 
-class _ProjectReader:
-    """Reads project.yaml, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.problems: list[DataProblem] = []
-        text = path.read_text(encoding="utf-8-sig")
-        try:
-            self.node = yaml.compose(text)
-            self.raw = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            self.node, self.raw = None, None
-            self.problem((), f"not valid YAML: {getattr(exc, 'problem', exc)}", line=(mark.line + 1) if mark else 0)
-        if self.raw is not None and not isinstance(self.raw, dict):
-            self.problem((), "expected a mapping of keys (id, name, phases, ...)")
-            self.raw = None
-
-    def problem(self, path: tuple, message: str, line: int | None = None) -> None:
-        where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
-        if line is None:
-            line = _line_of(self.node, path)
-        self.problems.append(DataProblem(self.path.name, line, where or "-", message))
-
-    def get(self, mapping: dict, path: tuple, key: str, kind: str, required: bool = True, default=None):
-        value = mapping.get(key) if isinstance(mapping, dict) else None
+# ---- the model of project.yaml ------------------------------------------------------------------------
+# Each value type converts what YAML gives the way a user means it (a quoted date is a date, 6.0 is six)
+# and refuses the rest with the message the user sees; an empty value counts as a missing key.
+def _required(convert: Callable) -> Callable:
+    def validate(value, info: ValidationInfo):
         if value is None or value == "":
-            if required:
-                self.problem(path + (key,) if isinstance(mapping, dict) and key in mapping else path,
-                             f"missing required key '{key}'")
-            return default
-        try:
-            if kind == "date":
-                return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-            if kind == "int":
-                if isinstance(value, bool) or int(value) != value:
-                    raise ValueError
-                return int(value)
-            if kind == "str":
-                return str(value).strip()
-        except (ValueError, TypeError):
-            pass
-        expected = {"date": "a date YYYY-MM-DD", "int": "a whole number", "str": "text"}[kind]
-        self.problem(path + (key,), f"{value!r} is not {expected}")
-        return default
+            raise PydanticCustomError("blank", "missing required key '{key}'", {"key": info.field_name})
+        return convert(value)
+    return validate
+
+
+def _optional(convert: Callable) -> Callable:
+    def validate(value):
+        return None if value is None or value == "" else convert(value)
+    return validate
+
+
+def _text(value) -> str:
+    return str(value).strip()
+
+
+def _whole_number(value) -> int:
+    try:
+        if not isinstance(value, bool) and int(value) == value:
+            return int(value)
+    except (TypeError, ValueError, OverflowError):
+        pass
+    raise PydanticCustomError("whole_number", "{value} is not a whole number", {"value": repr(value)})
+
+
+def _day(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise PydanticCustomError("date", "{value} is not a date YYYY-MM-DD", {"value": repr(value)}) from None
+
+
+def _file_names(value) -> tuple[str, ...]:
+    files = [value] if isinstance(value, str) else value
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise PydanticCustomError("file_names", "expected a file name or a list of file names")
+    return tuple(files)
+
+
+Text = Annotated[str, BeforeValidator(_required(_text))]
+OptionalText = Annotated[str | None, BeforeValidator(_optional(_text))]
+WholeNumber = Annotated[int, BeforeValidator(_required(_whole_number))]
+OptionalWholeNumber = Annotated[int | None, BeforeValidator(_optional(_whole_number))]
+Day = Annotated[dt.date, BeforeValidator(_required(_day))]
+FileNames = Annotated[tuple[str, ...], BeforeValidator(_file_names)]
+
+
+def _date_status(dates: str) -> str:
+    if dates not in DATE_STATUSES:
+        raise PydanticCustomError("date_status", "'{dates}' must be one of: {allowed}",
+                                  {"dates": dates, "allowed": ", ".join(DATE_STATUSES)})
+    return dates
+
+
+def _sourced_dates_have_a_source(source: str | None, info: ValidationInfo) -> str | None:
+    if info.data.get("dates") == "sourced" and not source:
+        raise PydanticCustomError("source", "dates marked sourced need a source URL")
+    return source
+
+
+def _error_at(loc: tuple, kind: str, message: str, **context) -> InitErrorDetails:
+    """A problem at ``loc`` below the field being validated (a phase's id, the demo's seed)."""
+    return InitErrorDetails(type=PydanticCustomError(kind, message, context), loc=loc, input=None)
+
+
+class PhaseSpec(BaseModel):
+    """One entry of ``phases`` in project.yaml (becomes a :class:`Phase`)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: Text
+    name: Text
+    start: Day
+    end: Day
+    dates: Text
+    source: OptionalText = Field(None, validate_default=True)
+    note: OptionalText = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_mapping(cls, value):
+        if not isinstance(value, dict):
+            raise PydanticCustomError("phase", "expected a mapping with id, name, start, end, dates")
+        return value
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start and start > end:
+            raise PydanticCustomError("order", "phase end {end} is before its start {start}",
+                                      {"end": str(end), "start": str(start)})
+        return end
+
+    _dates_status = field_validator("dates")(_date_status)
+    _sourced = field_validator("source")(_sourced_dates_have_a_source)
+
+
+class DemoSpec(BaseModel):
+    """``demo:`` in project.yaml: the seeded generator's settings; other keys are its options."""
+
+    model_config = ConfigDict(extra="allow")
+
+    seed: OptionalWholeNumber = None
+    directory: OptionalText = "demo"
+    tables: Annotated[tuple[str, ...], BeforeValidator(lambda value: value or ())] = ()
+
+    @model_validator(mode="after")
+    def _seeded(self) -> DemoSpec:
+        if self.tables and self.seed is None:
+            if "seed" in self.model_fields_set:   # `seed:` with no value
+                raise ValidationError.from_exception_data("demo", [
+                    _error_at(("seed",), "blank", "missing required key 'seed'")])
+            raise PydanticCustomError("missing_seed", "missing required key 'seed'")
+        return self
+
+
+def _phase_list(value):
+    if not isinstance(value, list) or not value:
+        raise PydanticCustomError("phases", "expected a list of phases (id, name, start, end, dates)")
+    return value
+
+
+def _table_mapping(value):
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        raise PydanticCustomError("tables", "expected a mapping of table name to a file or list of files")
+    return {str(name): files for name, files in value.items()}
+
+
+def _demo_mapping(value):
+    if not value:
+        return None
+    if not isinstance(value, dict):
+        raise PydanticCustomError("demo", "expected a mapping (seed, directory, tables and the generator's options)")
+    return value
+
+
+class ProjectSpec(BaseModel):
+    """The model of ``project.yaml``: every key, its type and its rules. Unknown top-level keys are kept
+    (``Project.extra``).
+
+    >>> spec = ProjectSpec.model_validate({
+    ...     "id": "p", "name": "Pilot", "programme": "Test", "nuts_version": 2016, "start": "2020-01-01",
+    ...     "end": "2020-12-31", "dates": "assumed", "reporting_period_months": 6.0,
+    ...     "phases": [{"id": "a", "name": "A", "start": "2020-01-01", "end": "2020-12-31", "dates": "assumed"}]})
+    >>> spec.reporting_period_months, spec.phases[0].end
+    (6, datetime.date(2020, 12, 31))
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    id: Text
+    name: Text
+    programme: Text
+    nuts_version: WholeNumber
+    start: Day
+    end: Day
+    dates: Text
+    source: OptionalText = Field(None, validate_default=True)
+    reporting_period_months: WholeNumber
+    phases: Annotated[list[PhaseSpec], BeforeValidator(_phase_list)] = Field(None, validate_default=True)
+    tables: Annotated[dict[str, FileNames], BeforeValidator(_table_mapping)] = Field(default_factory=dict)
+    demo: Annotated[DemoSpec | None, BeforeValidator(_demo_mapping)] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_mapping(cls, value):
+        if not isinstance(value, dict):
+            raise PydanticCustomError("project", "expected a mapping of keys (id, name, phases, ...)")
+        return value
+
+    @field_validator("nuts_version")
+    @classmethod
+    def _nuts_2016(cls, version: int) -> int:
+        if version != 2016:
+            raise PydanticCustomError("nuts_version", "NUTS version {version} is not supported; this workbook "
+                                      "validates NUTS 2016 codes", {"version": version})
+        return version
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start and start > end:
+            raise PydanticCustomError("order", "project end {end} is before its start {start}",
+                                      {"end": str(end), "start": str(start)})
+        return end
+
+    @field_validator("reporting_period_months")
+    @classmethod
+    def _months_in_range(cls, months: int) -> int:
+        if not 1 <= months <= 24:
+            raise PydanticCustomError("range", "{months} must be between 1 and 24", {"months": months})
+        return months
+
+    @field_validator("phases")
+    @classmethod
+    def _distinct_and_in_order(cls, phases: list[PhaseSpec]) -> list[PhaseSpec]:
+        errors, seen = [], set()
+        for i, phase in enumerate(phases):
+            if phase.id in seen:
+                errors.append(_error_at((i, "id"), "duplicate", "duplicate phase id '{id}'", id=phase.id))
+            seen.add(phase.id)
+        for a, b in zip(phases, phases[1:]):
+            if b.start <= a.end:
+                errors.append(_error_at((), "overlap", "phases '{a}' and '{b}' overlap: list phases in order, "
+                                        "without overlap", a=a.id, b=b.id))
+        if errors:
+            raise ValidationError.from_exception_data("phases", errors)
+        return phases
+
+    _dates_status = field_validator("dates")(_date_status)
+    _sourced = field_validator("source")(_sourced_dates_have_a_source)
+
+    def to_project(self, directory: Path) -> Project:
+        """The :class:`Project` of the folder ``directory`` this file describes."""
+        demo = self.demo or DemoSpec()
+        return Project(
+            directory=directory, id=self.id, name=self.name, programme=self.programme,
+            nuts_version=self.nuts_version, start=self.start, end=self.end, dates=self.dates, source=self.source,
+            reporting_period_months=self.reporting_period_months,
+            phases=tuple(Phase(**phase.model_dump()) for phase in self.phases),
+            tables=dict(self.tables),
+            demo_tables=demo.tables,
+            demo_seed=demo.seed if demo.seed is not None else 0,
+            demo_directory=demo.directory or "demo",
+            demo_options=demo.model_dump(exclude_unset=True),
+            extra=dict(self.model_extra or {}),
+        )
+
+
+def _problems(error: ValidationError, file: str, node: yaml.Node | None) -> list[DataProblem]:
+    """pydantic's errors as the user's problems: ``project.yaml:<line>:<key>: message``."""
+    problems = []
+    for e in error.errors():
+        loc = tuple(e["loc"])
+        if e["type"] == "missing":   # an absent key is the problem of the mapping that lacks it
+            loc, message = loc[:-1], f"missing required key '{loc[-1]}'"
+        else:
+            message = e["msg"]
+        problems.append(DataProblem(file, _line_of(node, loc), field_path(loc), message))
+    return problems
 
 
 def load_project(project_dir: str | Path) -> Project:
-    """Parse and check ``project_dir/project.yaml``; raises DataValidationError listing every problem."""
+    """Parse and check ``project_dir/project.yaml``; raises DataValidationError listing every problem.
+
+    Problems name the line and the key: ``project.yaml:11:reporting_period_months: 'six' is not a whole number``.
+    """
     project_dir = Path(project_dir)
     path = project_dir / PROJECT_FILE
     if not path.is_file():
         raise DataValidationError([DataProblem(str(path), 0, "-", "project file not found: a project folder "
                                                "needs a project.yaml (see data/README.md)")])
-    r = _ProjectReader(path)
-    if r.raw is None:
-        raise DataValidationError(r.problems)
-    raw = r.raw
-    values = {
-        "id": r.get(raw, (), "id", "str"),
-        "name": r.get(raw, (), "name", "str"),
-        "programme": r.get(raw, (), "programme", "str"),
-        "nuts_version": r.get(raw, (), "nuts_version", "int"),
-        "start": r.get(raw, (), "start", "date"),
-        "end": r.get(raw, (), "end", "date"),
-        "dates": r.get(raw, (), "dates", "str"),
-        "source": r.get(raw, (), "source", "str", required=False),
-        "reporting_period_months": r.get(raw, (), "reporting_period_months", "int"),
-    }
-    if values["nuts_version"] not in (None, 2016):
-        r.problem(("nuts_version",), f"NUTS version {values['nuts_version']} is not supported; this workbook "
-                                     "validates NUTS 2016 codes")
-    if values["dates"] not in (None, *DATE_STATUSES):
-        r.problem(("dates",), f"'{values['dates']}' must be one of: {', '.join(DATE_STATUSES)}")
-    if values["dates"] == "sourced" and not values["source"]:
-        r.problem(("source",), "dates marked sourced need a source URL")
-    rpm = values["reporting_period_months"]
-    if rpm is not None and not 1 <= rpm <= 24:
-        r.problem(("reporting_period_months",), f"{rpm} must be between 1 and 24")
-    if values["start"] and values["end"] and values["start"] > values["end"]:
-        r.problem(("end",), f"project end {values['end']} is before its start {values['start']}")
-
-    phases = []
-    raw_phases = raw.get("phases")
-    if not isinstance(raw_phases, list) or not raw_phases:
-        r.problem(("phases",), "expected a list of phases (id, name, start, end, dates)")
-        raw_phases = []
-    for i, ph in enumerate(raw_phases):
-        path_i = ("phases", i)
-        if not isinstance(ph, dict):
-            r.problem(path_i, "expected a mapping with id, name, start, end, dates")
-            continue
-        phase = {
-            "id": r.get(ph, path_i, "id", "str"),
-            "name": r.get(ph, path_i, "name", "str"),
-            "start": r.get(ph, path_i, "start", "date"),
-            "end": r.get(ph, path_i, "end", "date"),
-            "dates": r.get(ph, path_i, "dates", "str"),
-            "source": r.get(ph, path_i, "source", "str", required=False),
-            "note": r.get(ph, path_i, "note", "str", required=False),
-        }
-        if phase["dates"] not in (None, *DATE_STATUSES):
-            r.problem(path_i + ("dates",), f"'{phase['dates']}' must be one of: {', '.join(DATE_STATUSES)}")
-        if phase["dates"] == "sourced" and not phase["source"]:
-            r.problem(path_i + ("source",), "dates marked sourced need a source URL")
-        if phase["start"] and phase["end"] and phase["start"] > phase["end"]:
-            r.problem(path_i + ("end",), f"phase end {phase['end']} is before its start {phase['start']}")
-        if None not in (phase["id"], phase["name"], phase["start"], phase["end"], phase["dates"]):
-            phases.append(Phase(**phase))
-    seen: set[str] = set()
-    for i, p in enumerate(phases):
-        if p.id in seen:
-            r.problem(("phases", i, "id"), f"duplicate phase id '{p.id}'")
-        seen.add(p.id)
-    for a, b in zip(phases, phases[1:]):
-        if b.start <= a.end:
-            r.problem(("phases",), f"phases '{a.id}' and '{b.id}' overlap: list phases in order, without overlap")
-
-    tables: dict[str, tuple[str, ...]] = {}
-    raw_tables = raw.get("tables") or {}
-    if not isinstance(raw_tables, dict):
-        r.problem(("tables",), "expected a mapping of table name to a file or list of files")
-        raw_tables = {}
-    for name, files in raw_tables.items():
-        files = [files] if isinstance(files, str) else files
-        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-            r.problem(("tables", name), "expected a file name or a list of file names")
-            continue
-        tables[str(name)] = tuple(files)
-
-    demo = raw.get("demo") or {}
-    demo_tables = tuple(demo.get("tables") or ()) if isinstance(demo, dict) else ()
-    demo_seed = r.get(demo, ("demo",), "seed", "int", required=bool(demo_tables), default=0) if demo else 0
-
-    if r.problems:
-        raise DataValidationError(r.problems)
-    known = {"id", "name", "programme", "nuts_version", "start", "end", "dates", "source",
-             "reporting_period_months", "phases", "tables", "demo"}
-    return Project(
-        directory=project_dir,
-        phases=tuple(phases),
-        tables=tables,
-        demo_tables=demo_tables,
-        demo_seed=demo_seed,
-        demo_directory=str(demo.get("directory", "demo")) if isinstance(demo, dict) else "demo",
-        demo_options=dict(demo) if isinstance(demo, dict) else {},
-        extra={k: v for k, v in raw.items() if k not in known},
-        **values,
-    )
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        node = yaml.compose(text)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataValidationError([DataProblem(path.name, (mark.line + 1) if mark else 0, "-",
+                                               f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    try:
+        spec = ProjectSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise DataValidationError(_problems(exc, path.name, node)) from None
+    return spec.to_project(project_dir)

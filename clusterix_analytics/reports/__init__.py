@@ -1,9 +1,10 @@
 """Report snapshots: the plan, the parallel runner, offline HTML with one plotly.js, manifest, index, diff.
 
 Modules: ``plan`` (reports/plan.yaml → checked runs), ``runner`` (papermill in a process pool → snapshot),
-``export`` (executed notebook → offline page), ``manifest``, ``index``, ``snapshot`` (hidden build folder,
-atomic publish, ``latest``), ``diff`` and ``browser`` (headless Chromium over the DevTools pipe:
-thumbnails and the offline page check). The runner knows nothing about clusters: the plan names
+``export`` (executed notebook → offline page), ``templates`` (the pages' Jinja2 templates, autoescaped,
+and their one stylesheet themed from ``style``), ``manifest`` (a pydantic model of manifest.json), ``index``,
+``snapshot`` (hidden build folder, atomic publish, ``latest``), ``diff`` and ``browser`` (headless Chromium
+over the DevTools pipe: thumbnails and the offline page check). The runner knows nothing about clusters: the plan names
 notebooks, parameters and each notebook's ``check_parameters`` function.
 
 Typical use::

@@ -13,13 +13,13 @@ headline number that changed (old → new). Printed as a table and written as ``
 """
 from __future__ import annotations
 
-import html
 import sys
 from pathlib import Path
 
 from clusterix_analytics.config import REPORTS_DIR
-from clusterix_analytics.reports.manifest import read_manifest
+from clusterix_analytics.reports.manifest import ManifestError, read_manifest
 from clusterix_analytics.reports.snapshot import resolve_snapshot
+from clusterix_analytics.reports.templates import render
 
 _MISSING = object()
 
@@ -109,36 +109,28 @@ def render_text(d: dict) -> str:
 
 
 def render_html(d: dict) -> str:
-    """The diff as a small standalone HTML page (every value escaped)."""
-    e = html.escape
-    parts = [f"<h1>Changes from {e(str(d['old']))} to {e(str(d['new']))}</h1>"]
-    sections = _sections(d)
-    if not sections:
-        parts.append("<p>No differences in inputs, runs or headline numbers.</p>")
-    for heading, columns, rows in sections:
-        parts.append(f"<h2>{e(heading)} ({len(rows)})</h2><table><thead><tr>"
-                     + "".join(f"<th>{e(c)}</th>" for c in columns) + "</tr></thead><tbody>"
-                     + "".join("<tr>" + "".join(f"<td>{e(str(x))}</td>" for x in row) + "</tr>" for row in rows)
-                     + "</tbody></table>")
-    style = ("body{font-family:Inter,'Segoe UI',Arial,sans-serif;margin:24px;color:#222}"
-             "table{border-collapse:collapse;font-size:14px}th,td{border-bottom:1px solid #ddd;padding:4px 10px;"
-             "text-align:left}th{background:#f2f5f8}")
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Snapshot diff</title>"
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
+    """The diff as a small standalone HTML page (``templates/diff.html``; every value escaped)."""
+    return render("diff.html", old=str(d["old"]), new=str(d["new"]),
+                  sections=[(heading, columns, [[str(x) for x in row] for row in rows])
+                            for heading, columns, rows in _sections(d)])
 
 
 def run_diff(old_ref: str, new_ref: str = "latest", out_dir: Path | None = None, html_path: Path | None = None,
              stdout=None, stderr=None) -> int:
-    """Compare two snapshots; print the table; write diff.html (default: into the newer snapshot)."""
+    """Compare two snapshots; print the table; write diff.html (default: into the newer snapshot).
+
+    Returns 0, or 2 when a snapshot is not found or its manifest is broken (the problem is printed).
+    """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir) if out_dir else REPORTS_DIR
     try:
         old_dir = resolve_snapshot(old_ref, out_dir)
         new_dir = resolve_snapshot(new_ref, out_dir)
-    except FileNotFoundError as exc:
+        old, new = read_manifest(old_dir), read_manifest(new_dir)
+    except (FileNotFoundError, ManifestError) as exc:
         print(exc, file=stderr)
         return 2
-    d = diff_manifests(read_manifest(old_dir), read_manifest(new_dir))
+    d = diff_manifests(old, new)
     d["old"], d["new"] = d["old"] or old_dir.name, d["new"] or new_dir.name
     print(render_text(d), file=stdout)
     target = Path(html_path) if html_path else new_dir / "diff.html"

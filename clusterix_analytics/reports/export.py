@@ -4,7 +4,8 @@ The notebook renderer ("plotly_mimetype+notebook") puts a full copy of plotly.js
 the first figure's cell and a MathJax script from a CDN into every figure. :func:`strip_plotly_bundles`
 removes both from the outputs (the stored .ipynb and the page); every page then loads plotly.js once,
 by relative path, from the snapshot folder. Pages are built with nbconvert's ``basic`` template
-(in-process, code hidden) inside a small page of our own, so a page weighs kilobytes, not megabytes.
+(in-process, code hidden) inside our page template (``templates/notebook.html``), so a page weighs
+kilobytes, not megabytes.
 
 >>> import nbformat
 >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Hello <world>")])
@@ -15,38 +16,21 @@ by relative path, from the snapshot folder. Pages are built with nbconvert's ``b
 from __future__ import annotations
 
 import copy
-import html
 import re
 import warnings
 from pathlib import Path
 
 import nbformat
+from markupsafe import Markup
 
 from clusterix_analytics.config import HEADLINE_MIMETYPE
+from clusterix_analytics.reports.templates import render
 
 PLOTLY_JS_NAME = "plotly.min.js"
 # The banner plotly.js starts with; an output carrying it is the renderer's embedded bundle.
 PLOTLY_BUNDLE_MARKS = ("* plotly.js v", "window.Plotly = Plotly")
 # <script src="http(s)://..."></script>: anything from the network breaks a page offline.
 EXTERNAL_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>\s*</script>""", re.I)
-
-PAGE_CSS = """
-body{font-family:Inter,'Segoe UI','Helvetica Neue',Arial,sans-serif;color:#222;margin:0;background:#fafafa}
-header.snapshot{background:#0b3d5c;color:#fff;padding:10px 24px;font-size:14px}
-header.snapshot a{color:#cfe8ff}
-header.snapshot .params{opacity:.85;margin-left:12px}
-main{max-width:1100px;margin:0 auto;padding:8px 24px 48px;background:#fff}
-.jp-Cell{margin:6px 0}
-.jp-InputArea,.jp-InputPrompt,.jp-OutputPrompt{display:none}
-main table{border-collapse:collapse;font-size:13px;margin:8px 0}
-main th,main td{border:1px solid #ddd;padding:4px 8px;text-align:right;vertical-align:top}
-main th{background:#f2f5f8}
-main td:first-child,main th:first-child{text-align:left}
-pre{white-space:pre-wrap;background:#f6f6f6;padding:8px;font-size:12px}
-.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] pre{background:#fdecea}
-.status-failed{background:#fdecea;border-left:4px solid #D55E00;padding:8px 12px}
-"""
-
 
 def is_plotly_bundle(output: dict) -> bool:
     """Whether a notebook output is the renderer's embedded copy of plotly.js."""
@@ -126,23 +110,13 @@ def notebook_body(nb) -> str:
 
 def notebook_page(nb, title: str, meta: dict | None = None, status: str = "ok",
                   index_href: str = "index.html", plotly_src: str = PLOTLY_JS_NAME) -> str:
-    """A complete offline HTML page for one run: header (title, parameters), then the notebook's outputs."""
-    meta = meta or {}
-    params = ", ".join(f"{html.escape(str(k))}={html.escape(str(v))}" for k, v in meta.items())
-    failed = ""
-    if status != "ok":
-        failed = (f'<div class="status-failed"><strong>This run {html.escape(status)}.</strong> '
-                  "The page shows the notebook as far as it ran; the error is below and in manifest.json.</div>")
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{html.escape(title)}</title>"
-        f"<script src=\"{html.escape(plotly_src)}\"></script>"
-        f"<style>{PAGE_CSS}</style></head>\n<body>"
-        f"<header class=\"snapshot\"><a href=\"{html.escape(index_href)}\">&larr; all reports</a> &middot; "
-        f"<strong>{html.escape(title)}</strong><span class=\"params\">{params}</span></header>\n"
-        f"<main>{failed}{notebook_body(nb)}</main>\n</body></html>\n"
-    )
+    """A complete offline HTML page for one run: header (title, parameters), then the notebook's outputs.
+
+    The page is ``templates/notebook.html``: title and parameters are escaped, the notebook's nbconvert
+    body is HTML already (its figures are plotly divs) and goes in as it is.
+    """
+    return render("notebook.html", title=title, parameters=meta or {}, status=status, index_href=index_href,
+                  plotly_src=plotly_src, body=Markup(notebook_body(nb)))
 
 
 def write_plotly_js(folder: Path) -> Path:

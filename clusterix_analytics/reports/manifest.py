@@ -1,5 +1,10 @@
 """The record of what produced a snapshot: versions, git commit, input checksums, every run.
 
+``manifest.json`` is the pydantic model :class:`Manifest`. Writing checks it completely (every field the
+runner records, nothing else); reading checks the types and the fields a reader needs (a snapshot's runs
+with their slug and status, each input's path and sha256), so an older or a hand-made manifest still
+diffs, and a broken one is refused with the field that is wrong.
+
 >>> import hashlib, tempfile, pathlib
 >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.csv"; _ = f.write_text("a\\n")
 >>> sha256_of(f) == hashlib.sha256(b"a\\n").hexdigest()
@@ -14,12 +19,134 @@ import re
 import subprocess
 from importlib import metadata
 from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
+from pydantic_core import InitErrorDetails
 
 from clusterix_analytics.config import HEADLINE_MIMETYPE, PROJ_ROOT
+from clusterix_analytics.errors import field_path
 
 DISTRIBUTION = "clusterix-analytics"
 # Packages that shape the pages besides the declared dependencies.
 EXTRA_PACKAGES = ("jupyter_client", "nbclient", "plotly", "pandas")
+MANIFEST_FILE = "manifest.json"
+
+
+class ManifestError(Exception):
+    """A manifest.json that is not what the runner writes; ``problems`` name each wrong field."""
+
+    def __init__(self, path: Path | str, problems: list[str]):
+        self.path, self.problems = Path(path), list(problems)
+        n = len(self.problems)
+        super().__init__("\n".join([f"{path}: {n} problem{'s' if n != 1 else ''} in the snapshot manifest:"]
+                                   + [f"  {p}" for p in self.problems]))
+
+
+class _Record(BaseModel):
+    """A part of the manifest. Types are JSON's (strict: "3" is not a number). Read, unknown keys are
+    kept (a newer runner may add some); written (context ``{"writing": True}``), every field must be
+    there, except those in ``optional_when_written``, and no other."""
+
+    model_config = ConfigDict(strict=True, extra="allow")
+    optional_when_written: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _complete_when_written(self, info: ValidationInfo):
+        if not (info.context or {}).get("writing"):
+            return self
+        errors = [InitErrorDetails(type="missing", loc=(name,), input=None) for name in type(self).model_fields
+                  if name not in self.model_fields_set and name not in self.optional_when_written]
+        errors += [InitErrorDetails(type="extra_forbidden", loc=(name,), input=value)
+                   for name, value in (self.model_extra or {}).items()]
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+
+class GitState(_Record):
+    commit: str
+    branch: str | None = None
+    dirty: bool = False
+
+
+class Summary(_Record):
+    """How many runs ended how (a timeout counts as failed)."""
+
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+class ProjectRecord(_Record):
+    id: str | None = None
+    name: str | None = None
+    directory: str | None = None
+
+
+class PlanRecord(_Record):
+    path: str
+    sha256: str
+
+
+class InputFile(_Record):
+    """One data file the dataset was read from (path relative to the project folder)."""
+
+    path: str
+    bytes: int | None = None
+    sha256: str
+
+
+class RunOutputs(_Record):
+    """A run's files, relative to the snapshot folder (None: not written)."""
+
+    optional_when_written: ClassVar[frozenset[str]] = frozenset({"thumbnail"})
+
+    html: str | None = None
+    notebook: str | None = None
+    thumbnail: str | None = None
+
+
+class RunRecord(_Record):
+    slug: str
+    notebook: str | None = None
+    title: str | None = None
+    parameters: dict[str, Any] = {}
+    status: Literal["ok", "failed", "timeout", "skipped"]
+    started: str | None = None
+    duration_s: float | None = None
+    outputs: RunOutputs = RunOutputs()
+    headlines: dict[str, Any] = {}
+    error: list[str] | None = None
+
+
+class Manifest(_Record):
+    """``manifest.json``: the fields in the order they are written.
+
+    >>> Manifest.model_validate({"snapshot": "s", "runs": [{"slug": "a", "status": "ok"}]}).runs[0].status
+    'ok'
+    """
+
+    snapshot: str | None = None
+    label: str | None = None
+    started: str | None = None          # ISO 8601, UTC
+    finished: str | None = None
+    duration_s: float | None = None
+    status: Literal["ok", "failed"] | None = None
+    summary: Summary | None = None
+    jobs: int | None = None
+    kernel: str | None = None
+    git: GitState | None = None         # None outside a git checkout
+    versions: dict[str, str | None] = {}
+    project: ProjectRecord | None = None
+    plan: PlanRecord | None = None
+    inputs: list[InputFile] = []
+    thumbnails: str | None = None
+    runs: list[RunRecord]
+
+
+def _problems(error: ValidationError) -> list[str]:
+    return [f"{field_path(tuple(e['loc']))}: {e['msg']}" for e in error.errors()]
 
 
 def sha256_of(path: Path) -> str:
@@ -76,13 +203,46 @@ def git_state(root: Path = PROJ_ROOT) -> dict | None:
 
 
 def write_manifest(folder: Path, manifest: dict) -> Path:
-    path = Path(folder) / "manifest.json"
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    """Check ``manifest`` as the runner must write it (every field, no other) and write ``manifest.json``.
+
+    >>> import tempfile
+    >>> write_manifest(tempfile.mkdtemp(), {"runs": []})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    clusterix_analytics.reports.manifest.ManifestError: .../manifest.json: 15 problems in the snapshot manifest:
+      snapshot: Field required
+    ...
+    """
+    path = Path(folder) / MANIFEST_FILE
+    try:
+        record = Manifest.model_validate(manifest, context={"writing": True})
+    except ValidationError as exc:
+        raise ManifestError(path, _problems(exc)) from None
+    text = json.dumps(record.model_dump(exclude_unset=True), indent=2, ensure_ascii=False, default=str)
+    path.write_text(text + "\n", encoding="utf-8")
     return path
 
 
 def read_manifest(folder: Path) -> dict:
-    return json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    """The manifest of the snapshot ``folder``, checked; raises :class:`ManifestError` naming what is wrong.
+
+    >>> import json, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "manifest.json").write_text(json.dumps({"runs": [{"slug": "a", "status": "done"}]}))
+    >>> read_manifest(folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    clusterix_analytics.reports.manifest.ManifestError: .../manifest.json: 1 problem in the snapshot manifest:
+      runs[0].status: Input should be 'ok', 'failed', 'timeout' or 'skipped'
+    """
+    path = Path(folder) / MANIFEST_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ManifestError(path, [f"not valid JSON: {exc}"]) from None
+    try:
+        Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise ManifestError(path, _problems(exc)) from None
+    return data
 
 
 def headlines_from_notebook(nb: dict) -> dict:

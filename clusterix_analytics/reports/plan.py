@@ -4,6 +4,8 @@
 partner of the project (so a new project needs no plan edit). Every run's parameters are checked
 against the notebook's parameters cell (names, types) and against the data (the entry's ``checker``,
 a ``check_parameters(dataset, **params) -> list[str]`` function of the notebook's analytics module).
+The file itself is two pydantic models, :class:`Plan` and :class:`PlanEntry` (keys and types); what they
+refuse is reported in the plan's own words, with every other problem of the plan.
 
 >>> from clusterix_analytics.reports.plan import slugify
 >>> slugify("Région Île-de-France / 2019")
@@ -16,20 +18,21 @@ import importlib
 import inspect
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Callable
+from typing import Annotated, Any
 
 import nbformat
 import pandas as pd
 import papermill as pm
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.config import NOTEBOOKS_DIR
+from clusterix_analytics.data.dataset import Dataset
 
-ENTRY_KEYS = {"notebook", "title", "parameters", "for_each", "checker"}
 _UNSET = object()
 # The runner passes the project folder itself; plans never name it.
 PROJECT_PARAMETER = "project_dir"
@@ -52,6 +55,41 @@ def _indicators(ds: Dataset) -> pd.DataFrame:
 FOR_EACH: dict[str, Callable[[Dataset], pd.DataFrame]] = {
     "partner": _partners, "phase": _phases, "indicator": _indicators,
 }
+
+
+class PlanEntry(BaseModel):
+    """One entry of ``runs``: a notebook with one parameter set, or with one per row of ``for_each``.
+
+    >>> PlanEntry.model_validate({"notebook": "04_partner_profile", "for_each": "partner",
+    ...                           "parameters": {"partner": "{partner_id}"}}).parameters
+    {'partner': '{partner_id}'}
+    """
+
+    # a number where text is expected (title: 2019) is that text, as YAML's author meant
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    notebook: Annotated[str, Field(min_length=1)]   # a file in the notebooks folder, .ipynb optional
+    title: str | None = None
+    for_each: str | None = None                      # a key of FOR_EACH
+    checker: str | None = None                       # package.module:function
+    # an empty `parameters:` means the notebook's defaults
+    parameters: Annotated[dict[str, Any], BeforeValidator(lambda value: value or {})] = Field(default_factory=dict)
+
+
+ENTRY_KEYS = set(PlanEntry.model_fields)
+
+
+class Plan(BaseModel):
+    """``reports/plan.yaml``: where the notebooks are and the list of entries.
+
+    Each entry is checked as a :class:`PlanEntry` on its own (:func:`check_entry`), so that one bad entry
+    does not hide the problems of the others. Other top-level keys are left to the plan's readers.
+    """
+
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    notebooks_dir: str | None = None   # relative to the plan file; default notebooks/
+    runs: list
 
 
 class PlanError(Exception):
@@ -275,20 +313,46 @@ def call_checker(checker: Callable, dataset: Dataset, parameters: dict) -> list[
     return [str(m) for m in checker(dataset, **passed)]
 
 
-def read_plan(plan_path: Path) -> tuple[dict, list[str]]:
-    """The plan file as a mapping, or the problems that stop it being read."""
+def read_plan(plan_path: Path) -> tuple[Plan | None, list[str]]:
+    """The plan file as a :class:`Plan`, or the problems that stop it being read."""
     where = plan_path.name
     if not plan_path.is_file():
-        return {}, [f"{plan_path}: plan file not found"]
+        return None, [f"{plan_path}: plan file not found"]
     try:
         raw = yaml.safe_load(plan_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        return {}, [f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]
-    if not isinstance(raw, dict) or not isinstance(raw.get("runs"), list):
-        return {}, [f"{where}: expected a mapping with a 'runs' list (see reports/plan.yaml)"]
-    return raw, []
+        return None, [f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]
+    try:
+        return Plan.model_validate(raw), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            if error["loc"] == ("notebooks_dir",):
+                problems.append(f"{where}: 'notebooks_dir' should be a folder name, got {error['input']!r}")
+            elif f"{where}: expected a mapping with a 'runs' list (see reports/plan.yaml)" not in problems:
+                problems.append(f"{where}: expected a mapping with a 'runs' list (see reports/plan.yaml)")
+        return None, problems
+
+
+def check_entry(item) -> tuple[PlanEntry | None, list[dict]]:
+    """One entry of ``runs`` as a :class:`PlanEntry`, and pydantic's errors about it.
+
+    Unknown keys do not make the entry unusable (the plan reports them and goes on checking the entry);
+    any other error does (the entry is None).
+
+    >>> entry, errors = check_entry({"notebook": "00_project_overview", "colour": "red"})
+    >>> entry.notebook, [(e["type"], e["loc"]) for e in errors]
+    ('00_project_overview', [('extra_forbidden', ('colour',))])
+    """
+    try:
+        return PlanEntry.model_validate(item), []
+    except ValidationError as exc:
+        errors = exc.errors()
+    if all(e["type"] == "extra_forbidden" for e in errors):
+        return PlanEntry.model_validate({k: v for k, v in item.items() if k in ENTRY_KEYS}), errors
+    return None, errors
 
 
 def expand_plan(plan_path: Path, dataset: Dataset, overrides: dict[str, str] | None = None,
@@ -299,47 +363,51 @@ def expand_plan(plan_path: Path, dataset: Dataset, overrides: dict[str, str] | N
     ``only`` keeps runs whose notebook name or slug matches one of the patterns (``04*``, ``*ecoplus``).
     """
     plan_path = Path(plan_path)
-    raw, problems = read_plan(plan_path)
+    plan, problems = read_plan(plan_path)
     if problems:
         raise PlanError(problems)
     where = plan_path.name
     if notebooks_dir is None:
-        notebooks_dir = (plan_path.parent / raw["notebooks_dir"]) if raw.get("notebooks_dir") else NOTEBOOKS_DIR
+        notebooks_dir = (plan_path.parent / plan.notebooks_dir) if plan.notebooks_dir else NOTEBOOKS_DIR
     available = sorted(p.stem for p in Path(notebooks_dir).glob("*.ipynb"))
     runs: list[Run] = []
-    for i, entry in enumerate(raw["runs"]):
+    for i, item in enumerate(plan.runs):
         at = f"{where}: runs[{i}]"
-        if not isinstance(entry, dict) or not entry.get("notebook"):
+        entry, errors = check_entry(item)
+        wrong = {e["loc"][0] if e["loc"] else "" for e in errors if e["type"] != "extra_forbidden"}
+        if wrong & {"", "notebook"}:
             problems.append(f"{at}: each entry needs 'notebook: <name>'")
             continue
-        name = str(entry["notebook"]).removesuffix(".ipynb")
+        name = str(item["notebook"]).removesuffix(".ipynb")
         at = f"{where}: runs[{i}] ({name})"
-        unknown = set(entry) - ENTRY_KEYS
+        unknown = sorted(str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden")
         if unknown:
-            problems.append(f"{at}: unknown key(s) {', '.join(sorted(unknown))}; valid: {', '.join(sorted(ENTRY_KEYS))}")
+            problems.append(f"{at}: unknown key(s) {', '.join(unknown)}; valid: {', '.join(sorted(ENTRY_KEYS))}")
         path = Path(notebooks_dir) / f"{name}.ipynb"
         if not path.is_file():
             problems.append(f"{at}: notebook {path.name} not found in {notebooks_dir}; "
                             f"available: {', '.join(available) or 'none'}")
             continue
-        params = entry.get("parameters") or {}
-        if not isinstance(params, dict):
+        if "parameters" in wrong:
             problems.append(f"{at}: 'parameters' must be a mapping of name: value")
             continue
-        checker = entry.get("checker")
-        if checker:
+        if entry is None:   # title, for_each or checker is not text
+            problems += [f"{at}: '{key}' should be text, got {item[key]!r}" for key in sorted(wrong)]
+            continue
+        if entry.checker:
             try:
-                load_checker(str(checker))
+                load_checker(entry.checker)
             except (ImportError, AttributeError, ValueError) as exc:
-                problems.append(f"{at}: checker '{checker}' cannot be loaded: {exc}")
+                problems.append(f"{at}: checker '{entry.checker}' cannot be loaded: {exc}")
         rows = [{}]
-        if entry.get("for_each"):
-            source = FOR_EACH.get(str(entry["for_each"]))
+        if entry.for_each:
+            source = FOR_EACH.get(entry.for_each)
             if source is None:
-                problems.append(f"{at}: for_each '{entry['for_each']}' is not one of {', '.join(FOR_EACH)}")
+                problems.append(f"{at}: for_each '{entry.for_each}' is not one of {', '.join(FOR_EACH)}")
                 continue
             rows = source(dataset).to_dict("records")
-        title = str(entry.get("title") or name)
+        title = entry.title or name
+        params = entry.parameters
         for row in rows:
             try:
                 filled = {k: _fill(v, row) for k, v in params.items()}
@@ -350,7 +418,7 @@ def expand_plan(plan_path: Path, dataset: Dataset, overrides: dict[str, str] | N
                 break
             from_row = frozenset(k for k, v in params.items() if row and isinstance(v, str) and "{" in v)
             runs.append(Run(notebook=name, path=path, title=str(run_title), parameters=filled,
-                            checker=str(checker) if checker else None, entry=i, from_row=from_row))
+                            checker=entry.checker or None, entry=i, from_row=from_row))
     if only:
         kept = [r for r in runs if any(fnmatch(r.notebook, pat) or fnmatch(r.notebook, pat + "*")
                                        or fnmatch(run_slug(r.notebook, r.parameters), pat) for pat in only)]

@@ -30,12 +30,26 @@ from pathlib import Path
 
 import nbformat
 
+from clusterix_analytics.config import (
+    DEFAULT_PLAN_FILE,
+    DEFAULT_PROJECT_DIR,
+    KERNEL_NAME,
+    PROJ_ROOT,
+    REPORT_RUN_ENV,
+    REPORTS_DIR,
+)
 from clusterix_analytics.errors import DataValidationError
-from clusterix_analytics.config import DEFAULT_PLAN_FILE, DEFAULT_PROJECT_DIR, KERNEL_NAME, PROJ_ROOT, REPORT_RUN_ENV, REPORTS_DIR
 from clusterix_analytics.reports import snapshot as snap
 from clusterix_analytics.reports.export import notebook_page, strip_plotly_bundles, without_html_twins, write_plotly_js
 from clusterix_analytics.reports.index import index_page
-from clusterix_analytics.reports.manifest import git_state, headlines_from_notebook, input_files, package_versions, sha256_of, write_manifest
+from clusterix_analytics.reports.manifest import (
+    git_state,
+    headlines_from_notebook,
+    input_files,
+    package_versions,
+    sha256_of,
+    write_manifest,
+)
 from clusterix_analytics.reports.plan import PROJECT_PARAMETER, PlanError, Run, expand_plan, parse_overrides
 
 DEFAULT_PLAN = DEFAULT_PLAN_FILE
@@ -172,7 +186,7 @@ def execute_run(task: dict) -> dict:
 
 # ---- parent side -------------------------------------------------------------------------------
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _tasks(runs: list[Run], folder: Path, project_dir: Path, timeout: float | None) -> list[dict]:
@@ -267,7 +281,7 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
     project_dir = Path(project_dir).resolve()
     jobs = jobs or os.cpu_count() or 1
     progress = stderr.isatty() if progress is None else progress
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
 
     # 1. refuse bad data or a bad plan before anything runs or is written
@@ -298,7 +312,7 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
         # pages load side by side in one browser: about as many tabs as cores pay off
         thumbs_note = _thumbnails(building, results, tabs=max(2, min(jobs, 4))) if thumbnails \
             else "thumbnails turned off"
-        finished = dt.datetime.now(dt.timezone.utc)
+        finished = dt.datetime.now(dt.UTC)
         git, versions = _git_and_versions()
         manifest = _manifest(runs, results, dataset, project_dir, plan_path, started, finished, label, jobs,
                              git, versions, thumbs_note)

@@ -21,7 +21,7 @@ TMP_PREFIX = ".building-"
 
 def snapshot_name(started: dt.datetime, label: str | None = None) -> str:
     """``<UTC timestamp>[-label]``; the label is slugified (it becomes a folder name)."""
-    stamp = started.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
+    stamp = started.astimezone(dt.UTC).strftime("%Y-%m-%dT%H%M%SZ")
     return f"{stamp}-{slugify(label)}" if label and label.strip() else stamp
 
 
