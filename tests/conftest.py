@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import nbformat
 import papermill as pm
+import pyogrio  # noqa: F401 - sets GDAL_/PROJ_CURL_CA_BUNDLE on import: here, not inside a test's env check
 import pytest
 
 from clusterix_analytics.config import DEFAULT_PROJECT_DIR, KERNEL_NAME, NOTEBOOKS_DIR, REPORT_RUN_ENV
@@ -56,24 +58,44 @@ def project_copy(tmp_path) -> Path:
     return target
 
 
+# Notebooks may run in several threads at once (test_notebook_for_each_partner): the first to start sets
+# $CLUSTERIX_REPORT_RUN, the last to finish puts back what was there before.
+_report_run_lock = threading.Lock()
+_report_run = {"running": 0, "before": None}
+
+
+def _report_run_started() -> None:
+    with _report_run_lock:
+        if _report_run["running"] == 0:
+            _report_run["before"] = os.environ.get(REPORT_RUN_ENV)
+            os.environ[REPORT_RUN_ENV] = "1"
+        _report_run["running"] += 1
+
+
+def _report_run_finished() -> None:
+    with _report_run_lock:
+        _report_run["running"] -= 1
+        if _report_run["running"] == 0:
+            if _report_run["before"] is None:
+                os.environ.pop(REPORT_RUN_ENV, None)
+            else:
+                os.environ[REPORT_RUN_ENV] = _report_run["before"]
+
+
 def execute_notebook(name: str, out_dir: Path, **parameters) -> nbformat.NotebookNode:
     """Execute notebooks/<name>.ipynb with papermill (the project's kernel) and return the executed notebook.
 
     The kernel sees $CLUSTERIX_REPORT_RUN=1, as under the report runner; this process gets it back as it was.
     """
     output = out_dir / f"{name}.ipynb"
-    before = os.environ.get(REPORT_RUN_ENV)
-    os.environ[REPORT_RUN_ENV] = "1"
+    _report_run_started()
     try:
         pm.execute_notebook(
             str(NOTEBOOKS_DIR / f"{name}.ipynb"), str(output), parameters=parameters,
             kernel_name=KERNEL_NAME, cwd=str(NOTEBOOKS_DIR), progress_bar=False,
         )
     finally:
-        if before is None:
-            os.environ.pop(REPORT_RUN_ENV, None)
-        else:
-            os.environ[REPORT_RUN_ENV] = before
+        _report_run_finished()
     return nbformat.read(output, as_version=4)
 
 

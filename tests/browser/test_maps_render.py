@@ -8,6 +8,7 @@ import pytest
 import clusterix_analytics as cx
 from clusterix_analytics.analytics.links import interregional_links
 from clusterix_analytics.analytics.regions import partner_regions
+from clusterix_analytics.config import BROWSER_PATH_ENV, find_chromium
 from clusterix_analytics.figures import maps
 from clusterix_analytics.figures.theme import PALETTE
 from clusterix_analytics.geo.geometry import load_geometry
@@ -60,8 +61,10 @@ def test_cooperation_map_renders_offline_in_chromium(shipped, tmp_path):
     assert pixels_near(png, maps.LINK_COLOUR) > 3000
 
 
-def test_save_png_exports_a_static_image(shipped, tmp_path):
+def test_save_png_exports_a_static_image(shipped, tmp_path, monkeypatch):
     require_chromium()
+    # save_png points kaleido at the Chromium through $BROWSER_PATH: set it here so the test gives it back
+    monkeypatch.setenv(BROWSER_PATH_ENV, find_chromium())
     path = images.save_png(regions_map(shipped, color_by="partner_type"), tmp_path / "map.png",
                          width=900, height=600)
     # Region AURA and Region Skåne are regional authorities: the fourth palette colour is on the image.
