@@ -14,7 +14,7 @@ from clusterix_analytics.reports.runner import run_report
 from .conftest import FIXTURES
 
 FIXTURE_NOTEBOOKS = FIXTURES / "report_notebooks"
-CHECKER = "clusterix_analytics.analytics.profile:check_parameters"
+CHECKER = "clusterix_analytics.views.partner_profile:check_parameters"
 
 
 def write_plan(folder: Path, runs: str) -> Path:

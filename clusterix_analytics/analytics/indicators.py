@@ -408,7 +408,12 @@ def scorecard_summary(scorecard: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- parameters and selection
 
 
-def _as_list(indicators) -> list[str] | None:
+def requested_indicators(indicators=ALL) -> list[str] | None:
+    """The indicator ids the ``indicators`` parameter names (a list, or a comma-separated string); None = all.
+
+    >>> requested_indicators("all"), requested_indicators("ev, nt"), requested_indicators(["ev"])
+    (None, ['ev', 'nt'], ['ev'])
+    """
     if indicators is None or (isinstance(indicators, str) and indicators == ALL):
         return None
     if isinstance(indicators, str):
@@ -416,39 +421,9 @@ def _as_list(indicators) -> list[str] | None:
     return [str(i) for i in indicators]
 
 
-def check_parameters(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: str = ALL, **_) -> list[str]:
-    """Problems with a notebook's parameters (empty list = fine); each message lists the valid values.
-
-    >>> check_parameters(ds, partner="xyz")              # doctest: +SKIP
-    ["unknown partner 'xyz'; valid: all, ecoplus, vlaio, ..."]
-    """
-    problems = []
-    partner_ids = [str(p) for p in dataset.partners.partner_id]
-    if partner != ALL and partner not in partner_ids:
-        problems.append(f"unknown partner {partner!r}; valid: {', '.join([ALL] + partner_ids)}")
-    indicator_ids = [str(i) for i in dataset.indicators.indicator_id]
-    wanted = _as_list(indicators)
-    if wanted is not None:
-        unknown = [i for i in wanted if i not in indicator_ids]
-        if unknown or not wanted:
-            shown = ", ".join(repr(i) for i in unknown) or "(empty list)"
-            problems.append(f"unknown indicator {shown}; valid: {ALL} or a list of: {', '.join(indicator_ids)}")
-    phase_ids = list(dataset.project.phase_ids)
-    if phase != ALL and phase not in phase_ids:
-        problems.append(f"unknown phase {phase!r}; valid: {', '.join([ALL] + phase_ids)}")
-    return problems
-
-
-def validate_parameters(dataset: Dataset, **params) -> None:
-    """Raise ValueError with every problem :func:`check_parameters` finds."""
-    problems = check_parameters(dataset, **params)
-    if problems:
-        raise ValueError("bad notebook parameters:\n" + "\n".join(f"- {p}" for p in problems))
-
-
 def selected_indicators(indicators: pd.DataFrame, wanted=ALL) -> pd.DataFrame:
     """The indicator definitions chosen by the ``indicators`` parameter ("all" or a list of ids)."""
-    chosen = _as_list(wanted)
+    chosen = requested_indicators(wanted)
     return indicators if chosen is None else indicators[indicators.indicator_id.isin(chosen)]
 
 
@@ -462,7 +437,7 @@ def select(frame: pd.DataFrame, partner: str = ALL, indicators=ALL, phase: str =
     mask = pd.Series(True, index=frame.index)
     if partner != ALL and "partner_id" in frame:
         mask &= frame.partner_id == partner
-    chosen = _as_list(indicators)
+    chosen = requested_indicators(indicators)
     if chosen is not None and "indicator_id" in frame:
         mask &= frame.indicator_id.isin(chosen)
     if phase != ALL and "phase_id" in frame:
@@ -496,7 +471,8 @@ class IndicatorTables:
 
 
 def build_tables(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: str = ALL) -> IndicatorTables:
-    """Every table of the notebook for one choice of parameters (validated first).
+    """Every table of the notebook for one choice of parameters (check them first: the notebook's view,
+    :mod:`clusterix_analytics.views.policy_change_indicators`, refuses unknown values with the valid ones).
 
     With a ``phase`` the view is "as it stood at the end of that phase": observations up to the phase
     end (or the dataset's as-of date if earlier), phase tables and policy changes of that phase only.
@@ -507,7 +483,6 @@ def build_tables(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: st
     >>> tables.as_of
     Timestamp('2019-03-31 00:00:00')
     """
-    validate_parameters(dataset, partner=partner, indicators=indicators, phase=phase)
     project = dataset.project
     chosen = selected_indicators(dataset.indicators, indicators)
     observations = dataset.observations[dataset.observations.indicator_id.isin(chosen.indicator_id)]

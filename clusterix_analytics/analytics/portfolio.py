@@ -74,7 +74,12 @@ def parse_sector_level(value) -> int | None:
     return None
 
 
-def _as_list(value) -> list[str]:
+def as_list(value) -> list[str]:
+    """Tokens of a parameter given as a list or as a comma-separated string (None = no tokens).
+
+    >>> as_list("ecoplus, SE22"), as_list(["P1", "P2"]), as_list(None)
+    (['ecoplus', 'SE22'], ['P1', 'P2'], [])
+    """
     if value is None:
         return []
     if isinstance(value, str):
@@ -82,8 +87,13 @@ def _as_list(value) -> list[str]:
     return [str(v).strip() for v in value]
 
 
-def _region_matches(partners: pd.DataFrame, token: str) -> list[str]:
-    """Partner ids a token selects: a partner id, or a NUTS code above, equal to or below a partner's region."""
+def region_matches(partners: pd.DataFrame, token: str) -> list[str]:
+    """Partner ids a token selects: a partner id, or a NUTS code above, equal to or below a partner's region.
+
+    >>> partners = pd.DataFrame({"partner_id": ["a", "b"], "nuts_code": ["AT12", "SE224"]})
+    >>> region_matches(partners, "B"), region_matches(partners, "SE2"), region_matches(partners, "FR")
+    (['b'], ['b'], [])
+    """
     ids = partners["partner_id"].astype(str)
     if token.lower() in set(ids):
         return [token.lower()]
@@ -97,19 +107,19 @@ def resolve_regions(partners: pd.DataFrame, regions="all") -> list[str]:
     """The partner ids selected by ``regions``: "all", or partner ids / NUTS codes (list or comma-separated).
 
     A NUTS code selects every partner whose region contains it or lies inside it ("SE22" selects the partner
-    stored at SE224; "FRK2" the one stored at FRK). Unknown tokens are ignored here; :func:`check_parameters`
-    reports them.
+    stored at SE224; "FRK2" the one stored at FRK). Unknown tokens are ignored here; the notebook's view
+    (:func:`clusterix_analytics.views.cluster_portfolios.check_parameters`) reports them.
 
     >>> partners = pd.DataFrame({"partner_id": ["a", "b"], "nuts_code": ["AT12", "SE224"]})
     >>> resolve_regions(partners, ["SE22"]), resolve_regions(partners, "all")
     (['b'], ['a', 'b'])
     """
-    tokens = _as_list(regions)
+    tokens = as_list(regions)
     if not tokens or [t.lower() for t in tokens] == [AUTO] or [t.lower() for t in tokens] == ["all"]:
         return partners["partner_id"].astype(str).tolist()
     selected: list[str] = []
     for token in tokens:
-        selected += [p for p in _region_matches(partners, token) if p not in selected]
+        selected += [p for p in region_matches(partners, token) if p not in selected]
     order = partners["partner_id"].astype(str).tolist()
     return sorted(selected, key=order.index)
 
@@ -126,48 +136,10 @@ def resolve_compare_phases(phase_ids: Sequence[str], compare_phases=AUTO) -> tup
         if len(phase_ids) < 2:
             raise ValueError(f"the project has {len(phase_ids)} phase(s); comparing needs two")
         return phase_ids[0], phase_ids[1]
-    chosen = _as_list(compare_phases)
+    chosen = as_list(compare_phases)
     if len(chosen) != 2:
         raise ValueError(f"compare_phases needs two phase ids, got {chosen}")
     return chosen[0], chosen[1]
-
-
-def check_parameters(dataset, regions="all", compare_phases=AUTO, sector_level=1, **_ignored) -> list[str]:
-    """Problems with the notebook's parameters, each naming the valid values (empty list = all fine).
-
-    >>> import clusterix_analytics as cx
-    >>> check_parameters(cx.load(), regions=["xyz"], compare_phases=["P1", "P9"], sector_level=3)[0][:40]
-    "unknown region 'xyz'; valid: all, a part"
-    """
-    problems = []
-    partners = dataset.partners
-    tokens = _as_list(regions)
-    if not tokens:
-        problems.append("regions is empty; use 'all' or a list of partner ids or NUTS codes")
-    elif [t.lower() for t in tokens] != ["all"]:
-        valid = ", ".join(["all"] + partners["partner_id"].astype(str).tolist()
-                          + partners["nuts_code"].dropna().astype(str).tolist())
-        for token in tokens:
-            if not _region_matches(partners, token):
-                problems.append(f"unknown region '{token}'; valid: all, a partner id or a NUTS code of a partner "
-                                f"region (or above/below it): {valid}")
-    phase_ids = tuple(dataset.project.phase_ids)
-    try:
-        phase_a, phase_b = resolve_compare_phases(phase_ids, compare_phases)
-    except ValueError as exc:
-        problems.append(f"{exc}; valid: auto or two of {', '.join(phase_ids)}")
-    else:
-        for phase in (phase_a, phase_b):
-            if phase not in phase_ids:
-                problems.append(f"unknown phase '{phase}' in compare_phases; valid: auto or two of "
-                                f"{', '.join(phase_ids)}")
-        if phase_a == phase_b:
-            problems.append(f"compare_phases names '{phase_a}' twice; choose two different phases of "
-                            f"{', '.join(phase_ids)}")
-    if parse_sector_level(sector_level) is None:
-        problems.append(f"unknown sector_level {sector_level!r}; valid: 1 or 'ecosystem' (EU industrial "
-                        "ecosystems), 2 or 'sector' (finer sectors)")
-    return problems
 
 
 def region_labels(partners: pd.DataFrame) -> pd.Series:
@@ -663,7 +635,8 @@ def analyse_portfolios(dataset, taxonomy: pd.DataFrame, sector_map: pd.DataFrame
                        compare_phases=AUTO, sector_level=1, profile_weight: str = "clusters",
                        diversity_weighting: str = "auto") -> PortfolioAnalysis:
     """Run the whole portfolio analysis of a :class:`~clusterix_analytics.data.Dataset` (parameters as the
-    notebook's; call :func:`check_parameters` first). Complementarity uses the profiles of the *second*
+    notebook's; check them first with :func:`clusterix_analytics.views.cluster_portfolios.check_parameters`).
+    Complementarity uses the profiles of the *second*
     compared phase (the later portfolio is the one partnerships would build on).
 
     >>> import clusterix_analytics as cx

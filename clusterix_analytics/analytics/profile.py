@@ -4,8 +4,6 @@ Pure pandas: DataFrames in, DataFrames out (the partner-profile notebook draws t
 
 >>> import clusterix_analytics as cx
 >>> ds = cx.load()
->>> check_parameters(ds, partner="ecoplus")
-[]
 >>> partner_facts(ds.partners, "ecoplus").loc["region_name", "value"]
 'Niederösterreich'
 """
@@ -14,7 +12,6 @@ from __future__ import annotations
 import pandas as pd
 
 from clusterix_analytics.analytics.aggregation import amounts_counted_once
-from clusterix_analytics.data.dataset import Dataset
 
 # The fields of a partner's row shown in the profile, in this order, with their labels.
 FACT_FIELDS = {
@@ -22,21 +19,6 @@ FACT_FIELDS = {
     "partner_type": "Type of organisation", "country_code": "Country", "nuts_code": "NUTS 2016 region",
     "nuts_level": "NUTS level", "region_name": "Region", "source": "Source",
 }
-
-
-def check_parameters(dataset: Dataset, partner: str | None = None, **_ignored) -> list[str]:
-    """Problems with the profile notebook's parameters (empty list = OK).
-
-    >>> import clusterix_analytics as cx
-    >>> check_parameters(cx.load(), partner="xyz")[0][:40]
-    "unknown partner 'xyz'; valid: ecoplus, v"
-    """
-    valid = dataset.partners["partner_id"].astype(str).tolist()
-    if partner is None or str(partner).strip() == "":
-        return [f"partner is required; valid: {', '.join(valid)}"]
-    if partner not in valid:
-        return [f"unknown partner '{partner}'; valid: {', '.join(valid)}"]
-    return []
 
 
 def partner_facts(partners: pd.DataFrame, partner_id: str) -> pd.DataFrame:

@@ -80,39 +80,11 @@ def _joined_names(instruments: pd.DataFrame, index: pd.Index) -> pd.Series:
     return joined.reindex(index).fillna("").astype(str)
 
 
-
-
-
-
-
-
-
-
 def colour_options() -> list[str]:
-    """Valid ``color_by`` values: none, the categorical colourings, the numeric columns of partner_regions."""
+    """Valid ``color_by`` values: none, the categorical colourings, the numeric columns of partner_regions.
+
+    >>> colour_options()[:4]
+    ['none', 'partner_type', 'phase', 'policy_changes']
+    """
     return ["none", *CATEGORICAL_COLOURINGS, *NUMERIC_COLUMNS]
 
-
-def check_parameters(dataset: Dataset, color_by: str | None = None, highlight_partner: str | None = None,
-                     geometry_source: str = "embedded", phase: str | None = None) -> list[str]:
-    """Problems with the map notebook's parameters (empty list = OK); each message lists the valid values.
-
-    >>> import clusterix_analytics as cx
-    >>> check_parameters(cx.load(), color_by="colour", highlight_partner="xyz")  # doctest: +NORMALIZE_WHITESPACE
-    ["unknown color_by 'colour'; valid: none, partner_type, phase, policy_changes, funds_influenced_eur,
-      clusters, interregional_projects, policy_instruments",
-     "unknown partner 'xyz'; valid: none, adr_nord_est, ecoplus, idm, inma, rda_ostrava, region_aura,
-      region_skane, region_syddanmark, vlaio, westpannon"]
-    """
-    problems = []
-    if color_by not in (None, *colour_options()):
-        problems.append(f"unknown color_by {color_by!r}; valid: {', '.join(colour_options())}")
-    partners = sorted(dataset.partners["partner_id"])
-    if highlight_partner not in (None, "none", *partners):
-        problems.append(f"unknown partner {highlight_partner!r}; valid: none, {', '.join(partners)}")
-    if geometry_source not in GEOMETRY_SOURCES:
-        problems.append(f"unknown geometry_source {geometry_source!r}; valid: {', '.join(GEOMETRY_SOURCES)}")
-    phases = list(dataset.project.phase_ids)
-    if phase not in (None, "all", *phases):
-        problems.append(f"unknown phase {phase!r}; valid: all, {', '.join(phases)}")
-    return problems

@@ -23,7 +23,6 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from clusterix_analytics.analytics import calendar
-from clusterix_analytics.analytics import indicators as ind
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.figures.theme import MUTED, PALETTE, PHASE_FILL, apply_theme, source_note
 
@@ -318,17 +317,3 @@ def cumulative_figures(series: pd.DataFrame, indicators: pd.DataFrame, project: 
             target_label="target" if reported is not None and len(reported) else "partner's share of the target"))
     return figures
 
-
-def cumulative_chart(dataset, partner: str = ind.ALL, phase: str = ind.ALL, indicator: str | None = None) -> go.Figure:
-    """Cumulative value against target of one indicator, for one partner and phase (the notebook's explorer).
-
-    >>> import clusterix_analytics as cx
-    >>> cumulative_chart(cx.load(), partner="inma", indicator="learning_events").layout.title.text[:24]
-    'Policy learning events o'
-    """
-    tables = ind.build_tables(dataset, partner=partner, indicators=[indicator] if indicator else ind.ALL, phase=phase)
-    who = "sum of partner rows" if partner == ind.ALL else tables.partners.short_name.iloc[0]
-    charts = cumulative_figures(tables.series, tables.indicators, dataset.project, tables.reported, who=who)
-    if not charts:
-        raise ValueError(f"no observations of {indicator} for {who} in this phase")
-    return charts[0]

@@ -4,17 +4,30 @@ The maps are plain cartesian traces (``go.Scatter(fill="toself")``) on EPSG:3035
 scale: unlike plotly's geo and MapLibre traces they need no base map from a CDN, open from ``file://``
 and export to PNG. A NUTS code the geometry lacks is named in a warning and on the figure.
 
+Builders take tables (:func:`~clusterix_analytics.analytics.regions.partner_regions`,
+:func:`~clusterix_analytics.analytics.links.interregional_links`), the geometry
+(:func:`~clusterix_analytics.geo.geometry.load_geometry`) and the project (for titles and phase order);
+``source_rows`` are the raw rows drawn from, for the source / demo-data footnote.
+
 >>> import clusterix_analytics as cx
+>>> from clusterix_analytics.analytics.links import interregional_links
+>>> from clusterix_analytics.analytics.regions import partner_regions
 >>> from clusterix_analytics.figures.maps import partner_regions_map, cooperation_map
+>>> from clusterix_analytics.geo.geometry import load_geometry
 >>> ds = cx.load()
->>> partner_regions_map(ds, color_by="partner_type").layout.title.text
+>>> table, geometry = partner_regions(ds), load_geometry()
+>>> partner_regions_map(table, geometry, ds.project, color_by="partner_type").layout.title.text
 'CLUSTERIX 2.0 partner regions by partner type'
->>> cooperation_map(ds, phase="P1").layout.title.text
+>>> links = interregional_links(ds, "P1")
+>>> cooperation_map(table, links, geometry, ds.project, phase="P1").layout.title.text
 'Interregional cluster links between CLUSTERIX 2.0 partner regions, Phase 1 – interregional learning'
 """
 from __future__ import annotations
 
+import sys
 import warnings
+from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,8 +36,8 @@ import shapely
 from plotly.colors import sample_colorscale
 
 from clusterix_analytics.analytics import regions
-from clusterix_analytics.analytics.links import interregional_links
-from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.config import PACKAGE_DIR
+from clusterix_analytics.data.project import Project
 from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note
 from clusterix_analytics.geo import geometry as geo
 
@@ -43,9 +56,9 @@ MAP_HEIGHT = 680
 COLOUR_FLOOR = 0.15
 
 
-def project_short_name(dataset: Dataset) -> str:
+def project_short_name(project: Project) -> str:
     """'CLUSTERIX 2.0' from 'CLUSTERIX 2.0 – New Models of …' (titles stay short)."""
-    return dataset.project.name.split(" – ")[0].strip()
+    return project.name.split(" – ")[0].strip()
 
 
 # A locator map (zoom_to_highlight) shows at least this much around the region: neighbours stay recognisable.
@@ -92,6 +105,15 @@ def _base_figure(geometry: geo.RegionGeometry, codes, min_extent_m: float = 0.0)
     return fig, view
 
 
+def _first_caller_outside_package() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside the package (a notebook cell,
+    a script), whether it drew the map directly or through a view."""
+    level, frame = 1, sys._getframe(1)  # level 1: the function that warns (report_missing)
+    while frame is not None and Path(frame.f_code.co_filename).is_relative_to(PACKAGE_DIR):
+        level, frame = level + 1, frame.f_back
+    return level
+
+
 def report_missing(fig: go.Figure, missing: dict[str, list[str]], geometry: geo.RegionGeometry) -> None:
     """Warn about, and write on the figure, the NUTS codes that have no polygon (so are not drawn)."""
     if not missing:
@@ -99,7 +121,7 @@ def report_missing(fig: go.Figure, missing: dict[str, list[str]], geometry: geo.
     listed = "; ".join(f"{code} ({', '.join(who)})" for code, who in sorted(missing.items()))
     message = (f"Not on the map – no polygon for these NUTS codes in the {geometry.source} NUTS "
                f"{geometry.nuts_year} geometry: {listed}")
-    warnings.warn(message, geo.MissingGeometryWarning, stacklevel=3)
+    warnings.warn(message, geo.MissingGeometryWarning, stacklevel=_first_caller_outside_package())
     fig.add_annotation(text=message, xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
                        showarrow=False, font=dict(size=12, color=PALETTE[3]), align="left")
 
@@ -131,7 +153,7 @@ def _hover(row: pd.Series, extra: str | None) -> str:
     return "<br>".join(lines)
 
 
-def _categories(table: pd.DataFrame, color_by: str | None, dataset: Dataset) -> tuple[pd.Series, dict]:
+def _categories(table: pd.DataFrame, color_by: str | None, project: Project) -> tuple[pd.Series, dict]:
     """Category of each partner and the colour of each category, in legend order."""
     if color_by is None:
         return pd.Series("partner region", index=table.index), {"partner region": SINGLE_FILL}
@@ -140,28 +162,33 @@ def _categories(table: pd.DataFrame, color_by: str | None, dataset: Dataset) -> 
         order = sorted(values.unique())
     else:  # phase of the first policy change, in project order, then partners without one
         values = table["first_change_phase"].astype(str)
-        order = [p.name for p in dataset.project.phases if p.name in set(values)]
+        order = [p.name for p in project.phases if p.name in set(values)]
         order += [regions.NO_PHASE] if regions.NO_PHASE in set(values) else []
     colours = {c: (NO_DATA_FILL if c == regions.NO_PHASE else PALETTE[i % len(PALETTE)])
                for i, c in enumerate(order)}
     return values, colours
 
 
-def partner_regions_map(dataset: Dataset, color_by: str | None = None, highlight: str | None = None,
-                        labels: bool = True, geometry: geo.RegionGeometry | None = None,
-                        zoom_to_highlight: bool = False) -> go.Figure:
+def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, project: Project, *,
+                        color_by: str | None = None, highlight: str | None = None, labels: bool = True,
+                        zoom_to_highlight: bool = False, source_rows: Sequence[pd.DataFrame] = ()) -> go.Figure:
     """Partner regions filled by partner type, by phase, or by a numeric column; countries in light grey.
 
+    ``table``: :func:`regions.partner_regions` (one row per partner, index partner_id). ``geometry``: from
+    :func:`geo.load_geometry`. ``project``: names the title and orders the phases.
     ``color_by``: None (one colour), "partner_type", "phase" (phase of the partner's first policy change),
     or a numeric column of :func:`regions.partner_regions` (colour bar with its unit, e.g.
     "funds_influenced_eur"). ``highlight``: a partner_id drawn with a dark outline and a bold label.
-    ``geometry``: from :func:`geo.load_geometry` (default: the embedded geometry).
     ``zoom_to_highlight``: frame the highlighted partner's region only (a locator map, as on a partner
     profile); the grey countries are then clipped near it, which keeps the figure small.
+    ``source_rows``: the rows the colours come from, for the footnote.
     Hover shows organisation, region, NUTS code and the policy instruments addressed.
 
     >>> import clusterix_analytics as cx
-    >>> fig = partner_regions_map(cx.load(), color_by="funds_influenced_eur", highlight="inma")
+    >>> from clusterix_analytics.analytics.regions import partner_regions
+    >>> ds = cx.load()
+    >>> fig = partner_regions_map(partner_regions(ds), geo.load_geometry(), ds.project,
+    ...                           color_by="funds_influenced_eur", highlight="inma")
     >>> fig.data[-1].name
     'highlight: INMA'
     """
@@ -169,11 +196,11 @@ def partner_regions_map(dataset: Dataset, color_by: str | None = None, highlight
         color_by = None
     if highlight == "none":
         highlight = None
-    problems = regions.check_parameters(dataset, color_by=color_by, highlight_partner=highlight)
-    if problems:
-        raise ValueError("; ".join(problems))
-    geometry = geometry or geo.load_geometry()
-    table = regions.partner_regions(dataset)
+    # The view checks a notebook's parameters against the data; this guards the builder's own arguments.
+    if color_by not in (None, *regions.colour_options()):
+        raise ValueError(f"unknown color_by {color_by!r}; valid: {', '.join(regions.colour_options())}")
+    if highlight is not None and highlight not in table.index:
+        raise ValueError(f"unknown partner {highlight!r}; valid: none, {', '.join(sorted(table.index))}")
     framed = table.loc[[highlight], "nuts_code"].dropna() if zoom_to_highlight and highlight else None
     fig, _ = _base_figure(geometry, table["nuts_code"] if framed is None else framed,
                           min_extent_m=0 if framed is None else LOCATOR_EXTENT_M)
@@ -189,7 +216,7 @@ def partner_regions_map(dataset: Dataset, color_by: str | None = None, highlight
                    for pid, p in zip(table.index, positions)}
         legend_of = {pid: None for pid in table.index}
     else:
-        categories, palette = _categories(table, color_by, dataset)
+        categories, palette = _categories(table, color_by, project)
         colours = {pid: palette[categories[pid]] for pid in table.index}
         legend_of = categories.to_dict()
     shown_in_legend: set = set()
@@ -241,36 +268,31 @@ def partner_regions_map(dataset: Dataset, color_by: str | None = None, highlight
     report_missing(fig, _missing_by_code(table, geometry), geometry)
     how = {None: "", "partner_type": " by partner type", "phase": " by phase of first policy change"}
     suffix = how[color_by] if color_by in how else f" by {what} ({unit})"
-    frames = [dataset.partners]
-    if numeric or color_by == "phase":
-        frames.append(dataset.policy_changes if color_by != "clusters" else dataset.clusters)
-        if color_by == "interregional_projects":
-            frames = [dataset.partners, dataset.cluster_links]
-    note = f"{source_note(*frames)}<br>{geometry.attribution}."
+    note = f"{source_note(*source_rows)}<br>{geometry.attribution}."
     if geometry.fallback:
         note += f"<br>{geometry.fallback}."
-    return apply_theme(fig, f"{project_short_name(dataset)} partner regions{suffix}", note=note)
+    return apply_theme(fig, f"{project_short_name(project)} partner regions{suffix}", note=note)
 
 
-def cooperation_map(dataset: Dataset, phase: str | None = None,
-                    geometry: geo.RegionGeometry | None = None) -> go.Figure:
+def cooperation_map(table: pd.DataFrame, links: pd.DataFrame, geometry: geo.RegionGeometry, project: Project, *,
+                    phase: str | None = None, source_rows: Sequence[pd.DataFrame] = ()) -> go.Figure:
     """Interregional cluster links between partner regions: one line per pair, width by joint projects.
 
-    ``phase``: a phase id (e.g. "P1") or None / "all" for every phase. Links inside one region are left out.
+    ``table``: :func:`regions.partner_regions`; ``links``: the pairs of partner regions of
+    :func:`~clusterix_analytics.analytics.links.interregional_links` for ``phase`` (a phase id of
+    ``project``, e.g. "P1", or None / "all" for every phase; it names the title). ``source_rows``: the
+    cluster_links rows behind ``links``, for the footnote.
 
     >>> import clusterix_analytics as cx
-    >>> fig = cooperation_map(cx.load())
+    >>> from clusterix_analytics.analytics.links import interregional_links
+    >>> from clusterix_analytics.analytics.regions import partner_regions
+    >>> ds = cx.load()
+    >>> fig = cooperation_map(partner_regions(ds), interregional_links(ds), geo.load_geometry(), ds.project)
     >>> sum(t.name == "link" for t in fig.data) > 0
     True
     """
     if phase == "all":
         phase = None
-    problems = regions.check_parameters(dataset, phase=phase)
-    if problems:
-        raise ValueError("; ".join(problems))
-    geometry = geometry or geo.load_geometry()
-    table = regions.partner_regions(dataset)
-    links = interregional_links(dataset, phase)
     fig, _ = _base_figure(geometry, table["nuts_code"])
     polygons = geometry.regions.drop_duplicates("nuts_id").set_index("nuts_id").geometry
 
@@ -314,17 +336,14 @@ def cooperation_map(dataset: Dataset, phase: str | None = None,
                            x=0.5, y=0.5, showarrow=False, font=dict(size=14, color=MUTED))
     report_missing(fig, _missing_by_code(table, geometry), geometry)
 
-    phase_name = dataset.project.phase(phase).name if phase else "all phases"
-    used = dataset.cluster_links if phase is None else dataset.cluster_links[dataset.cluster_links["phase_id"] == phase]
+    phase_name = project.phase(phase).name if phase else "all phases"
     total = int(drawable["projects"].sum()) if not drawable.empty else 0
     note = (f"{total} joint projects between {len(drawable)} pairs of regions; line width ∝ joint projects. "
-            f"{source_note(used)}<br>{geometry.attribution}.")
+            f"{source_note(*source_rows)}<br>{geometry.attribution}.")
     if geometry.fallback:
         note += f"<br>{geometry.fallback}."
-    title = f"Interregional cluster links between {project_short_name(dataset)} partner regions, {phase_name}"
+    title = f"Interregional cluster links between {project_short_name(project)} partner regions, {phase_name}"
     return apply_theme(fig, title, note=note)
-
-
 
 
 def numeric_colour_values(table: pd.DataFrame, column: str) -> np.ndarray:

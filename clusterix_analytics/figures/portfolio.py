@@ -20,7 +20,6 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from clusterix_analytics.analytics import portfolio
 from clusterix_analytics.analytics.portfolio import NO_SECTOR, UNMAPPED_PREFIX
 from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note
 
@@ -313,23 +312,3 @@ def link_sankey(flows: pd.DataFrame, phase_order: Sequence[str], *, labels: Mapp
         fig.layout.annotations[0].update(y=-0.02, yanchor="top")
     return fig
 
-
-def change_chart(dataset, vocabulary, phase_a: str, phase_b: str, regions="all", sector_level=1) -> go.Figure:
-    """The change dumbbell for any two phases (the notebook's explorer); refuses invalid choices.
-
-    >>> import clusterix_analytics as cx
-    >>> from clusterix_analytics.data.sectors import read_sector_vocabulary
-    >>> ds = cx.load()
-    >>> change_chart(ds, read_sector_vocabulary(ds.project.directory), "P2", "AA").layout.title.text[:33]
-    'Change of cluster portfolios from'
-    """
-    problems = portfolio.check_parameters(dataset, regions=regions, compare_phases=[phase_a, phase_b],
-                                          sector_level=sector_level)
-    if problems:
-        raise ValueError("; ".join(problems))
-    result = portfolio.analyse_portfolios(dataset, vocabulary.taxonomy, vocabulary.sector_map, regions=regions,
-                                          compare_phases=[phase_a, phase_b], sector_level=sector_level)
-    return portfolio_change_dumbbell(result.change_summary, result.phase_a, result.phase_b,
-                                     labels=portfolio.region_labels(dataset.partners).to_dict(),
-                                     phase_names=dataset.project.phase_names,
-                                     source_rows=[result.compared_rows])

@@ -10,6 +10,7 @@ False
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.io as pio
@@ -79,6 +80,19 @@ def record(name: str, value) -> None:
 
     value = value.item() if hasattr(value, "item") else value
     display({HEADLINE_MIMETYPE: {name: value}}, raw=True)
+
+
+def record_all(headlines: Mapping[str, object]) -> None:
+    """Record each of a view's headline numbers (:func:`record`), in order.
+
+    Outside a notebook the records are printed instead:
+
+    >>> record_all({"partners": 10, "countries": 9})
+    {'application/vnd.clusterix.headline+json': {'partners': 10}}
+    {'application/vnd.clusterix.headline+json': {'countries': 9}}
+    """
+    for name, value in headlines.items():
+        record(name, value)
 
 
 def record_metrics(*metrics) -> None:

@@ -24,6 +24,7 @@ from clusterix_analytics.analytics import calendar, policy_changes
 from clusterix_analytics.analytics import indicators as ind
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Phase, Project
+from clusterix_analytics.views import policy_change_indicators
 
 
 def tiny_project() -> Project:
@@ -297,16 +298,16 @@ def tiny_dataset() -> Dataset:
 
 def test_check_parameters_lists_valid_values():
     ds = tiny_dataset()
-    assert ind.check_parameters(ds, partner="all", indicators="all", phase="all") == []
-    assert ind.check_parameters(ds, partner="b", indicators=["ev", "nt"], phase="P2") == []
-    problems = ind.check_parameters(ds, partner="xyz", indicators=["ev", "nope"], phase="P9")
+    assert policy_change_indicators.check_parameters(ds, partner="all", indicators="all", phase="all") == []
+    assert policy_change_indicators.check_parameters(ds, partner="b", indicators=["ev", "nt"], phase="P2") == []
+    problems = policy_change_indicators.check_parameters(ds, partner="xyz", indicators=["ev", "nope"], phase="P9")
     assert problems == [
         "unknown partner 'xyz'; valid: all, a, b, c",
         "unknown indicator 'nope'; valid: all or a list of: ev, lvl, nt",
         "unknown phase 'P9'; valid: all, P1, P2",
     ]
     with pytest.raises(ValueError, match="unknown phase 'P9'; valid: all, P1, P2"):
-        ind.validate_parameters(ds, phase="P9")
+        policy_change_indicators.validate_parameters(ds, phase="P9")
 
 
 def test_select_filters_on_the_columns_a_frame_has(periods):
@@ -355,4 +356,4 @@ def test_headline_numbers_for_the_whole_project():
 
 def test_build_tables_refuses_unknown_parameters():
     with pytest.raises(ValueError, match="unknown partner 'zz'; valid: all, a, b, c"):
-        ind.build_tables(tiny_dataset(), partner="zz")
+        policy_change_indicators.build(tiny_dataset(), partner="zz")

@@ -6,11 +6,14 @@ import plotly.io as pio
 import pytest
 
 import clusterix_analytics as cx
+from clusterix_analytics.analytics.links import interregional_links
+from clusterix_analytics.analytics.regions import partner_regions
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.figures import maps
 from clusterix_analytics.figures.theme import PALETTE
 from clusterix_analytics.geo import geometry as geo
 from clusterix_analytics.reports.browser import screenshot
+from clusterix_analytics.views import partner_regions as view
 
 from .._browser_check import require_chromium
 from .._maps_fixture import tiny_dataset
@@ -21,13 +24,24 @@ def ds():
     return tiny_dataset()
 
 
+def regions_map(ds, **options):
+    """The partner-regions map drawn from ``ds``'s tables on the embedded geometry."""
+    return maps.partner_regions_map(partner_regions(ds), geo.load_geometry(), ds.project, **options)
+
+
+def cooperation_map(ds, phase=None):
+    """The cooperation map of ``ds`` for one phase ("all" / None: every phase)."""
+    links = interregional_links(ds, None if phase == "all" else phase)
+    return maps.cooperation_map(partner_regions(ds), links, geo.load_geometry(), ds.project, phase=phase)
+
+
 def region_traces(fig):
     """The filled partner-region traces (the country layer excluded), in drawing order."""
     return [t for t in fig.data if t.fill == "toself" and t.name != "countries"]
 
 
 def test_regions_filled_by_partner_type_with_hover(ds):
-    fig = maps.partner_regions_map(ds, color_by="partner_type")
+    fig = regions_map(ds, color_by="partner_type")
     traces = region_traces(fig)
     # Drawn in NUTS-code order AT12 (lead), RO32 (lab), SE224 (county); types sorted alphabetically:
     # business agency -> PALETTE[0], regional authority -> PALETTE[1], research institute -> PALETTE[2].
@@ -45,13 +59,13 @@ def test_regions_filled_by_partner_type_with_hover(ds):
 
 
 def test_regions_filled_by_phase_of_first_policy_change(ds):
-    traces = region_traces(maps.partner_regions_map(ds, color_by="phase", labels=False))
+    traces = region_traces(regions_map(ds, color_by="phase", labels=False))
     # lead's first change is in P1 (first colour), lab's in AA (second colour present), county has none (grey).
     assert [t.fillcolor for t in traces] == [PALETTE[0], PALETTE[1], maps.NO_DATA_FILL]
 
 
 def test_regions_filled_by_a_numeric_column_with_a_colour_bar(ds):
-    fig = maps.partner_regions_map(ds, color_by="funds_influenced_eur")
+    fig = regions_map(ds, color_by="funds_influenced_eur")
     traces = region_traces(fig)
     # Funds: lead 350 (the maximum -> darkest end of Blues), lab 0 and county 0 (the 0.15 floor).
     assert traces[0].fillcolor == "rgb(8, 48, 107)"
@@ -63,7 +77,7 @@ def test_regions_filled_by_a_numeric_column_with_a_colour_bar(ds):
 
 
 def test_highlighted_partner_stands_out(ds):
-    fig = maps.partner_regions_map(ds, highlight="lab")
+    fig = regions_map(ds, highlight="lab")
     outline = fig.data[-1]
     assert outline.name == "highlight: Lab" and outline.line.width == 3.5 and outline.fill is None
     assert any(a.text == "<b>Lab</b>" and a.showarrow for a in fig.layout.annotations)
@@ -72,10 +86,11 @@ def test_highlighted_partner_stands_out(ds):
 
 
 def test_unknown_parameters_are_refused_with_valid_values(ds):
+    # the view checks the parameters against the data before it builds a map
     with pytest.raises(ValueError, match="unknown partner 'nobody'; valid: none, county, lab, lead"):
-        maps.partner_regions_map(ds, highlight="nobody")
+        view.regions_map(ds, geo.load_geometry(), highlight="nobody")
     with pytest.raises(ValueError, match="unknown phase 'P7'; valid: all, P1, P2, AA"):
-        maps.cooperation_map(ds, phase="P7")
+        view.links_map(ds, geo.load_geometry(), phase="P7")
 
 
 def test_codes_without_geometry_are_named_in_a_warning_and_on_the_figure(ds):
@@ -85,12 +100,12 @@ def test_codes_without_geometry_are_named_in_a_warning_and_on_the_figure(ds):
     partners.loc[partners.partner_id == "lab", "nuts_code"] = "HU11"
     changed = Dataset(project=ds.project, tables={**ds.tables, "partners": partners})
     with pytest.warns(geo.MissingGeometryWarning, match=r"FRK2 \(County\); HU11 \(Lab\)"):
-        fig = maps.partner_regions_map(changed)
+        fig = regions_map(changed)
     drawn = region_traces(fig)
     assert len(drawn) == 1 and "(AT12)" in drawn[0].text
     assert any("FRK2 (County); HU11 (Lab)" in a.text for a in fig.layout.annotations)
     with pytest.warns(geo.MissingGeometryWarning, match="HU11"):
-        coop = maps.cooperation_map(changed)
+        coop = cooperation_map(changed)
     assert [t for t in coop.data if t.name == "link"] == []  # every link touches a region with no polygon
 
 
@@ -99,12 +114,12 @@ def test_a_partner_without_nuts_code_is_named_too(ds):
     partners.loc[partners.partner_id == "lab", "nuts_code"] = pd.NA
     changed = Dataset(project=ds.project, tables={**ds.tables, "partners": partners})
     with pytest.warns(geo.MissingGeometryWarning, match=r"geometry: no NUTS code \(Lab\)$"):
-        fig = maps.partner_regions_map(changed)
+        fig = regions_map(changed)
     assert len(region_traces(fig)) == 2
 
 
 def test_cooperation_map_draws_one_line_per_pair_width_by_projects(ds):
-    fig = maps.cooperation_map(ds, phase="P2")
+    fig = cooperation_map(ds, phase="P2")
     links = [t for t in fig.data if t.name == "link"]
     # P2: county–lead 4 projects (the maximum -> width 1 + 9 = 10), lab–lead 3 -> 1 + 9 * 3/4 = 7.75.
     assert [t.line.width for t in links] == [10.0, 7.75]
@@ -114,12 +129,12 @@ def test_cooperation_map_draws_one_line_per_pair_width_by_projects(ds):
     assert hover[0] == "<b>County – Lead</b><br>4 joint projects from 1 cluster links"
     assert fig.layout.title.text.endswith("partner regions, Phase 2 – action plan implementation")
     # All phases: county–lead 1 + 4 = 5 and lab–lead 2 + 3 = 5: both at the maximum width.
-    assert [t.line.width for t in maps.cooperation_map(ds, phase="all").data if t.name == "link"] == [10.0, 10.0]
+    assert [t.line.width for t in cooperation_map(ds, phase="all").data if t.name == "link"] == [10.0, 10.0]
 
 
 def test_cooperation_map_with_no_links_says_so(ds):
     empty = Dataset(project=ds.project, tables={**ds.tables, "cluster_links": ds.cluster_links.iloc[:0]})
-    fig = maps.cooperation_map(empty)
+    fig = cooperation_map(empty)
     assert any(a.text == "No interregional cluster links in this selection" for a in fig.layout.annotations)
 
 
@@ -138,15 +153,15 @@ def render_offline(fig, tmp_path, name):
 
 def test_embedded_geometry_needs_no_plotly_geo_assets(shipped):
     # Geo and MapLibre traces fetch base maps from a CDN; the maps use only cartesian scatter traces.
-    fig = maps.cooperation_map(shipped)
+    fig = cooperation_map(shipped)
     assert {t.type for t in fig.data} == {"scatter"}
     assert "cdn" not in pio.to_html(fig, include_plotlyjs=False).lower()
 
 
 def test_locator_map_frames_the_highlighted_region_with_its_surroundings():
     ds = cx.load()
-    whole = maps.partner_regions_map(ds, color_by="partner_type", highlight="vlaio")
-    locator = maps.partner_regions_map(ds, color_by="partner_type", highlight="vlaio", zoom_to_highlight=True)
+    whole = regions_map(ds, color_by="partner_type", highlight="vlaio")
+    locator = regions_map(ds, color_by="partner_type", highlight="vlaio", zoom_to_highlight=True)
     # Flanders is ~250 km across: the locator grows its view to the 1,400 km minimum on both axes
     x0, x1 = locator.layout.xaxis.range
     y0, y1 = locator.layout.yaxis.range

@@ -14,6 +14,7 @@ from clusterix_analytics.config import NOTEBOOKS_DIR
 from clusterix_analytics.data.sectors import read_sector_vocabulary
 from clusterix_analytics.errors import DataValidationError
 from clusterix_analytics.figures import portfolio as figs
+from clusterix_analytics.views import cluster_portfolios
 
 TAXONOMY = pd.DataFrame({
     "sector_code": ["agri_food", "energy_renewables", "textiles", "food", "energy"],
@@ -213,10 +214,10 @@ def test_undated_rows_are_listed_with_the_phases_their_cluster_appears_in():
 
 def test_check_parameters_names_every_problem_and_the_valid_values():
     ds = cx.load()
-    assert pf.check_parameters(ds, regions="all", compare_phases="auto", sector_level=1) == []
-    assert pf.check_parameters(ds, regions=["ecoplus", "SE22"], compare_phases=["P2", "AA"],
+    assert cluster_portfolios.check_parameters(ds, regions="all", compare_phases="auto", sector_level=1) == []
+    assert cluster_portfolios.check_parameters(ds, regions=["ecoplus", "SE22"], compare_phases=["P2", "AA"],
                                sector_level="sector") == []
-    problems = pf.check_parameters(ds, regions=["xyz"], compare_phases=["P1", "P9"], sector_level=3)
+    problems = cluster_portfolios.check_parameters(ds, regions=["xyz"], compare_phases=["P1", "P9"], sector_level=3)
     assert len(problems) == 3
     assert problems[0].startswith("unknown region 'xyz'; valid: all, a partner id or a NUTS code")
     assert "ecoplus" in problems[0] and "SE224" in problems[0]

@@ -5,7 +5,6 @@ import pandas as pd
 
 import clusterix_analytics as cx
 from clusterix_analytics.analytics.profile import (
-    check_parameters,
     observations_vs_targets,
     partner_clusters_by_phase,
     partner_facts,
@@ -13,6 +12,7 @@ from clusterix_analytics.analytics.profile import (
     partner_policy_changes,
     profile_headlines,
 )
+from clusterix_analytics.views.partner_profile import check_parameters
 
 INDICATORS = pd.DataFrame({
     "indicator_id": ["events", "peak", "share", "funds"],

@@ -6,6 +6,7 @@ import pytest
 
 from clusterix_analytics.analytics import regions
 from clusterix_analytics.analytics.links import cluster_partner, interregional_links, links_by_phase
+from clusterix_analytics.views import partner_regions
 
 from .._maps_fixture import tiny_dataset
 
@@ -52,9 +53,10 @@ def test_partner_regions_table(ds):
 
 
 def test_check_parameters_lists_valid_values(ds):
-    assert regions.check_parameters(ds, color_by="phase", highlight_partner="lab", geometry_source="gisco") == []
-    problems = regions.check_parameters(ds, color_by="budget", highlight_partner="xyz", geometry_source="osm",
-                                        phase="P9")
+    assert partner_regions.check_parameters(ds, color_by="phase", highlight_partner="lab",
+                                            geometry_source="gisco") == []
+    problems = partner_regions.check_parameters(ds, color_by="budget", highlight_partner="xyz",
+                                                geometry_source="osm", phase="P9")
     assert problems[0].startswith("unknown color_by 'budget'; valid: none, partner_type, phase, policy_changes")
     assert problems[1] == "unknown partner 'xyz'; valid: none, county, lab, lead"
     assert problems[2] == "unknown geometry_source 'osm'; valid: embedded, gisco"

@@ -21,7 +21,7 @@ from clusterix_analytics.reports.plan import PlanError, coerce_override, expand_
 from ..conftest import FIXTURES
 
 FIXTURE_NOTEBOOKS = FIXTURES / "report_notebooks"
-CHECKER = "clusterix_analytics.analytics.profile:check_parameters"
+CHECKER = "clusterix_analytics.views.partner_profile:check_parameters"
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,382 @@
+"""What notebooks/03_cluster_portfolios.ipynb states: each region's cluster portfolio, how it changed
+between two phases, how diverse it is, which regions complement each other, and the links between clusters.
+
+The parameter check, the page's tables (:func:`clusterix_analytics.analytics.portfolio.analyse_portfolios`,
+labelled for reading), the numbers it records, its sentences, its figures and the chart its explorer redraws.
+
+>>> import clusterix_analytics as cx
+>>> from clusterix_analytics.views import cluster_portfolios as view
+>>> page = view.build(cx.load(), regions=["ecoplus", "vlaio"])
+>>> page.name_a, page.level_name
+('Phase 1 – interregional learning', 'EU industrial ecosystems')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from clusterix_analytics.analytics import portfolio
+from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.data.project import Project
+from clusterix_analytics.data.sectors import SectorVocabulary, read_sector_vocabulary
+from clusterix_analytics.figures import portfolio as portfolio_figures
+
+AUTO = portfolio.AUTO
+LEVEL_NAMES = {1: "EU industrial ecosystems", 2: "finer sectors"}
+COMPOSITION_COLUMNS = ["region", "phase_id", "clusters", "clusters_with_members", "members_total", "members_sme",
+                       "members_large", "members_research", "members_other", "sectors", "gold", "silver", "bronze",
+                       "synthetic_rows"]
+DIVERSITY_COLUMNS = ["region", "phase_id", "clusters", "sectors", "member_coverage", "shannon_clusters",
+                     "hhi_clusters", "shannon_members", "hhi_members", "weighting", "shannon", "hhi",
+                     "effective_sectors"]
+CANDIDATE_COLUMNS = ["rank", "region_a", "region_b", "complementarity", "shared_sectors", "only_a_sectors",
+                     "only_b_sectors"]
+CANDIDATES_SHOWN = 15
+HUBS_PER_PHASE = 3
+
+
+def check_parameters(dataset: Dataset, regions="all", compare_phases=AUTO, sector_level=1, **_ignored) -> list[str]:
+    """Problems with the notebook's parameters, each naming the valid values (empty list = all fine).
+
+    >>> import clusterix_analytics as cx
+    >>> check_parameters(cx.load(), regions=["xyz"], compare_phases=["P1", "P9"], sector_level=3)[0][:40]
+    "unknown region 'xyz'; valid: all, a part"
+    """
+    problems = []
+    partners = dataset.partners
+    tokens = portfolio.as_list(regions)
+    if not tokens:
+        problems.append("regions is empty; use 'all' or a list of partner ids or NUTS codes")
+    elif [t.lower() for t in tokens] != ["all"]:
+        valid = ", ".join(["all"] + partners["partner_id"].astype(str).tolist()
+                          + partners["nuts_code"].dropna().astype(str).tolist())
+        for token in tokens:
+            if not portfolio.region_matches(partners, token):
+                problems.append(f"unknown region '{token}'; valid: all, a partner id or a NUTS code of a partner "
+                                f"region (or above/below it): {valid}")
+    phase_ids = tuple(dataset.project.phase_ids)
+    try:
+        phase_a, phase_b = portfolio.resolve_compare_phases(phase_ids, compare_phases)
+    except ValueError as exc:
+        problems.append(f"{exc}; valid: auto or two of {', '.join(phase_ids)}")
+    else:
+        for phase in (phase_a, phase_b):
+            if phase not in phase_ids:
+                problems.append(f"unknown phase '{phase}' in compare_phases; valid: auto or two of "
+                                f"{', '.join(phase_ids)}")
+        if phase_a == phase_b:
+            problems.append(f"compare_phases names '{phase_a}' twice; choose two different phases of "
+                            f"{', '.join(phase_ids)}")
+    if portfolio.parse_sector_level(sector_level) is None:
+        problems.append(f"unknown sector_level {sector_level!r}; valid: 1 or 'ecosystem' (EU industrial "
+                        "ecosystems), 2 or 'sector' (finer sectors)")
+    return problems
+
+
+def validate_parameters(dataset: Dataset, **params) -> None:
+    """Raise ValueError listing every problem :func:`check_parameters` finds.
+
+    >>> import clusterix_analytics as cx
+    >>> validate_parameters(cx.load(), compare_phases=["P1", "P1"])
+    Traceback (most recent call last):
+    ...
+    ValueError: invalid parameters:
+      compare_phases names 'P1' twice; choose two different phases of P1, P2, AA
+    """
+    problems = check_parameters(dataset, **params)
+    if problems:
+        raise ValueError("invalid parameters:\n  " + "\n  ".join(problems))
+
+
+@dataclass
+class PortfolioPage:
+    """The tables of the cluster-portfolio page, for the chosen regions, phases and sector level."""
+
+    project: Project
+    vocabulary: SectorVocabulary
+    result: portfolio.PortfolioAnalysis
+    labels: dict[str, str]    # chart label of every partner (links may reach regions not chosen)
+
+    @property
+    def phase_names(self) -> dict[str, str]:
+        return self.project.phase_names
+
+    @property
+    def name_a(self) -> str:
+        """The name of the first compared phase."""
+        return self.phase_names[self.result.phase_a]
+
+    @property
+    def name_b(self) -> str:
+        """The name of the second compared phase."""
+        return self.phase_names[self.result.phase_b]
+
+    @property
+    def level_name(self) -> str:
+        """What the sector level is: EU industrial ecosystems (1) or the finer sectors below them (2)."""
+        return LEVEL_NAMES[self.result.sector_level]
+
+    @property
+    def frames_used(self) -> tuple[pd.DataFrame, ...]:
+        """The rows the page draws on (for the demo-data notice)."""
+        return self.result.classified, self.result.links
+
+    @property
+    def has_unmapped(self) -> bool:
+        """Some sector text maps to nothing, or some cluster has no sector."""
+        return not self.result.unmapped.empty
+
+    @property
+    def has_links(self) -> bool:
+        """The project records cluster links touching the chosen regions."""
+        return not self.result.links.empty
+
+    @property
+    def has_hubs(self) -> bool:
+        """Some cluster of the chosen regions has a joint project with another cluster."""
+        return not self.result.link_degrees.empty
+
+    def _labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(region=lambda f: f["partner_id"].map(self.labels))
+
+    @property
+    def composition_shown(self) -> pd.DataFrame:
+        """Portfolio composition per region and phase, as the page shows it."""
+        return self._labelled(self.result.composition)[COMPOSITION_COLUMNS]
+
+    @property
+    def changed_shown(self) -> pd.DataFrame:
+        """The clusters that entered or left between the compared phases."""
+        change = self.result.change
+        changed = self._labelled(change[change["status"] != "continuing"])
+        return changed[["region", "name", "sector_name", "status", "members_a", "members_b"]]
+
+    @property
+    def diversity_shown(self) -> pd.DataFrame:
+        """Diversity of each region's portfolio per phase, rounded to 3 decimals."""
+        return self._labelled(self.result.diversity)[DIVERSITY_COLUMNS].round(3)
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        """Every pair of regions with its complementarity, regions by label."""
+        return self.result.pairs.assign(region_a=lambda f: f["region_a"].map(self.labels),
+                                        region_b=lambda f: f["region_b"].map(self.labels))
+
+    @property
+    def candidates(self) -> pd.DataFrame:
+        """The pairs sharing at least one sector, most complementary first."""
+        pairs = self.pairs
+        return pairs[pairs["candidate"]]
+
+    @property
+    def candidates_shown(self) -> pd.DataFrame:
+        """The first candidate pairs as the page shows them."""
+        return self.candidates.head(CANDIDATES_SHOWN)[CANDIDATE_COLUMNS].round(3)
+
+    @property
+    def link_summary_shown(self) -> pd.DataFrame:
+        """Cross-cluster links per phase, rounded to 3 decimals."""
+        return self.result.link_summary.round(3)
+
+    @property
+    def hubs(self) -> pd.DataFrame:
+        """The best-connected clusters of each phase (top 3 by degree, then joint projects)."""
+        result = self.result
+        names = result.classified.drop_duplicates("cluster_id").set_index("cluster_id")["name"]
+        hubs = (self._labelled(result.link_degrees).assign(name=lambda f: f["cluster_id"].map(names))
+                .sort_values(["phase_id", "degree", "projects"], ascending=[True, False, False])
+                .groupby("phase_id", sort=False).head(HUBS_PER_PHASE))
+        return hubs[["phase_id", "name", "region", "degree", "projects", "interregional_links"]]
+
+    @property
+    def undated_shown(self) -> pd.DataFrame:
+        """The cluster rows without a phase, with the phases their cluster appears in."""
+        return self._labelled(self.result.undated)[
+            ["region", "name", "sector", "observed_year", "members_total", "phases_with_rows"]]
+
+
+def build(dataset: Dataset, regions="all", compare_phases=AUTO, sector_level=1) -> PortfolioPage:
+    """The page's tables: the project's sector vocabulary, parameters checked, the whole analysis.
+
+    >>> import clusterix_analytics as cx
+    >>> page = build(cx.load(), regions=["AT12", "BE2"])
+    >>> page.result.partner_ids, page.labels["vlaio"]
+    (['ecoplus', 'vlaio'], 'VLAIO (BE2)')
+    """
+    vocabulary = read_sector_vocabulary(dataset.project.directory)
+    validate_parameters(dataset, regions=regions, compare_phases=compare_phases, sector_level=sector_level)
+    result = portfolio.analyse_portfolios(dataset, vocabulary.taxonomy, vocabulary.sector_map, regions=regions,
+                                          compare_phases=compare_phases, sector_level=sector_level)
+    return PortfolioPage(project=dataset.project, vocabulary=vocabulary, result=result,
+                         labels=portfolio.region_labels(dataset.partners).to_dict())
+
+
+def headlines(page: PortfolioPage) -> dict[str, int]:
+    """The numbers the page records: clusters in each compared phase, clusters that entered and left.
+
+    >>> import clusterix_analytics as cx
+    >>> list(headlines(build(cx.load(), regions=["ecoplus"])))
+    ['clusters_phase_a', 'clusters_phase_b', 'clusters_entered', 'clusters_left']
+    """
+    summary = page.result.change_summary
+    return {"clusters_phase_a": int(summary["clusters_a"].sum()), "clusters_phase_b": int(summary["clusters_b"].sum()),
+            "clusters_entered": int(summary["entered"].sum()), "clusters_left": int(summary["left"].sum())}
+
+
+def introduction(page: PortfolioPage) -> str:
+    """What the page compares: regions, phases, sector level, and the rows measured and left out.
+
+    >>> import clusterix_analytics as cx
+    >>> print(introduction(build(cx.load(), regions=["ecoplus"])))  # doctest: +ELLIPSIS
+    **CLUSTERIX 2.0 – ...** – 1 region(s): ecoplus (AT12). Compared phases: **Phase 1 – interregional ...
+    """
+    result = page.result
+    return (f"**{page.project.name}** – {len(result.partner_ids)} region(s): "
+            f"{', '.join(page.labels[p] for p in result.partner_ids)}. "
+            f"Compared phases: **{page.name_a}** ({result.phase_a}) and **{page.name_b}** ({result.phase_b}). "
+            f"Sectors at level {result.sector_level} ({page.level_name}). "
+            f"{len(result.dated):,} dated cluster rows are measured; {len(result.undated):,} undated rows are listed "
+            f"at the end and left out of every phase comparison.")
+
+
+def unmapped_summary(page: PortfolioPage) -> str:
+    """Whether every cluster's sector maps to the taxonomy, or how many texts and clusters do not.
+
+    >>> import clusterix_analytics as cx
+    >>> unmapped_summary(build(cx.load()))[:12]
+    '**Warning:**'
+    """
+    unmapped = page.result.unmapped
+    if unmapped.empty:
+        return "Every cluster's sector maps to the taxonomy."
+    n_texts = int((unmapped["reason"] != portfolio.NO_SECTOR).sum())
+    n_missing = int(unmapped.loc[unmapped["reason"] == portfolio.NO_SECTOR, "clusters"].sum())
+    return (f"**Warning:** {n_texts} sector text(s) map to nothing in "
+            f"`{page.vocabulary.directory.name}/sector_map.csv`, and {n_missing} cluster(s) have no sector.")
+
+
+def change_section(page: PortfolioPage) -> str:
+    """Per region, the clusters that entered, left and grew between the compared phases.
+
+    >>> import clusterix_analytics as cx
+    >>> print(change_section(build(cx.load(), regions=["ecoplus"])))  # doctest: +ELLIPSIS
+    ### From Phase 1 – interregional learning to Phase 2 – action plan implementation, per region
+    <BLANKLINE>
+    - **ecoplus (AT12)**: ... clusters in P1 → ... in P2
+    ...
+    """
+    result = page.result
+    return (f"### From {page.name_a} to {page.name_b}, per region\n\n"
+            + portfolio.change_narrative(result.change_summary, page.labels, result.phase_a, result.phase_b))
+
+
+def candidate_pairs_sentence(page: PortfolioPage) -> str:
+    """How many pairs of regions share a sector, and the most complementary of them.
+
+    >>> import clusterix_analytics as cx
+    >>> candidate_pairs_sentence(build(cx.load(), regions=["ecoplus", "vlaio"]))[:45]
+    '1 of 1 region pairs share at least one sector'
+    """
+    candidates = page.candidates
+    if not len(candidates):
+        return "No pair of regions shares a sector in this phase, so no candidate pair is ranked."
+    top = candidates.iloc[0]
+    return (f"{len(candidates)} of {len(page.pairs)} region pairs share at least one sector. Most complementary: "
+            f"**{top.region_a}** and **{top.region_b}** (complementarity {top.complementarity:.2f}; shared: "
+            f"{top.shared_sectors}).")
+
+
+def sector_heatmap_figure(page: PortfolioPage) -> go.Figure:
+    """Clusters per sector and region, one phase at a time.
+
+    >>> import clusterix_analytics as cx
+    >>> sector_heatmap_figure(build(cx.load(), regions=["ecoplus"])).layout.title.text[:51]
+    'Cluster portfolios: clusters per sector and region '
+    """
+    result = page.result
+    return portfolio_figures.sector_region_heatmap(result.by_sector, result.phase_order, labels=page.labels,
+                                                   phase_names=page.phase_names, source_rows=[result.dated])
+
+
+def members_figure(page: PortfolioPage) -> go.Figure:
+    """Members of the regions' clusters by sector, one panel per phase.
+
+    >>> import clusterix_analytics as cx
+    >>> members_figure(build(cx.load(), regions=["ecoplus"])).layout.title.text[:36]
+    "Members of the regions' clusters by "
+    """
+    result = page.result
+    return portfolio_figures.members_by_sector_bars(result.by_sector, result.phase_order, labels=page.labels,
+                                                    phase_names=page.phase_names, source_rows=[result.dated])
+
+
+def change_figure(page: PortfolioPage) -> go.Figure:
+    """Clusters and members per region in the two compared phases (dumbbells).
+
+    >>> import clusterix_analytics as cx
+    >>> change_figure(build(cx.load(), regions=["ecoplus"])).layout.title.text
+    'Change of cluster portfolios from Phase 1 – interregional learning to Phase 2 – action plan implementation'
+    """
+    result = page.result
+    return portfolio_figures.portfolio_change_dumbbell(result.change_summary, result.phase_a, result.phase_b,
+                                                       labels=page.labels, phase_names=page.phase_names,
+                                                       source_rows=[result.compared_rows])
+
+
+def change_chart(dataset: Dataset, vocabulary: SectorVocabulary, phase_a: str, phase_b: str, regions="all",
+                 sector_level=1) -> go.Figure:
+    """The change dumbbell for any two phases (the page's explorer); refuses invalid choices.
+
+    >>> import clusterix_analytics as cx
+    >>> from clusterix_analytics.data.sectors import read_sector_vocabulary
+    >>> ds = cx.load()
+    >>> change_chart(ds, read_sector_vocabulary(ds.project.directory), "P2", "AA").layout.title.text[:33]
+    'Change of cluster portfolios from'
+    """
+    problems = check_parameters(dataset, regions=regions, compare_phases=[phase_a, phase_b], sector_level=sector_level)
+    if problems:
+        raise ValueError("; ".join(problems))
+    result = portfolio.analyse_portfolios(dataset, vocabulary.taxonomy, vocabulary.sector_map, regions=regions,
+                                          compare_phases=[phase_a, phase_b], sector_level=sector_level)
+    return portfolio_figures.portfolio_change_dumbbell(
+        result.change_summary, result.phase_a, result.phase_b,
+        labels=portfolio.region_labels(dataset.partners).to_dict(), phase_names=dataset.project.phase_names,
+        source_rows=[result.compared_rows])
+
+
+def explorer_start(page: PortfolioPage) -> dict[str, str]:
+    """The change explorer's first choice: the page's two compared phases.
+
+    >>> import clusterix_analytics as cx
+    >>> explorer_start(build(cx.load(), regions=["ecoplus"], compare_phases=["P2", "AA"]))
+    {'phase_a': 'P2', 'phase_b': 'AA'}
+    """
+    return {"phase_a": page.result.phase_a, "phase_b": page.result.phase_b}
+
+
+def complementarity_figure(page: PortfolioPage) -> go.Figure:
+    """Region × region complementarity of the sector profiles in the second compared phase.
+
+    >>> import clusterix_analytics as cx
+    >>> complementarity_figure(build(cx.load(), regions=["ecoplus", "vlaio"])).layout.title.text
+    "Sector complementarity of regions' cluster portfolios – Phase 2 – action plan implementation"
+    """
+    result = page.result
+    return portfolio_figures.complementarity_heatmap(
+        result.complementarity, labels=page.labels, phase_name=page.name_b,
+        source_rows=[result.dated[result.dated["phase_id"] == result.phase_b]])
+
+
+def links_figure(page: PortfolioPage) -> go.Figure:
+    """Joint projects between the regions' clusters, one phase at a time.
+
+    >>> import clusterix_analytics as cx
+    >>> links_figure(build(cx.load(), regions=["ecoplus"])).layout.title.text[:43]
+    "Joint projects between the regions' cluster"
+    """
+    result = page.result
+    return portfolio_figures.link_sankey(result.link_flows, result.phase_order, labels=page.labels,
+                                         phase_names=page.phase_names, summary=result.link_summary,
+                                         source_rows=[result.links])

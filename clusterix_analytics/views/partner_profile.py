@@ -1,0 +1,253 @@
+"""What notebooks/04_partner_profile.ipynb states: one partner at a glance – who it is, its region, its
+policy instruments and changes, its clusters, and its indicator values against the project targets.
+
+>>> import clusterix_analytics as cx
+>>> from clusterix_analytics.views import partner_profile as view
+>>> page = view.build(cx.load(), partner="ecoplus")
+>>> page.facts.loc["region_name", "value"]
+'Niederösterreich'
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
+
+from clusterix_analytics.analytics import indicators as ind
+from clusterix_analytics.analytics import profile
+from clusterix_analytics.analytics.policy_changes import changes_with_phase
+from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.data.project import Project
+from clusterix_analytics.figures.indicators import policy_change_timeline
+from clusterix_analytics.figures.profile import share_of_targets_figure
+from clusterix_analytics.figures.theme import source_note
+from clusterix_analytics.geo.geometry import RegionGeometry
+from clusterix_analytics.views import partner_regions
+
+
+def check_parameters(dataset: Dataset, partner: str | None = None, **_ignored) -> list[str]:
+    """Problems with the profile notebook's parameters (empty list = OK).
+
+    >>> import clusterix_analytics as cx
+    >>> check_parameters(cx.load(), partner="xyz")[0][:40]
+    "unknown partner 'xyz'; valid: ecoplus, v"
+    """
+    valid = dataset.partners["partner_id"].astype(str).tolist()
+    if partner is None or str(partner).strip() == "":
+        return [f"partner is required; valid: {', '.join(valid)}"]
+    if partner not in valid:
+        return [f"unknown partner '{partner}'; valid: {', '.join(valid)}"]
+    return []
+
+
+def validate_parameters(dataset: Dataset, **params) -> None:
+    """Raise ValueError naming every problem :func:`check_parameters` finds.
+
+    >>> import clusterix_analytics as cx
+    >>> validate_parameters(cx.load(), partner="")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: partner is required; valid: ecoplus, vlaio, ...
+    """
+    problems = check_parameters(dataset, **params)
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+@dataclass
+class ProfilePage:
+    """The tables of one partner's profile."""
+
+    project: Project
+    partner: str
+    partners: pd.DataFrame           # every partner (the timeline keeps the project's order)
+    partner_row: pd.DataFrame        # the partner's row of partners
+    facts: pd.DataFrame              # profile.partner_facts: label and value per field
+    instruments: pd.DataFrame        # profile.partner_instruments
+    changes: pd.DataFrame            # profile.partner_policy_changes
+    timeline_changes: pd.DataFrame   # the partner's changes with phase and months from the start
+    clusters: pd.DataFrame           # the partner's cluster rows
+    clusters_by_phase: pd.DataFrame  # profile.partner_clusters_by_phase
+    observations: pd.DataFrame       # the partner's observation rows
+    versus_targets: pd.DataFrame     # profile.observations_vs_targets
+
+    @property
+    def frames_used(self) -> tuple[pd.DataFrame, ...]:
+        """The rows the profile draws on (for the demo-data notice)."""
+        return self.partner_row, self.instruments, self.changes, self.clusters, self.observations
+
+    @property
+    def facts_shown(self) -> pd.DataFrame:
+        """The partner's facts as the page lists them (index label)."""
+        return self.facts.set_index("label")[["value"]]
+
+
+def build(dataset: Dataset, partner: str) -> ProfilePage:
+    """The profile's tables, refusing an unknown partner first.
+
+    >>> import clusterix_analytics as cx
+    >>> page = build(cx.load(), partner="inma")
+    >>> len(page.changes), page.facts_shown.loc["NUTS 2016 region", "value"]
+    (4, 'RO32')
+    """
+    validate_parameters(dataset, partner=partner)
+    clusters = dataset.clusters
+    observations = dataset.observations
+    return ProfilePage(
+        project=dataset.project, partner=partner, partners=dataset.partners,
+        partner_row=dataset.partners[dataset.partners["partner_id"] == partner],
+        facts=profile.partner_facts(dataset.partners, partner),
+        instruments=profile.partner_instruments(dataset.policy_instruments, partner),
+        changes=profile.partner_policy_changes(dataset.policy_changes, dataset.policy_instruments, partner),
+        timeline_changes=ind.select(changes_with_phase(dataset.policy_changes, dataset.project), partner=partner),
+        clusters=clusters[clusters["partner_id"] == partner],
+        clusters_by_phase=profile.partner_clusters_by_phase(clusters, dataset.project.phases_frame(), partner),
+        observations=observations[observations["partner_id"] == partner],
+        versus_targets=profile.observations_vs_targets(observations, dataset.indicators, partner),
+    )
+
+
+def headlines(page: ProfilePage) -> dict[str, int | float]:
+    """The numbers the profile records: policy changes, achieved ones, funds influenced, indicators observed.
+
+    >>> import clusterix_analytics as cx
+    >>> headlines(build(cx.load(), partner="inma"))
+    {'policy_changes': 4, 'policy_changes_achieved': 4, 'funds_influenced_eur': 8400000.0, 'indicators_observed': 9}
+    """
+    return profile.profile_headlines(page.changes, page.versus_targets)
+
+
+def partner_sentence(page: ProfilePage) -> str:
+    """Who the partner is: organisation, role and region (HTML-escaped: the names come from the data).
+
+    >>> import clusterix_analytics as cx
+    >>> print(partner_sentence(build(cx.load(), partner="ecoplus")))  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+    **ecoplus. The Business Agency of Lower Austria** is a lead partner of CLUSTERIX 2.0 – ..., representing
+    Niederösterreich (AT12).
+    """
+    facts = page.facts
+    name = html.escape(str(facts.at["organisation", "value"]))
+    region = html.escape(str(facts.at["region_name", "value"]))
+    role = "lead partner" if facts.at["role", "value"] == "lead_partner" else "partner"
+    return (f"**{name}** is a {role} of {html.escape(page.project.name)}, representing "
+            f"{region} ({html.escape(str(facts.at['nuts_code', 'value']))}).")
+
+
+def map_geometry(dataset: Dataset) -> RegionGeometry:
+    """The embedded region polygons of the partners (the locator map needs no network).
+
+    >>> import clusterix_analytics as cx
+    >>> map_geometry(cx.load()).source
+    'embedded'
+    """
+    return partner_regions.map_geometry(dataset, "embedded")
+
+
+def locator_map(dataset: Dataset, geometry: RegionGeometry, highlight: str) -> go.Figure:
+    """The partner's region outlined among the partner regions, framed close around it (and its explorer).
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> locator_map(ds, map_geometry(ds), highlight="vlaio").data[-1].name
+    'highlight: VLAIO'
+    """
+    return partner_regions.regions_map(dataset, geometry, color_by="partner_type", highlight=highlight,
+                                       zoom_to_highlight=True)
+
+
+def instruments_sentence(page: ProfilePage) -> str:
+    """How many policy instruments the data holds for the partner, and how many its project work addressed.
+
+    >>> import clusterix_analytics as cx
+    >>> instruments_sentence(build(cx.load(), partner="inma"))
+    '3 policy instruments of this partner in the data; 1 named by a source as addressed by its project work.'
+    """
+    instruments = page.instruments
+    addressed = int(instruments["addressed"].sum())
+    return (f"{len(instruments)} policy instrument{'s' if len(instruments) != 1 else ''} of this partner "
+            f"in the data; {addressed} named by a source as addressed by its project work.")
+
+
+def instruments_table(page: ProfilePage) -> Styler:
+    """The partner's policy instruments as the page shows them (no index).
+
+    >>> import clusterix_analytics as cx
+    >>> instruments_table(build(cx.load(), partner="inma")).data.columns[1]
+    'name'
+    """
+    return page.instruments.style.hide(axis="index")
+
+
+def changes_sentence(page: ProfilePage) -> str:
+    """How many policy changes, how many achieved, the funds they influenced and how many rows are demo data.
+
+    >>> import clusterix_analytics as cx
+    >>> changes_sentence(build(cx.load(), partner="inma"))
+    '4 policy changes recorded, 4 achieved; funds influenced: EUR 8,400,000 (2 of the 4 rows are demo data).'
+    """
+    numbers = headlines(page)
+    changes = page.changes
+    synthetic = int(changes["synthetic"].sum())
+    return (f"{len(changes)} policy change{'s' if len(changes) != 1 else ''} recorded, "
+            f"{numbers['policy_changes_achieved']} achieved; "
+            f"funds influenced: EUR {numbers['funds_influenced_eur']:,.0f} "
+            f"({synthetic} of the {len(changes)} rows are demo data).")
+
+
+def changes_table(page: ProfilePage) -> Styler:
+    """The partner's policy changes as the page shows them (dates as days, unknown funds said so).
+
+    >>> import clusterix_analytics as cx
+    >>> len(changes_table(build(cx.load(), partner="inma")).data)
+    4
+    """
+    return page.changes.style.hide(axis="index").format(
+        {"date": "{:%Y-%m-%d}", "funds_influenced_eur": "{:,.0f}"}, na_rep="unknown")
+
+
+def timeline_figure(page: ProfilePage) -> go.Figure | None:
+    """The partner's policy changes on the project's timeline; None when it has none.
+
+    >>> import clusterix_analytics as cx
+    >>> timeline_figure(build(cx.load(), partner="inma")).layout.title.text
+    'Policy changes over time, by partner and type of change'
+    """
+    if not len(page.timeline_changes):
+        return None
+    return policy_change_timeline(page.timeline_changes, page.partners, page.project)
+
+
+def clusters_table(page: ProfilePage) -> Styler:
+    """The partner's clusters per phase as the page shows them.
+
+    >>> import clusterix_analytics as cx
+    >>> clusters_table(build(cx.load(), partner="inma")).data["phase_id"].tolist()
+    ['P1', 'P2', 'AA']
+    """
+    return page.clusters_by_phase.style.hide(axis="index")
+
+
+def targets_figure(page: ProfilePage) -> go.Figure:
+    """The partner's value of each indicator as a share of the project target.
+
+    >>> import clusterix_analytics as cx
+    >>> targets_figure(build(cx.load(), partner="inma")).layout.title.text[:49]
+    'INMA: contribution to each project target (% of t'
+    """
+    return share_of_targets_figure(page.versus_targets, partner_label=str(page.facts.at["short_name", "value"]),
+                                   note=source_note(page.observations))
+
+
+def targets_table(page: ProfilePage) -> Styler:
+    """The partner's indicator values against the project targets, as the page shows them.
+
+    >>> import clusterix_analytics as cx
+    >>> "indicator_id" in targets_table(build(cx.load(), partner="inma")).data
+    False
+    """
+    return (page.versus_targets.drop(columns=["indicator_id"]).style.hide(axis="index")
+            .format({"target": "{:,.0f}", "value": "{:,.0f}", "all_partners": "{:,.0f}",
+                     "share_of_target": "{:.0%}", "share_of_partners": "{:.0%}"}, na_rep="–"))

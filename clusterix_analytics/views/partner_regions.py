@@ -1,0 +1,235 @@
+"""What notebooks/01_partner_regions.ipynb states: where the partners are and which regions' clusters
+worked together.
+
+The parameter check, the tables the page shows, the numbers it records, its sentences, and the maps
+(built from the tables, for the page and for the JupyterLab explorers).
+
+>>> import clusterix_analytics as cx
+>>> from clusterix_analytics.views import partner_regions as view
+>>> ds = cx.load()
+>>> page = view.build(ds)
+>>> geometry = view.map_geometry(ds)
+>>> view.headlines(page, geometry)["partners_mapped"]
+10
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from clusterix_analytics.analytics import regions
+from clusterix_analytics.analytics.links import interregional_links, links_by_phase
+from clusterix_analytics.analytics.regions import colour_options
+from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.figures import maps
+from clusterix_analytics.geo import geometry as geo
+
+# The columns of the partner-regions table the page shows.
+SHOWN_COLUMNS = ["short_name", "region_name", "nuts_code", "partner_type", "instruments_addressed",
+                 "policy_changes", "funds_influenced_eur", "clusters", "interregional_projects"]
+# The table each colouring of the map draws on, for the source / demo-data footnote (besides partners).
+COLOUR_SOURCES = {"phase": "policy_changes", "policy_changes": "policy_changes",
+                  "funds_influenced_eur": "policy_changes", "clusters": "clusters",
+                  "interregional_projects": "cluster_links",
+                  # the footnote has always counted policy_changes here (not policy_instruments)
+                  "policy_instruments": "policy_changes"}
+
+
+def check_parameters(dataset: Dataset, color_by: str | None = None, highlight_partner: str | None = None,
+                     geometry_source: str = "embedded", phase: str | None = None) -> list[str]:
+    """Problems with the map notebook's parameters (empty list = OK); each message lists the valid values.
+
+    >>> import clusterix_analytics as cx
+    >>> check_parameters(cx.load(), color_by="colour", highlight_partner="xyz")  # doctest: +NORMALIZE_WHITESPACE
+    ["unknown color_by 'colour'; valid: none, partner_type, phase, policy_changes, funds_influenced_eur,
+      clusters, interregional_projects, policy_instruments",
+     "unknown partner 'xyz'; valid: none, adr_nord_est, ecoplus, idm, inma, rda_ostrava, region_aura,
+      region_skane, region_syddanmark, vlaio, westpannon"]
+    """
+    problems = []
+    options = colour_options()
+    if color_by not in (None, *options):
+        problems.append(f"unknown color_by {color_by!r}; valid: {', '.join(options)}")
+    partners = sorted(dataset.partners["partner_id"])
+    if highlight_partner not in (None, "none", *partners):
+        problems.append(f"unknown partner {highlight_partner!r}; valid: none, {', '.join(partners)}")
+    if geometry_source not in regions.GEOMETRY_SOURCES:
+        problems.append(f"unknown geometry_source {geometry_source!r}; valid: "
+                        f"{', '.join(regions.GEOMETRY_SOURCES)}")
+    phases = list(dataset.project.phase_ids)
+    if phase not in (None, "all", *phases):
+        problems.append(f"unknown phase {phase!r}; valid: all, {', '.join(phases)}")
+    return problems
+
+
+def validate_parameters(dataset: Dataset, **params) -> None:
+    """Raise ValueError naming every problem :func:`check_parameters` finds (the notebook stops there).
+
+    >>> import clusterix_analytics as cx
+    >>> validate_parameters(cx.load(), geometry_source="osm")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown geometry_source 'osm'; valid: embedded, gisco
+    """
+    problems = check_parameters(dataset, **params)
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+@dataclass
+class RegionsPage:
+    """The tables of the partner-regions page."""
+
+    partners: pd.DataFrame          # regions.partner_regions: one row per partner, index partner_id
+    countries: int                  # distinct countries of the partners
+    links: pd.DataFrame             # interregional_links over all phases, busiest pair first
+    links_by_phase: pd.DataFrame    # per phase: pairs of regions, cluster links, joint projects
+    frames_used: tuple[pd.DataFrame, ...]  # the raw rows behind the page (for the demo-data notice)
+
+    @property
+    def partners_shown(self) -> pd.DataFrame:
+        """The partner-regions table as the page shows it (the columns a reader needs)."""
+        return self.partners[SHOWN_COLUMNS]
+
+
+def build(dataset: Dataset) -> RegionsPage:
+    """The page's tables (parameters checked first with :func:`validate_parameters`).
+
+    >>> import clusterix_analytics as cx
+    >>> page = build(cx.load())
+    >>> len(page.partners), page.countries, page.partners_shown.columns[0]
+    (10, 9, 'short_name')
+    """
+    return RegionsPage(
+        partners=regions.partner_regions(dataset),
+        countries=int(dataset.partners["country_code"].nunique()),
+        links=interregional_links(dataset),
+        links_by_phase=links_by_phase(dataset),
+        frames_used=(dataset.partners, dataset.policy_instruments, dataset.policy_changes, dataset.clusters,
+                     dataset.cluster_links),
+    )
+
+
+def map_geometry(dataset: Dataset, geometry_source: str = "embedded") -> geo.RegionGeometry:
+    """The region polygons for the partners' NUTS codes (``"gisco"`` downloads the levels they use).
+
+    >>> import clusterix_analytics as cx
+    >>> map_geometry(cx.load()).source
+    'embedded'
+    """
+    return geo.load_geometry(geometry_source, codes=dataset.partners["nuts_code"].dropna())
+
+
+def missing_codes(page: RegionsPage, geometry: geo.RegionGeometry) -> list[str]:
+    """The partners' NUTS codes that have no polygon in ``geometry`` (not drawn on the map).
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> missing_codes(build(ds), map_geometry(ds))
+    []
+    """
+    return geo.missing_codes(page.partners["nuts_code"], geometry)
+
+
+def headlines(page: RegionsPage, geometry: geo.RegionGeometry) -> dict[str, int]:
+    """The numbers the page records: partners drawn, codes without a polygon, joint projects between
+    regions and those of the busiest pair (left out when no link is recorded).
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> list(headlines(build(ds), map_geometry(ds)))
+    ['partners_mapped', 'nuts_codes_without_geometry', 'interregional_projects', 'strongest_pair_projects']
+    """
+    missing = missing_codes(page, geometry)
+    numbers = {"partners_mapped": int((~page.partners["nuts_code"].isin(missing)).sum()),
+               "nuts_codes_without_geometry": len(missing),
+               "interregional_projects": int(page.links["projects"].sum())}
+    if not page.links.empty:
+        numbers["strongest_pair_projects"] = int(page.links.iloc[0]["projects"])
+    return numbers
+
+
+def partners_on_the_map(page: RegionsPage, geometry: geo.RegionGeometry) -> str:
+    """The sentence under "Where the partners are": partners, countries, how many are drawn, whose polygons.
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> print(partners_on_the_map(build(ds), map_geometry(ds)))  # doctest: +ELLIPSIS
+    The project has **10 partners** in **9 countries**; 10 of them are drawn in their NUTS region. Boundaries: ...
+    """
+    missing = missing_codes(page, geometry)
+    mapped = headlines(page, geometry)["partners_mapped"]
+    return (f"The project has **{len(page.partners)} partners** in **{page.countries} "
+            f"countries**; {mapped} of them are drawn in their NUTS region. {geometry.attribution}."
+            + (f" **Note:** {geometry.fallback}." if geometry.fallback else "")
+            + (f" **Not on the map** (no polygon in this geometry): {', '.join(missing)}." if missing else ""))
+
+
+def links_summary(page: RegionsPage) -> str:
+    """The sentence under "Which regions' clusters worked together": joint projects, links, busiest pair.
+
+    >>> import clusterix_analytics as cx
+    >>> print(links_summary(build(cx.load())))  # doctest: +NORMALIZE_WHITESPACE
+    Clusters of different partner regions ran **116 joint projects** over 70 cluster links, between 28 pairs
+    of regions. The busiest pair is **Region AURA – Region Syddanmark** with 14 joint projects.
+    """
+    links = page.links
+    if links.empty:
+        return "No cluster links between partner regions are recorded."
+    top = links.iloc[0]
+    names = page.partners["short_name"]
+    return (f"Clusters of different partner regions ran **{int(links['projects'].sum())} joint projects** over "
+            f"{int(links['links'].sum())} cluster links, between {len(links)} pairs of regions. The busiest "
+            f"pair is **{names[top['partner_a']]} – {names[top['partner_b']]}** with {int(top['projects'])} "
+            f"joint projects.")
+
+
+def map_source_rows(dataset: Dataset, color_by: str | None = None) -> list[pd.DataFrame]:
+    """The rows a map coloured by ``color_by`` draws on, for its source / demo-data footnote.
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> [len(rows) for rows in map_source_rows(ds, "clusters")], len(ds.clusters)
+    ([10, 257], 257)
+    """
+    if color_by == "interregional_projects":
+        return [dataset.partners, dataset.cluster_links]
+    extra = COLOUR_SOURCES.get(color_by)
+    return [dataset.partners] + ([dataset.tables[extra]] if extra else [])
+
+
+def regions_map(dataset: Dataset, geometry: geo.RegionGeometry, color_by: str | None = None,
+                highlight: str | None = None, zoom_to_highlight: bool = False) -> go.Figure:
+    """The partner-regions map for one colouring and highlight (the page's map and its explorer).
+
+    Refuses unknown values, naming the valid ones.
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> regions_map(ds, map_geometry(ds), color_by="phase", highlight="inma").layout.title.text
+    'CLUSTERIX 2.0 partner regions by phase of first policy change'
+    """
+    color_by = None if color_by == "none" else color_by
+    highlight = None if highlight == "none" else highlight
+    validate_parameters(dataset, color_by=color_by, highlight_partner=highlight)
+    return maps.partner_regions_map(regions.partner_regions(dataset), geometry, dataset.project,
+                                    color_by=color_by, highlight=highlight, zoom_to_highlight=zoom_to_highlight,
+                                    source_rows=map_source_rows(dataset, color_by))
+
+
+def links_map(dataset: Dataset, geometry: geo.RegionGeometry, phase: str | None = None) -> go.Figure:
+    """The map of cluster links between partner regions in one phase, or all ("all" / None).
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> links_map(ds, map_geometry(ds), phase="P2").layout.title.text.endswith("Phase 2 – action plan implementation")
+    True
+    """
+    phase = None if phase == "all" else phase
+    validate_parameters(dataset, phase=phase)
+    links = dataset.cluster_links
+    used = links if phase is None else links[links["phase_id"] == phase]
+    return maps.cooperation_map(regions.partner_regions(dataset), interregional_links(dataset, phase), geometry,
+                                dataset.project, phase=phase, source_rows=[used])

@@ -1,0 +1,156 @@
+"""What notebooks/00_project_overview.ipynb states: who took part, when the project ran, and what it
+reported against its programme targets.
+
+The page has no parameter besides the project folder (which :func:`clusterix_analytics.load` checks), so
+there is no ``check_parameters`` here.
+
+>>> import clusterix_analytics as cx
+>>> from clusterix_analytics.views import project_overview as view
+>>> page = view.build(cx.load())
+>>> view.headlines(page)["countries"]
+9
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from clusterix_analytics.analytics import overview
+from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.data.project import Project
+from clusterix_analytics.data.tables import PROJECT_WIDE
+from clusterix_analytics.figures import overview as overview_figures
+
+PHASE_COLUMNS = ["name", "start", "end", "dates", "note"]
+INDICATOR_COLUMNS = ["name", "unit", "target", "achieved", "as_of", "achievement_pct", "achieved_source"]
+
+
+@dataclass
+class OverviewPage:
+    """The tables of the project-overview page."""
+
+    project: Project
+    partners: pd.DataFrame           # overview.partners_table, lead partner first, index partner_id
+    indicators: pd.DataFrame         # overview.headline_indicators: one row per programme indicator
+    synthetic_share: float           # demo rows in the whole project folder (0..1)
+    synthetic_summary: pd.DataFrame  # demo rows per table, index table
+    frames_used: tuple[pd.DataFrame, ...]  # the rows the page draws on (for the demo-data notice)
+
+    @property
+    def phases(self) -> pd.DataFrame:
+        """The phases as the page lists them (index phase_id)."""
+        return self.project.phases_frame().set_index("phase_id")[PHASE_COLUMNS]
+
+    @property
+    def reported(self) -> pd.DataFrame:
+        """The indicators with a sourced achieved value."""
+        return self.indicators.dropna(subset=["achieved"])
+
+    @property
+    def indicators_shown(self) -> pd.DataFrame:
+        """The headline-indicators table as the page shows it (index indicator_id)."""
+        return self.indicators.set_index("indicator_id")[INDICATOR_COLUMNS]
+
+
+def build(dataset: Dataset) -> OverviewPage:
+    """The page's tables.
+
+    >>> import clusterix_analytics as cx
+    >>> page = build(cx.load())
+    >>> page.partners.index[0], len(page.indicators), len(page.frames_used[2])
+    ('ecoplus', 9, 4)
+    """
+    observations = dataset.observations
+    return OverviewPage(
+        project=dataset.project,
+        partners=overview.partners_table(dataset).set_index("partner_id"),
+        indicators=overview.headline_indicators(dataset),
+        synthetic_share=dataset.synthetic_share(),
+        synthetic_summary=dataset.synthetic_summary().set_index("table"),
+        frames_used=(dataset.partners, dataset.indicators, observations[observations.partner_id == PROJECT_WIDE]),
+    )
+
+
+def headlines(page: OverviewPage) -> dict[str, int | float]:
+    """The numbers the page records: partners, countries, and each sourced achieved value.
+
+    >>> import clusterix_analytics as cx
+    >>> headlines(build(cx.load()))  # doctest: +NORMALIZE_WHITESPACE
+    {'partners': 10, 'countries': 9, 'achieved_learning_events': 117.0,
+     'achieved_people_increased_capacity': 60.0, 'achieved_funds_influenced_eur': 13000000.0,
+     'achieved_cross_cluster_projects': 70.0}
+    """
+    numbers = {"partners": len(page.partners), "countries": int(page.partners["country_code"].nunique())}
+    for row in page.reported.itertuples():
+        numbers[f"achieved_{row.indicator_id}"] = float(row.achieved)
+    return numbers
+
+
+def demo_rows_sentence(page: OverviewPage) -> str:
+    """The sentence above the table of demo rows per table.
+
+    >>> import clusterix_analytics as cx
+    >>> demo_rows_sentence(build(cx.load()))
+    'The project folder as a whole holds 91% demo rows; per table:'
+    """
+    return f"The project folder as a whole holds {page.synthetic_share:.0%} demo rows; per table:"
+
+
+def project_summary(page: OverviewPage) -> str:
+    """The project in a heading and two lines: programme, dates, phases, reporting, partners, lead.
+
+    >>> import clusterix_analytics as cx
+    >>> print(project_summary(build(cx.load())))  # doctest: +ELLIPSIS
+    ## CLUSTERIX 2.0 – ...
+    <BLANKLINE>
+    Interreg Europe... **10 partners** from **9 countries**, led by ecoplus...
+    """
+    project, partners = page.project, page.partners
+    numbers = headlines(page)
+    lead = partners.loc[partners.role == "lead_partner", "organisation"].str.cat(sep=", ")
+    return (f"## {project.name}\n\n"
+            f"{project.programme}. Official duration {project.start:%d %B %Y} – {project.end:%d %B %Y} "
+            f"({project.dates}); {len(project.phases)} phases, reporting every {project.reporting_period_months} "
+            f"months. **{numbers['partners']} partners** from **{numbers['countries']} countries**, led by "
+            f"{lead or 'an unnamed lead'}.")
+
+
+def indicators_summary(page: OverviewPage) -> str:
+    """The sourced achieved value of each indicator, against its target where it has one.
+
+    >>> import clusterix_analytics as cx
+    >>> print(indicators_summary(build(cx.load())))
+    4 of 9 indicators have a sourced achieved value:
+    <BLANKLINE>
+    - **Policy learning events organised**: 117 events against a target of 32 (366%)
+    - **People with increased professional capacity**: 60 people against a target of 50 (120%)
+    - **Funds leveraged into funding innovation (structural funds influenced)**: 13,000,000 EUR (no target)
+    - **New multilateral cluster and cross-cluster projects**: 70 projects (no target)
+    """
+    lines = [f"- **{r.name}**: {r.achieved:,.0f} {r.unit}"
+             + (f" against a target of {r.target:,.0f} ({r.achievement_pct:.0f}%)"
+                if pd.notna(r.achievement_pct) else " (no target)") for r in page.reported.itertuples()]
+    return (f"{len(page.reported)} of {len(page.indicators)} indicators have a sourced achieved value:\n\n"
+            + "\n".join(lines))
+
+
+def phases_figure(page: OverviewPage) -> go.Figure:
+    """The phases and reporting periods on a timeline.
+
+    >>> import clusterix_analytics as cx
+    >>> phases_figure(build(cx.load())).layout.title.text
+    'Project phases and reporting periods'
+    """
+    return overview_figures.phases_timeline(page.project)
+
+
+def indicators_figure(page: OverviewPage) -> go.Figure:
+    """Achieved as % of target, for the indicators that have both.
+
+    >>> import clusterix_analytics as cx
+    >>> len(indicators_figure(build(cx.load())).data[0].y)
+    2
+    """
+    return overview_figures.headline_indicators_chart(page.indicators)
