@@ -153,4 +153,114 @@ def reported_total(observations: pd.DataFrame, indicators: pd.DataFrame, indicat
     rows = observations[(observations["partner_id"] == PROJECT_WIDE) & (observations["indicator_id"] == indicator_id)
                         & ~observations["synthetic"].astype(bool)].sort_values("period_end")
     value = _known(over_periods(rows["value"], str(indicator["aggregation"])))
-    return Metric(key or indicator_id, str(indicator["name"]), value, str(indicator["unit"]), SOURCED, PROJECT_SCOPE)
+    return Metric(key or f"{indicator_id}_reported", str(indicator["name"]), value, str(indicator["unit"]), SOURCED,
+                  PROJECT_SCOPE)
+
+
+def target(indicators: pd.DataFrame, indicator_id: str) -> Metric:
+    """An indicator's project target (sourced: indicators.csv), ``None`` where it has none.
+
+    >>> import clusterix_analytics as cx
+    >>> target(cx.load().indicators, "learning_events").text()
+    '32 events'
+    """
+    indicator = indicators.set_index("indicator_id").loc[indicator_id]
+    value = None if pd.isna(indicator["target"]) else float(indicator["target"])
+    return Metric(f"{indicator_id}_target", f"{indicator['name']}: target", value, str(indicator["unit"]), SOURCED)
+
+
+@dataclass(frozen=True)
+class JointProjects:
+    """Joint projects of clusters: the project's own figure and the cluster-link breakdown, reconciled.
+
+    ``reported`` is the sourced project-wide total (None where the project reported none) over
+    ``window`` (its first and last day); the link counts split the cluster links' projects into those of
+    phases inside that window (between regions / within one region) and those after it.
+    """
+
+    reported: Metric
+    in_links: Metric
+    between_regions: Metric
+    window: tuple[pd.Timestamp, pd.Timestamp] | None
+    in_window_between: int
+    in_window_within: int
+    after_window: int
+
+
+def joint_projects(dataset, indicator_id: str | None = None) -> JointProjects:
+    """The joint-projects numbers of a project; ``indicator_id`` is the indicator the project reports them by
+    (project.yaml ``demo: link_projects_indicator``; none: the links alone).
+
+    >>> import clusterix_analytics as cx
+    >>> jp = joint_projects(cx.load(), "cross_cluster_projects")
+    >>> jp.reported.text(), jp.in_links.text(), jp.between_regions.value
+    ('70 projects', '127 projects (demo data)', 116)
+    >>> jp.in_window_between, jp.in_window_within, jp.after_window
+    (64, 6, 57)
+    """
+    project = dataset.project
+    links = dataset.cluster_links
+    owner = dataset.clusters.drop_duplicates("cluster_id").set_index("cluster_id")["partner_id"]
+    between = links["from_cluster_id"].map(owner) != links["to_cluster_id"].map(owner)
+    projects = links["projects"].astype(float)
+    where = provenance(links)
+    name = "Joint projects of clusters"
+    if (indicator_id is not None and "indicators" in dataset.tables
+            and indicator_id in set(dataset.indicators["indicator_id"])):
+        reported = reported_total(dataset.observations, dataset.indicators, indicator_id)
+        rows = dataset.observations[(dataset.observations["partner_id"] == PROJECT_WIDE)
+                                    & (dataset.observations["indicator_id"] == indicator_id)]
+        window = (rows["period_start"].min(), rows["period_end"].max()) if len(rows) else None
+        name = reported.name
+    else:
+        reported = Metric("joint_projects_reported", name, None, "projects", SOURCED)  # nothing reported
+        window = None
+    if window is not None:
+        phase_end = {p.id: pd.Timestamp(p.end) for p in project.phases}
+        inside = links["phase_id"].map(phase_end) <= window[1]
+    else:
+        inside = pd.Series(True, index=links.index)
+    return JointProjects(
+        reported=reported,
+        in_links=Metric("joint_projects_in_links", f"{name}: in the recorded cluster links",
+                        int(projects.sum()), "projects", where),
+        between_regions=Metric("joint_projects_between_regions",
+                               f"{name}: between clusters of different partner regions",
+                               int(projects[between].sum()), "projects", provenance(links[between])),
+        window=window,
+        in_window_between=int(projects[inside & between].sum()),
+        in_window_within=int(projects[inside & ~between].sum()),
+        after_window=int(projects[~inside].sum()),
+    )
+
+
+def joint_projects_sentence(jp: JointProjects) -> str:
+    """One sentence that states the joint-projects figure and how the cluster links reconcile to it.
+
+    >>> import clusterix_analytics as cx
+    >>> print(joint_projects_sentence(joint_projects(cx.load(), "cross_cluster_projects")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The project reported **70 joint projects** of clusters (sourced, 2016-04-01 to 2021-03-31). The recorded
+    cluster links (demo data) hold 70 of them, 64 between clusters of different partner regions and 6 within
+    one region, and 57 more after that period: 127 in all.
+    """
+    links = jp.in_links
+    if jp.reported.value is None:
+        if not links.value:
+            return "No joint projects of clusters are recorded for this project."
+        return (f"The recorded cluster links hold **{links.text()}**, {jp.between_regions.value:,} of them between "
+                "clusters of different partner regions; the project reported no total to compare them with.")
+    start, end = (f"{d:%Y-%m-%d}" for d in jp.window)
+    head = (f"The project reported **{jp.reported.value:,.0f} joint projects** of clusters (sourced, {start} to "
+            f"{end}).")
+    if not links.value:
+        return head + " No cluster links are recorded to break them down."
+    in_window = jp.in_window_between + jp.in_window_within
+    where = "" if links.provenance == SOURCED else f" ({PROVENANCE_WORDS[links.provenance]})"
+    difference = ("" if in_window == jp.reported.value else
+                  f"; that is {abs(in_window - jp.reported.value):,.0f} "
+                  f"{'more' if in_window > jp.reported.value else 'fewer'} than reported")
+    after = f", and {jp.after_window:,} more after that period: {links.value:,} in all" if jp.after_window else ""
+    return (f"{head} The recorded cluster links{where} hold {in_window:,} of them{difference}, "
+            f"{jp.in_window_between:,} between clusters of different partner regions and {jp.in_window_within:,} "
+            f"within one region{after}.")

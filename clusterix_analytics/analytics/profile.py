@@ -107,7 +107,10 @@ def observations_vs_targets(observations: pd.DataFrame, indicators: pd.DataFrame
 
 
 def profile_headlines(changes: pd.DataFrame, versus_targets: pd.DataFrame) -> dict:
-    """Headline numbers of a profile: changes, achieved changes, funds influenced, indicators observed."""
+    """Headline numbers of a profile: changes, achieved changes, funds influenced, indicators observed.
+
+    ``changes`` are the partner's policy_changes rows (with ``part_of_change_id`` where the data has it).
+    """
     return {
         "policy_changes": int(len(changes)),
         "policy_changes_achieved": int((changes["status"] == "achieved").sum()),

@@ -19,9 +19,17 @@ import plotly.graph_objects as go
 
 from clusterix_analytics.analytics import calendar
 from clusterix_analytics.analytics import indicators as ind
+from clusterix_analytics.analytics.metrics import (
+    Metric,
+    funds_influenced_eur,
+    instruments_improved,
+    partner_scope,
+    policy_changes_achieved,
+)
 from clusterix_analytics.analytics.policy_changes import CHANGE_TYPE_LABELS
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
+from clusterix_analytics.data.provenance import PROVENANCE_WORDS
 from clusterix_analytics.figures import indicators as figures
 
 ALL = ind.ALL
@@ -162,6 +170,20 @@ def headlines(page: IndicatorsPage) -> dict[str, int | float]:
     return {name: page.numbers[name] for name in RECORDED}
 
 
+def metrics(page: IndicatorsPage) -> list[Metric]:
+    """The quantities the page states, for its partner (or all partners) and phase (or the whole project).
+
+    >>> import clusterix_analytics as cx
+    >>> [(m.key, m.value, m.provenance, m.scope) for m in metrics(build(cx.load(), partner="inma", phase="P1"))]
+    [('policy_changes_achieved', 2, 'sourced', 'partner:inma/phase:P1'), ('instruments_improved', 2, 'sourced', \
+'partner:inma/phase:P1'), ('funds_influenced_eur', 8400000.0, 'sourced', 'partner:inma/phase:P1')]
+    """
+    scope = partner_scope(page.partner) + ("" if page.phase == ALL else f"/phase:{page.phase}")
+    changes = page.tables.changes
+    return [policy_changes_achieved(changes, scope), instruments_improved(changes, scope),
+            funds_influenced_eur(changes, scope)]
+
+
 def headline_summary(page: IndicatorsPage) -> str:
     """The "Headlines" section: as-of date, instruments improved, funds, scorecard, changes outside phases.
 
@@ -171,12 +193,14 @@ def headline_summary(page: IndicatorsPage) -> str:
     <BLANKLINE>
     Indicator data as of **31 March 2019**.
     <BLANKLINE>
-    - **2 policy instrument(s) improved** through **2 achieved change(s)**.
-    - **8,400,000 EUR** of funds influenced by the achieved changes.
+    - **2 policy instrument(s) improved** through **2 achieved change(s)** (sourced).
+    - **8,400,000 EUR** of funds influenced by the achieved changes (sourced).
     - Scorecard: overall **behind** (2 target(s) met, 1 on track, 4 behind).
     - 0 change(s) dated outside every phase (kept and listed below).
     """
     h, summary = page.numbers, page.tables.summary
+    changes, _, funds = metrics(page)
+    funds_text = f"**{funds.value:,.0f} EUR**" if funds.value is not None else "An amount **not known**"
     unnamed = h["changes_unknown_instrument"]
     if page.all_partners:
         scorecard = (f"- Scorecard: {h['partners_target_met']} partner(s) met every target they report on, "
@@ -190,8 +214,8 @@ def headline_summary(page: IndicatorsPage) -> str:
             f"**{h['changes_achieved']} achieved change(s)**"
             + (f" by {h['partners_with_change']} partner(s)" if page.all_partners else "")
             + (f"; {unnamed} of these changes concern an instrument the data does not name" if unnamed else "")
-            + ".\n"
-            + f"- **{h['funds_influenced_eur']:,.0f} EUR** of funds influenced by the achieved changes.\n"
+            + f" ({PROVENANCE_WORDS[changes.provenance]}).\n"
+            + f"- {funds_text} of funds influenced by the achieved changes ({PROVENANCE_WORDS[funds.provenance]}).\n"
             + scorecard
             + f"- {h['changes_outside_phases']} change(s) dated outside every phase (kept and listed below).")
 
