@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from clusterix_analytics.analytics import calendar
 from clusterix_analytics.analytics import indicators as ind
+from clusterix_analytics.analytics.aggregation import rule_in_words
 from clusterix_analytics.analytics.metrics import (
     Metric,
     funds_influenced_eur,
@@ -280,6 +281,8 @@ def reported_vs_partner_rows(page: IndicatorsPage) -> str:
     1 indicator(s) have a project-wide total reported by the project; ...
     <BLANKLINE>
     - Policy learning events organised: **117 events** reported by the project (... (demo rows)
+    <BLANKLINE>
+    How partner rows combine into "all partners": ...
     """
     compared = page.tables.reported.dropna(subset=["reported_by_project"])
     lines = [f"- {r.name}: **{r.reported_by_project:,.0f} {r.unit}** reported by the project "
@@ -288,7 +291,21 @@ def reported_vs_partner_rows(page: IndicatorsPage) -> str:
              for r in compared.itertuples()]
     return (f"### Reported by the project vs. sum of partner rows\n\n"
             f"{len(compared)} indicator(s) have a project-wide total reported by the project; the partner rows are "
-            f"breakdowns and are compared with it over the same dates, never added to it.\n\n" + "\n".join(lines))
+            f"breakdowns and are compared with it over the same dates, never added to it.\n\n" + "\n".join(lines)
+            + "\n\n" + all_partners_rules(page))
+
+
+def all_partners_rules(page: IndicatorsPage) -> str:
+    """How each indicator's partner rows combine into the "all partners" value, in words.
+
+    >>> import clusterix_analytics as cx
+    >>> print(all_partners_rules(build(cx.load(), indicators=["learning_events", "collaboration_increase_pct"])))
+    How partner rows combine into "all partners": Policy learning events organised – all partners: the sum of \
+every partner's periods; Increase in collaborations between enterprises and knowledge institutions – all \
+partners: the average of each partner's latest value (each partner counts once).
+    """
+    rules = [f"{r.name} – {rule_in_words(r.aggregation, r.unit)}" for r in page.tables.indicators.itertuples()]
+    return 'How partner rows combine into "all partners": ' + "; ".join(rules) + "."
 
 
 def phase_figure(page: IndicatorsPage) -> go.Figure:

@@ -223,7 +223,11 @@ def test_indicators_reported_totals_next_to_partner_rows(indicators_page):
         "- Events: **250 events** reported by the project (Jan 2020 – Dec 2020); partner rows add up to 214 "
         "(demo rows)\n"
         "- No target: **1,500 EUR** reported by the project (Jan 2020 – May 2020); partner rows add up to 1,300 "
-        "(demo rows)")
+        "(demo rows)\n\n"
+        # ev and nt (sum) add up; lvl is a rate ("percent", last): the partners' latest values are averaged
+        'How partner rows combine into "all partners": Events – all partners: the sum of every partner\'s '
+        "periods; Rate – all partners: the average of each partner's latest value (each partner counts once); "
+        "No target – all partners: the sum of every partner's periods.")
 
 
 def test_indicators_for_one_partner_name_it_and_its_scorecard():
