@@ -56,6 +56,8 @@ KERNEL_DISPLAY_NAME = "Python (clusterix-analytics)"
 APP_NAME = "clusterix-analytics"  # the user cache folder's name
 # The output a notebook displays to record a headline number; the report runner reads it back.
 HEADLINE_MIMETYPE = "application/vnd.clusterix.headline+json"
+# The output a notebook displays to record a stated metric (key, name, value, unit, provenance, scope).
+METRIC_MIMETYPE = "application/vnd.clusterix.metric+json"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 

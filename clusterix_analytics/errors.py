@@ -1,5 +1,8 @@
 """The one error a user's bad data raises: every problem, each as ``file:row:column: message``.
 
+Problems of one kind in one column (the same message but for the value) are listed three times, then
+folded into one line saying how many more rows have it.
+
 >>> from clusterix_analytics.errors import DataProblem, DataValidationError
 >>> err = DataValidationError([DataProblem("partners.csv", 3, "nuts_code", "'XX99' is not a NUTS 2016 code")])
 >>> print(err)
@@ -8,7 +11,12 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# How many problems of one kind (file, column, message but for the value) are listed before folding.
+FOLD_AFTER = 3
+_QUOTED_VALUE = re.compile(r"^'[^']*':? ?")
 
 
 def field_path(loc: tuple) -> str:
@@ -39,6 +47,15 @@ class DataProblem:
     def __str__(self) -> str:
         return f"{self.file}:{self.row}:{self.column}: {self.message}"
 
+    @property
+    def kind(self) -> tuple[str, str, str]:
+        """(file, column, message without the offending value): problems that share it share a cause.
+
+        >>> DataProblem("a.csv", 4, "value", "'x' is not a number").kind
+        ('a.csv', 'value', 'is not a number')
+        """
+        return self.file, self.column, _QUOTED_VALUE.sub("", self.message)
+
 
 class DataValidationError(Exception):
     """Raised by :func:`clusterix_analytics.load` with every problem found at once."""
@@ -48,7 +65,29 @@ class DataValidationError(Exception):
         super().__init__(self._render())
 
     def _render(self) -> str:
+        """Every problem, in file:row order, with each kind listed :data:`FOLD_AFTER` times then folded.
+
+        >>> bad = [DataProblem("o.csv", r, "value", f"'x{r}' is not a number") for r in range(2, 7)]
+        >>> print(DataValidationError(bad))
+        5 problems in the data:
+          o.csv:2:value: 'x2' is not a number
+          o.csv:3:value: 'x3' is not a number
+          o.csv:4:value: 'x4' is not a number
+          o.csv:value: … and 2 more rows like this
+        """
         n = len(self.problems)
         lines = [f"{n} problem{'s' if n != 1 else ''} in the data:"]
-        lines += [f"  {p}" for p in self.problems]
+        counts: dict[tuple[str, str, str], int] = {}
+        for problem in self.problems:
+            counts[problem.kind] = counts.get(problem.kind, 0) + 1
+        shown: dict[tuple[str, str, str], int] = {}
+        for problem in self.problems:
+            kind = problem.kind
+            shown[kind] = shown.get(kind, 0) + 1
+            if shown[kind] <= FOLD_AFTER:
+                lines.append(f"  {problem}")
+            elif shown[kind] == FOLD_AFTER + 1:
+                more = counts[kind] - FOLD_AFTER
+                lines.append(f"  {problem.file}:{problem.column}: … and {more} more row{'s' if more != 1 else ''} "
+                             "like this")
         return "\n".join(lines)

@@ -35,6 +35,7 @@ def tiny_dataset() -> Dataset:
         "change_id": ["c1", "c2", "c3"],
         "partner_id": ["lead", "lead", "lab"],
         "date": pd.to_datetime(["2020-05-01", "2018-02-01", "2021-06-01"]),
+        "status": ["achieved", "achieved", "planned"],
         "funds_influenced_eur": [100.0, 250.0, None],
         "synthetic": [False, True, True],
     })

@@ -1,8 +1,22 @@
 """The combination rules: how an indicator's values combine over periods and across partners, cumulation,
 and a partner's share of a project-wide target. One home for each rule; every page uses these.
 
->>> partner_combination({"aggregation": "last", "unit": "percent"})
-'mean'
+- **Over reporting periods** an indicator's ``aggregation`` decides: ``sum`` adds the periods (a flow),
+  ``last`` takes the latest period's value (a level), ``max`` the largest.
+- **Across partners ("all partners")**: counts and money add up (``sum`` and ``last``); ``max`` takes the
+  largest partner value; a **rate** (unit ``percent``, ``%``, ``pct``) is the plain average of the partners'
+  values, each partner counting once — a 5 % "on average" target is a mean, not a total.
+- **Cumulation** to a date: the running sum, the latest value, or the running maximum.
+- **Nested amounts count once**: a policy change that is part of another (``part_of_change_id``) adds
+  nothing when that other change's amount is counted too (INMA's 2018 competition is inside its 8.4 MEUR
+  scheme); it counts when the other is not among the changes counted or has no known amount.
+- **A partner's share of a target**: an additive indicator's target ÷ number of partners; a rate's or
+  a ``max`` indicator's target applies to each partner unchanged.
+
+>>> all_partners_value({"a": [2, 3], "b": [5, 1]}, "last", "percent")
+2.0
+>>> rule_in_words("last", "percent")
+"all partners: the average of each partner's latest value (each partner counts once)"
 """
 from __future__ import annotations
 
@@ -10,6 +24,15 @@ import pandas as pd
 
 # Units whose values are rates: partner levels are averaged, not added.
 RATE_UNITS = ("percent", "%", "pct")
+
+
+def is_rate(unit) -> bool:
+    """Whether values in ``unit`` are rates (averaged across partners, never added).
+
+    >>> is_rate("percent"), is_rate(" % "), is_rate("EUR")
+    (True, True, False)
+    """
+    return str(unit).strip().lower() in RATE_UNITS
 
 
 def partner_combination(indicator: pd.Series | dict) -> str:
@@ -21,9 +44,68 @@ def partner_combination(indicator: pd.Series | dict) -> str:
     aggregation = str(indicator["aggregation"])
     if aggregation == "max":
         return "max"
-    if aggregation == "last" and str(indicator["unit"]).strip().lower() in RATE_UNITS:
+    if is_rate(indicator["unit"]):
         return "mean"
     return "sum"
+
+
+def over_periods(values, aggregation: str) -> float:
+    """One value from a partner's values in period order (unknown periods skipped; NaN if none is known).
+
+    >>> over_periods([2, None, 3], "sum"), over_periods([2, 3, None], "last"), over_periods([5, 1], "max")
+    (5.0, 3.0, 5.0)
+    """
+    known = pd.Series(values, dtype=float).dropna()
+    if known.empty:
+        return float("nan")
+    if aggregation == "sum":
+        return float(known.sum())
+    if aggregation == "last":
+        return float(known.iloc[-1])
+    if aggregation == "max":
+        return float(known.max())
+    raise ValueError(f"unknown aggregation {aggregation!r}; valid: sum, last, max")
+
+
+def across_partners(values, aggregation: str, unit) -> float:
+    """All partners' value from one value per partner (partners without a value skipped; NaN if none).
+
+    >>> across_partners([5, 6], "sum", "events"), across_partners([5, 6], "sum", "percent")
+    (11.0, 5.5)
+    """
+    known = pd.Series(values, dtype=float).dropna()
+    if known.empty:
+        return float("nan")
+    how = partner_combination({"aggregation": aggregation, "unit": unit})
+    return float(known.sum() if how == "sum" else known.mean() if how == "mean" else known.max())
+
+
+def all_partners_value(values_by_partner, aggregation: str, unit) -> float:
+    """The "all partners" value: each partner's periods combined first, then the partners combined.
+
+    ``values_by_partner`` maps a partner to its values in period order.
+
+    >>> all_partners_value({"a": [2, 3], "b": [5, 1]}, "last", "events")
+    4.0
+    """
+    per_partner = [over_periods(v, aggregation) for v in values_by_partner.values()]
+    return across_partners(per_partner, aggregation, unit)
+
+
+def rule_in_words(aggregation: str, unit) -> str:
+    """The "all partners" rule of an indicator, as a page states it.
+
+    >>> print(rule_in_words("sum", "events"))
+    all partners: the sum of every partner's periods
+    """
+    how = partner_combination({"aggregation": aggregation, "unit": unit})
+    each = {"sum": "every partner's periods", "last": "each partner's latest value",
+            "max": "each partner's largest value"}[aggregation]
+    if how == "mean":
+        return f"all partners: the average of {each} (each partner counts once)"
+    if how == "max":
+        return "all partners: the largest value of any partner in any period"
+    return f"all partners: the sum of {each}"
 
 
 def partner_target(target: float, combination: str, n_partners: int) -> float:
@@ -48,7 +130,7 @@ def indicator_rules(indicators: pd.DataFrame, n_partners: int) -> pd.DataFrame:
     return rules
 
 
-def _aggregate(frame: pd.DataFrame, keys: list[str], how_column: str = "aggregation",
+def aggregate_periods(frame: pd.DataFrame, keys: list[str], how_column: str = "aggregation",
                order: str = "period_end") -> pd.DataFrame:
     """Aggregate ``value`` over ``keys`` with each row's own rule (column ``how_column``: sum/last/max/mean)."""
     parts = []
@@ -66,7 +148,7 @@ def _aggregate(frame: pd.DataFrame, keys: list[str], how_column: str = "aggregat
     return pd.concat(parts, ignore_index=True)
 
 
-def _cumulate(values: pd.Series, aggregation: str) -> pd.Series:
+def cumulate(values: pd.Series, aggregation: str) -> pd.Series:
     """Cumulative value over ordered periods: running sum, latest value, or running maximum."""
     if aggregation == "sum":
         return values.fillna(0).cumsum().where(values.notna().cummax())
@@ -96,3 +178,24 @@ def combine_partners(frame: pd.DataFrame, keys: list[str], value_columns: list[s
     if not parts:
         return pd.DataFrame(columns=keys + value_columns + ["combination", "partners"])
     return pd.concat(parts, ignore_index=True)
+
+
+def amounts_counted_once(changes: pd.DataFrame) -> pd.Series:
+    """Each change's ``funds_influenced_eur`` as it enters a total: 0 for a change inside another counted one.
+
+    Unknown amounts stay unknown (NaN). Only the changes in ``changes`` count as "counted": filter first
+    (status, partner, phase), then call this.
+
+    >>> changes = pd.DataFrame({"change_id": ["scheme", "call", "other"], "funds_influenced_eur": [8.4e6, 9e5, None],
+    ...                         "part_of_change_id": [None, "scheme", None]})
+    >>> amounts_counted_once(changes).tolist()
+    [8400000.0, 0.0, nan]
+    >>> amounts_counted_once(changes.iloc[1:]).tolist()   # the scheme is not counted here: the call is
+    [900000.0, nan]
+    """
+    amounts = changes["funds_influenced_eur"].astype(float)
+    if "part_of_change_id" not in changes:
+        return amounts
+    counted = set(changes.loc[amounts.notna(), "change_id"])
+    inside_counted = changes["part_of_change_id"].isin(counted) & amounts.notna()
+    return amounts.where(~inside_counted, 0.0)

@@ -58,9 +58,9 @@ import numpy as np
 import pandas as pd
 
 from clusterix_analytics.analytics.aggregation import (
-    _aggregate,
-    _cumulate,
+    aggregate_periods,
     combine_partners,
+    cumulate,
     indicator_rules,
 )
 from clusterix_analytics.analytics.calendar import (
@@ -152,7 +152,7 @@ def period_values(observations: pd.DataFrame, indicators: pd.DataFrame, project:
     if obs.empty:
         return pd.DataFrame(columns=columns)
     keys = ["indicator_id", "partner_id", "period"]
-    values = _aggregate(obs, keys)
+    values = aggregate_periods(obs, keys)
     counts = obs.groupby(keys).size().rename("observations").reset_index()
     values = values.drop(columns="aggregation").merge(counts, on=keys)
 
@@ -168,7 +168,7 @@ def period_values(observations: pd.DataFrame, indicators: pd.DataFrame, project:
     table["cumulative"] = np.nan
     for (_, _), idx in table.groupby(["indicator_id", "partner_id"]).groups.items():
         aggregation = table.at[idx[0], "aggregation"]
-        table.loc[idx, "cumulative"] = _cumulate(table.loc[idx, "value"], aggregation).to_numpy()
+        table.loc[idx, "cumulative"] = cumulate(table.loc[idx, "value"], aggregation).to_numpy()
     table["achievement_pct"] = table["cumulative"] / table["partner_target"] * 100
     return table[columns]
 
@@ -216,7 +216,7 @@ def phase_values(period_table: pd.DataFrame, project: Project, as_of=None) -> pd
     rows = pd.concat([flows[levels.columns] if len(flows) else flows.reindex(columns=levels.columns), levels],
                      ignore_index=True)
     keys = ["indicator_id", "partner_id", "phase_id"]
-    values = _aggregate(rows, keys).drop(columns="aggregation")
+    values = aggregate_periods(rows, keys).drop(columns="aggregation")
     meta = period_table.drop_duplicates(["indicator_id", "partner_id"])[
         ["indicator_id", "partner_id", "name", "aggregation", "combination", "unit", "target", "partner_target"]]
     # Every pair gets a row for each phase started by the as-of date, so a partner silent in a phase
@@ -249,7 +249,7 @@ def phase_values(period_table: pd.DataFrame, project: Project, as_of=None) -> pd
         part = out.loc[idx]
         in_phase = part[part.phase_id != OUTSIDE_PHASES]
         aggregation = part["aggregation"].iloc[0]
-        out.loc[in_phase.index, "cumulative"] = _cumulate(in_phase["value"], aggregation).to_numpy()
+        out.loc[in_phase.index, "cumulative"] = cumulate(in_phase["value"], aggregation).to_numpy()
         before = 0.0  # nothing (or a level of 0) before the first phase
         for i in in_phase.index:
             value, elapsed, days = out.at[i, "value"], out.at[i, "days_elapsed"], out.at[i, "phase_days"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterix_analytics.analytics.aggregation import over_periods
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.fields import PROJECT_WIDE
 
@@ -36,7 +37,7 @@ def headline_indicators(ds: Dataset) -> pd.DataFrame:
         mine = sourced[sourced.indicator_id == ind.indicator_id]
         achieved = as_of = source = None
         if len(mine):
-            achieved = {"sum": mine.value.sum(), "last": mine.value.iloc[-1], "max": mine.value.max()}[ind.aggregation]
+            achieved = over_periods(mine.value, ind.aggregation)
             as_of = mine.period_end.max()
             source = mine.source.iloc[-1]
         rows.append({

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from clusterix_analytics.analytics.aggregation import amounts_counted_once
 from clusterix_analytics.analytics.calendar import (
     completed_months,
     phase_names,
@@ -95,7 +96,8 @@ def instruments_improved_by_partner(changes: pd.DataFrame, statuses: Iterable[st
 def funds_by_partner_phase(changes: pd.DataFrame, statuses: Iterable[str] | None = ACHIEVED) -> pd.DataFrame:
     """Funds influenced (EUR) per partner × phase, from the policy-change log.
 
-    Changes without an amount count in ``changes_without_amount`` (unknown, not zero).
+    Changes without an amount count in ``changes_without_amount`` (unknown, not zero); a change that is part
+    of another counted change adds nothing (:func:`~clusterix_analytics.analytics.aggregation.amounts_counted_once`).
     Columns: partner_id, phase_id, phase_name, funds_eur, changes_with_amount, changes_without_amount,
     synthetic (share of the amount from synthetic rows is in ``synthetic_eur``).
     """
@@ -104,8 +106,9 @@ def funds_by_partner_phase(changes: pd.DataFrame, statuses: Iterable[str] | None
     if chosen.empty:
         return pd.DataFrame(columns=keys + ["funds_eur", "changes_with_amount", "changes_without_amount",
                                             "synthetic_eur"])
-    amount = chosen.funds_influenced_eur
-    chosen = chosen.assign(_has=amount.notna(), _synthetic_eur=amount.where(chosen.synthetic.astype(bool), 0.0))
+    amount = amounts_counted_once(chosen)  # a change inside another counted one adds nothing
+    chosen = chosen.assign(funds_influenced_eur=amount, _has=amount.notna(),
+                           _synthetic_eur=amount.where(chosen.synthetic.astype(bool), 0.0))
     out = chosen.groupby(keys, dropna=False).agg(
         # min_count: a partner-phase whose changes all lack an amount has unknown funds, not 0 EUR.
         funds_eur=("funds_influenced_eur", lambda v: v.sum(min_count=1)), changes_with_amount=("_has", "sum"),

@@ -11,6 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterix_analytics.analytics.aggregation import (
+    all_partners_value,
+    amounts_counted_once,
+    over_periods,
+    partner_combination,
+    rule_in_words,
+)
+
 # The fields of a partner's row shown in the profile, in this order, with their labels.
 FACT_FIELDS = {
     "organisation": "Organisation", "short_name": "Short name", "role": "Role in the project",
@@ -65,37 +73,36 @@ def partner_policy_changes(policy_changes: pd.DataFrame, instruments: pd.DataFra
     return changes.sort_values(["date", "change_id"])[["change_id"] + columns].reset_index(drop=True)
 
 
-def _combine(rows: pd.DataFrame, rule: str) -> float:
-    """Values of one indicator combined by its aggregation: sum, max, or the latest period's value."""
-    if rows.empty:
-        return float("nan")
-    if rule == "last":
-        return float(rows.sort_values(["period_end", "period_start"])["value"].iloc[-1])
-    return float(rows["value"].max() if rule == "max" else rows["value"].sum())
-
-
 def observations_vs_targets(observations: pd.DataFrame, indicators: pd.DataFrame, partner_id: str) -> pd.DataFrame:
     """Each indicator: the partner's value, all partners' value, the project target and the shares.
 
     Only per-partner rows count (``partner_id == "project"`` rows are sourced project-wide totals, not a
-    partner). ``share_of_target`` = partner value / project target; ``share_of_partners`` = partner value /
-    value of all partners together, for ``sum`` indicators only (both empty where undefined). One row per
-    indicator, in the order of ``indicators``. Aggregation applies across periods and partners alike
-    (data/README.md): ``sum`` adds up, ``max`` takes the largest, ``last`` takes the value of the latest
-    period. ``observations`` and ``synthetic_observations`` count the partner's rows.
+    partner). ``value`` combines the partner's periods and ``all_partners`` every partner's, by the rules of
+    :mod:`clusterix_analytics.analytics.aggregation` (a rate is the mean of the partners' latest values);
+    ``all_partners_rule`` says that rule in words. ``share_of_target`` = partner value / project target;
+    ``share_of_partners`` = partner value / all partners, where partners add up (both empty where
+    undefined). One row per indicator, in the order of ``indicators``. ``observations`` and
+    ``synthetic_observations`` count the partner's rows.
     """
     per_partner = observations.loc[observations["partner_id"] != "project"]
     own_rows = per_partner.loc[per_partner["partner_id"] == partner_id]
-    rules = indicators.set_index("indicator_id")["aggregation"]
-    mine = {i: _combine(own_rows[own_rows["indicator_id"] == i], r) for i, r in rules.items()}
-    all_partners = {i: _combine(per_partner[per_partner["indicator_id"] == i], r) for i, r in rules.items()}
+    ordered = per_partner.sort_values(["period_end", "period_start"])
+    mine, all_partners, rules = {}, {}, {}
+    for row in indicators.itertuples():
+        rows = ordered[ordered["indicator_id"] == row.indicator_id]
+        by_partner = {p: part["value"].tolist() for p, part in rows.groupby("partner_id", sort=False)}
+        mine[row.indicator_id] = over_periods(by_partner.get(partner_id, []), row.aggregation)
+        all_partners[row.indicator_id] = all_partners_value(by_partner, row.aggregation, row.unit)
+        rules[row.indicator_id] = rule_in_words(row.aggregation, row.unit)
     table = indicators[["indicator_id", "name", "unit", "aggregation", "target"]].copy()
     table["value"] = table["indicator_id"].map(mine).astype(float)
     table["all_partners"] = table["indicator_id"].map(all_partners).astype(float)
+    table["all_partners_rule"] = table["indicator_id"].map(rules)
     target = table["target"].astype(float)
     table["share_of_target"] = (table["value"] / target).where(target > 0)
     # a share of all partners only means something for values that add up
-    additive = (table["aggregation"] == "sum") & (table["all_partners"] > 0)
+    additive = (pd.Series([partner_combination(r) for _, r in table.iterrows()], index=table.index) == "sum"
+                ) & (table["aggregation"] == "sum") & (table["all_partners"] > 0)
     table["share_of_partners"] = (table["value"] / table["all_partners"]).where(additive)
     table["observations"] = table["indicator_id"].map(own_rows.groupby("indicator_id").size()).fillna(0).astype(int)
     table["synthetic_observations"] = (table["indicator_id"]
@@ -105,10 +112,14 @@ def observations_vs_targets(observations: pd.DataFrame, indicators: pd.DataFrame
 
 
 def profile_headlines(changes: pd.DataFrame, versus_targets: pd.DataFrame) -> dict:
-    """Headline numbers of a profile: changes, achieved changes, funds influenced, indicators observed."""
+    """Headline numbers of a profile: changes, achieved changes, funds influenced, indicators observed.
+
+    ``changes`` are the partner's policy_changes rows (with ``part_of_change_id`` where the data has it).
+    """
     return {
         "policy_changes": int(len(changes)),
         "policy_changes_achieved": int((changes["status"] == "achieved").sum()),
-        "funds_influenced_eur": float(changes["funds_influenced_eur"].fillna(0).sum()),
+        # the programme's measure: achieved changes only, a change inside another counted once
+        "funds_influenced_eur": float(amounts_counted_once(changes[changes["status"] == "achieved"]).fillna(0).sum()),
         "indicators_observed": int(versus_targets["value"].notna().sum()),
     }

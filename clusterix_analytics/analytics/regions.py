@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterix_analytics.analytics.aggregation import amounts_counted_once
 from clusterix_analytics.analytics.links import (
     interregional_links,
 )
@@ -35,7 +36,8 @@ def partner_regions(dataset: Dataset) -> pd.DataFrame:
 
     Columns: organisation, short_name, region_name, nuts_code, partner_type, role,
     instruments_addressed (names the sources confirm, "; "-joined), instruments_other,
-    policy_instruments (count), policy_changes (count), funds_influenced_eur (sum; 0 if none),
+    policy_instruments (count), policy_changes (count), funds_influenced_eur (achieved changes, nested
+    amounts once; 0 if none),
     first_change_phase (phase name of the earliest policy change, or :data:`NO_PHASE`), clusters (distinct
     cluster ids), interregional_projects (joint projects with clusters of *other* partners, all phases).
 
@@ -54,7 +56,9 @@ def partner_regions(dataset: Dataset) -> pd.DataFrame:
 
     changes = dataset.policy_changes
     frame["policy_changes"] = changes.groupby("partner_id").size().reindex(frame.index, fill_value=0)
-    funds = changes.groupby("partner_id")["funds_influenced_eur"].sum(min_count=1)
+    achieved = changes[changes["status"] == "achieved"]
+    funds = achieved.assign(funds_influenced_eur=amounts_counted_once(achieved)).groupby("partner_id")[
+        "funds_influenced_eur"].sum(min_count=1)
     frame["funds_influenced_eur"] = funds.reindex(frame.index).fillna(0.0).astype(float)
     first_dates = changes.groupby("partner_id")["date"].min().reindex(frame.index)
     names = dataset.project.phase_names

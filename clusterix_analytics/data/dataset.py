@@ -102,17 +102,21 @@ def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad
 
 
 def _read_table(spec: TableSpec, files: list[Path], project_dir: Path):
+    """The table's rows from all its files, the problems found reading them, the cells that could not be read,
+    and whether every file was read with every column (else the table's ids are not known)."""
     problems: list[DataProblem] = []
-    parts, bad_cells = [], set()
+    parts, bad_cells, complete = [], set(), True
     for path in files:
         label = str(path.relative_to(project_dir)) if path.is_relative_to(project_dir) else str(path)
         raw, found = read_raw_table(path, label)
         problems += found
         if raw is None:
+            complete = False
             continue
         missing = check_columns(raw, spec, label)
         problems += missing
         if missing:
+            complete = False
             continue
         typed, found, bad = coerce_table(raw, spec, label)
         problems += found
@@ -125,7 +129,7 @@ def _read_table(spec: TableSpec, files: list[Path], project_dir: Path):
     else:
         frame = pd.concat(parts, ignore_index=True)
     frame.attrs["key"] = spec.key
-    return frame, problems, bad_cells
+    return frame, problems, bad_cells, complete
 
 
 def _validate(spec: TableSpec, frame: pd.DataFrame, bad_cells: set, ctx: ValidationContext) -> list[DataProblem]:
@@ -172,14 +176,17 @@ def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = Tru
         spec = TABLES[name]
         paths = table_files(project, name, include_demo)
         files += [p for p in paths if p.is_file()]
-        frame, found, bad_cells = _read_table(spec, paths, project_dir)
+        frame, found, bad_cells, complete = _read_table(spec, paths, project_dir)
         problems += found
+        for target in REFERENCED_COLUMNS:
+            table, column = target.split(".")
+            if table == name:
+                # A table that could not be read whole has unknown ids: the references to it are not checked,
+                # so one missing file or column is one problem, not one per referring row. Known before the
+                # table's own checks: a table may refer to itself (a change that is part of another).
+                ctx.references[target] = sorted(frame[column].dropna().unique()) if complete else None
         if set(spec.column_names) <= set(frame.columns):
             problems += _validate(spec, frame, bad_cells, ctx)
-            for target in REFERENCED_COLUMNS:
-                table, column = target.split(".")
-                if table == name:
-                    ctx.references[target] = sorted(frame[column].dropna().unique())
         tables[name] = frame
     if problems:
         raise DataValidationError(problems)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from clusterix_analytics.analytics.aggregation import amounts_counted_once
 from clusterix_analytics.data.dataset import Dataset, load
 from clusterix_analytics.data.fields import PROJECT_WIDE
 from clusterix_analytics.data.project import load_project
@@ -73,7 +74,7 @@ def _demo_policy_changes(ds: Dataset, rng: np.random.Generator) -> pd.DataFrame:
     totals = _sourced_totals(ds)
     if funds_indicator in totals and len(changes):
         target, _, window_end = totals[funds_indicator]
-        already = float(ds.policy_changes.funds_influenced_eur.fillna(0).sum())
+        already = float(amounts_counted_once(ds.policy_changes).fillna(0).sum())  # nested amounts once
         funded = changes.index[(changes.change_type != "management") & (changes.date <= window_end)]
         if len(funded) and target > already:
             euros = _split_integer(int(round(target - already)), rng.gamma(2.0, 1.0, len(funded)), rng)
@@ -88,6 +89,7 @@ def _demo_observations(ds: Dataset, changes: pd.DataFrame, rng: np.random.Genera
     totals = _sourced_totals(ds)
     funds_indicator = project.demo_options.get("funds_indicator")
     all_changes = pd.concat([ds.policy_changes, changes], ignore_index=True)
+    all_changes["funds_influenced_eur"] = amounts_counted_once(all_changes)
     project_end = pd.Timestamp(project.end)
     rows = []
     for ind in ds.indicators.itertuples():

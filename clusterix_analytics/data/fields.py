@@ -86,6 +86,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     Field("status", description="state of the change", allowed=CHANGE_STATUSES, lower=True),
     Field("funds_influenced_eur", "float", description="funds influenced, EUR", min_value=0),
     Field("description", description="what changed, as reported"),
+    Field("part_of_change_id", description="the change this one is part of: its amount is inside that one's, "
+          "so it is counted once", lower=True),
     # indicators and observations
     Field("unit", description="unit of target and of observation values"),
     Field("target", "float", description="project target", min_value=0),

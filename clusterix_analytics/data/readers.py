@@ -98,6 +98,9 @@ def check_columns(frame: pd.DataFrame, spec: TableSpec, label: str) -> list[Data
         if name in lowered:  # "Partner_ID" for "partner_id": accept, it is the same column
             frame.rename(columns={lowered[name]: name}, inplace=True)
             continue
+        if spec.column(name).optional:
+            frame[name] = ""  # a column the workbook added later: a file without it is still valid
+            continue
         close = difflib.get_close_matches(name, extra, n=1, cutoff=0.75)
         hint = f" (found '{close[0]}': misspelt?)" if close else ""
         problems.append(DataProblem(label, 1, name, f"missing column{hint}"))

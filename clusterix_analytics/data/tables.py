@@ -60,11 +60,15 @@ class Column:
     nuts: bool = False  # must be a NUTS code of the project's NUTS version
     within_timeline: bool = False  # a date inside the project's timeline
     description: str = ""
+    optional: bool = False  # a file may leave the whole column out (read as empty)
 
 
-def column(name: str, required: bool = True, references: str | None = None, also_allowed: tuple[str, ...] = ()
-           ) -> Column:
+def column(name: str, required: bool = True, references: str | None = None, also_allowed: tuple[str, ...] = (),
+           optional: bool = False) -> Column:
     """The column ``name`` as a table uses it: the field's declaration, required or not, maybe a reference.
+
+    An ``optional`` column may be left out of a file altogether (added later to the workbook: older files
+    stay valid); it is then read as empty.
 
     A reference is checked against the ids the other table holds, so the id pattern is not checked again.
 
@@ -76,7 +80,7 @@ def column(name: str, required: bool = True, references: str | None = None, also
     declared = FIELDS[name]
     use = Column(name, declared.kind, required, declared.allowed, declared.min_value, declared.pattern,
                  declared.pattern_hint, declared.upper, declared.lower, references, also_allowed, declared.nuts,
-                 declared.within_timeline, declared.description)
+                 declared.within_timeline, declared.description, optional)
     return replace(use, pattern=None, pattern_hint="") if references else use
 
 
@@ -107,7 +111,7 @@ class TableSpec:
 
     @property
     def referenced_tables(self) -> set[str]:
-        """The other tables whose ids this one refers to (the project's phases are not a table)."""
+        """The other tables whose ids this one refers to (its own ids and the project's phases not counted)."""
         return {c.references.split(".")[0] for c in self.columns
                 if c.references and not c.references.startswith("project.")} - {self.name}
 
@@ -195,11 +199,20 @@ TABLES: dict[str, TableSpec] = {
                 column("status"),
                 column("funds_influenced_eur", required=False),
                 column("description"),
+                column("part_of_change_id", required=False, references="policy_changes.change_id", optional=True),
                 SOURCE,
                 SYNTHETIC,
             ),
             key=("change_id",),
-            row_rules=(SOURCE_RULE,),
+            row_rules=(
+                RowRule("part_of_change_id", "a change cannot be part of itself",
+                         lambda f: f["part_of_change_id"] == f["change_id"]),
+                RowRule("part_of_change_id", "is a change of another partner",
+                         lambda f: f["part_of_change_id"].notna()
+                         & (f["part_of_change_id"].map(dict(zip(f["change_id"], f["partner_id"])))
+                            .fillna(f["partner_id"]) != f["partner_id"])),
+                SOURCE_RULE,
+            ),
         ),
         TableSpec(
             "observations",
@@ -302,7 +315,7 @@ LOAD_ORDER = load_order()
 class ValidationContext:
     """What a table's values are checked against: ids of other tables, NUTS codes, project dates."""
 
-    references: dict[str, list[str]]
+    references: dict[str, list[str] | None]  # None: that table could not be read, its ids are unknown
     nuts_codes: set[str]
     nuts_version: int
     timeline: tuple[pd.Timestamp, pd.Timestamp]
@@ -318,7 +331,7 @@ def _checks(col: Column, ctx: ValidationContext) -> list[pa.Check]:
         what = "a year" if col.min_value == 1900 else "negative"
         checks.append(pa.Check.ge(col.min_value, error=f"must not be {what}" if what == "negative"
                                   else f"must be {what} (>= {int(col.min_value)})"))
-    if col.references:
+    if col.references and ctx.references.get(col.references, []) is not None:
         table, ref_col = col.references.split(".")
         known = list(ctx.references.get(col.references, [])) + list(col.also_allowed)
         shown = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")

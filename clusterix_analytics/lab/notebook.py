@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.io as pio
 
-from clusterix_analytics.config import HEADLINE_MIMETYPE, report_run
+from clusterix_analytics.config import HEADLINE_MIMETYPE, METRIC_MIMETYPE, report_run
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.provenance import synthetic_rows
 
@@ -93,3 +93,13 @@ def record_all(headlines: Mapping[str, object]) -> None:
     """
     for name, value in headlines.items():
         record(name, value)
+
+
+def record_metrics(*metrics) -> None:
+    """Record stated metrics (:class:`~clusterix_analytics.analytics.metrics.Metric`) for the manifest.
+
+    Shows nothing on the page, like :func:`record`; the report runner puts them under ``metrics``.
+    """
+    from IPython.display import display
+
+    display({METRIC_MIMETYPE: {m.key: m.record() for m in metrics}}, raw=True)

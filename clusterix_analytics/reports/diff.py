@@ -1,7 +1,9 @@
 """``clusterix-analytics diff A B``: what changed between two snapshots, from their manifests.
 
-Input files changed (sha256), runs added or removed, runs whose status changed, and every recorded
-headline number that changed (old → new). Printed as a table and written as ``diff.html``.
+Input files changed (sha256), runs added or removed, runs whose status changed, every stated metric that
+changed (by its key, shown with its name, unit and provenance: the quantity a reader saw on the page), and
+every other recorded headline number that changed (old → new). Printed as a table and written as
+``diff.html``.
 
 >>> old = {"inputs": [{"path": "a.csv", "sha256": "1"}], "runs": [
 ...     {"slug": "r", "status": "ok", "headlines": {"n": 3}}]}
@@ -39,11 +41,12 @@ def diff_manifests(old: dict, new: dict) -> dict:
     new_inputs = {f["path"]: f["sha256"] for f in new.get("inputs", [])}
     old_runs = {r["slug"]: r for r in old.get("runs", [])}
     new_runs = {r["slug"]: r for r in new.get("runs", [])}
-    status_changed, headlines_changed = [], []
+    status_changed, headlines_changed, metrics_changed = [], [], []
     for slug in [s for s in new_runs if s in old_runs]:
         before, after = old_runs[slug], new_runs[slug]
         if before.get("status") != after.get("status"):
             status_changed.append({"run": slug, "old": before.get("status"), "new": after.get("status")})
+        metrics_changed += _metric_changes(before, after)
         old_h, new_h = before.get("headlines") or {}, after.get("headlines") or {}
         for name in list(old_h) + [n for n in new_h if n not in old_h]:
             a, b = old_h.get(name, _MISSING), new_h.get(name, _MISSING)
@@ -60,15 +63,41 @@ def diff_manifests(old: dict, new: dict) -> dict:
         "runs_added": [s for s in new_runs if s not in old_runs],
         "runs_removed": [s for s in old_runs if s not in new_runs],
         "status_changed": status_changed,
+        "metrics_changed": metrics_changed,
         "headlines_changed": headlines_changed,
     }
+
+
+def _metric_changes(before: dict, after: dict) -> list[dict]:
+    """The metrics of one run whose value or provenance changed, named as the page names them.
+
+    >>> m = {"name": "Funds influenced", "unit": "EUR", "provenance": "mixed", "scope": "project"}
+    >>> change = _metric_changes({"metrics": {"f": {**m, "value": 1}}},
+    ...                          {"title": "All", "metrics": {"f": {**m, "value": 3}}})
+    >>> [(c["run"], c["metric"], c["unit"], c["old"], c["new"], c["change"], c["provenance"]) for c in change]
+    [('All', 'Funds influenced', 'EUR', 1, 3, 2, 'mixed')]
+    """
+    old_m, new_m = before.get("metrics") or {}, after.get("metrics") or {}
+    changes = []
+    for key in list(old_m) + [k for k in new_m if k not in old_m]:
+        a, b = old_m.get(key) or {}, new_m.get(key) or {}
+        if (a.get("value"), a.get("provenance")) == (b.get("value"), b.get("provenance")):
+            continue
+        shown = b or a
+        provenance = b.get("provenance") if a.get("provenance") in (None, b.get("provenance")) \
+            else f"{a.get('provenance')} → {b.get('provenance')}"
+        changes.append({"run": after.get("title") or after.get("slug"), "metric": shown.get("name", key),
+                        "unit": shown.get("unit", ""), "old": a.get("value"), "new": b.get("value"),
+                        "change": _number_change(a.get("value"), b.get("value")), "provenance": provenance})
+    return changes
 
 
 def _fmt(value) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        # whole numbers and large amounts with thousands separators; small fractions (shares) to 4 digits
+        return f"{value:,.0f}" if value.is_integer() or abs(value) >= 1000 else f"{value:,.4g}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
@@ -85,6 +114,12 @@ def _sections(d: dict) -> list[tuple[str, list[str], list[list[str]]]]:
             + [[c["run"], "status", f"{c['old']} → {c['new']}"] for c in d["status_changed"]])
     if runs:
         sections.append(("Runs", ["run", "change", "status"], runs))
+    if d.get("metrics_changed"):
+        sections.append(("Metrics", ["page", "metric", "unit", "old", "new", "change", "data"], [
+            [m["run"], m["metric"], m["unit"], _fmt(m["old"]), _fmt(m["new"]),
+             ("+" if (m["change"] or 0) > 0 else "") + _fmt(m["change"]) if m["change"] is not None else "",
+             m["provenance"] or ""]
+            for m in d["metrics_changed"]]))
     if d["headlines_changed"]:
         sections.append(("Headline numbers", ["run", "headline", "old", "new", "change"], [
             [h["run"], h["headline"], _fmt(h["old"]), _fmt(h["new"]),
@@ -98,7 +133,7 @@ def render_text(d: dict) -> str:
     lines = [f"{d['old']} → {d['new']}"]
     sections = _sections(d)
     if not sections:
-        lines.append("no differences in inputs, runs or headline numbers")
+        lines.append("no differences in inputs, runs, metrics or headline numbers")
     for heading, columns, rows in sections:
         widths = [max(len(str(x)) for x in [c] + [r[i] for r in rows]) for i, c in enumerate(columns)]
         lines += ["", f"{heading} ({len(rows)})",

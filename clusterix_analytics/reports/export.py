@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from markupsafe import Markup
 
-from clusterix_analytics.config import HEADLINE_MIMETYPE
+from clusterix_analytics.config import HEADLINE_MIMETYPE, METRIC_MIMETYPE
 from clusterix_analytics.reports.templates import render
 
 PLOTLY_JS_NAME = "plotly.min.js"
@@ -90,7 +90,8 @@ def _without_invisible_outputs(nb) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if set(o.get("data", {})) != {HEADLINE_MIMETYPE}]
+            cell.outputs = [o for o in cell.outputs
+                            if set(o.get("data", {})) not in ({HEADLINE_MIMETYPE}, {METRIC_MIMETYPE})]
     return nb
 
 

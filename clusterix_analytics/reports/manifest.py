@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
 from pydantic_core import InitErrorDetails
 
-from clusterix_analytics.config import HEADLINE_MIMETYPE, PROJ_ROOT
+from clusterix_analytics.config import HEADLINE_MIMETYPE, METRIC_MIMETYPE, PROJ_ROOT
 from clusterix_analytics.errors import field_path
 
 DISTRIBUTION = "clusterix-analytics"
@@ -107,6 +107,16 @@ class RunOutputs(_Record):
     thumbnail: str | None = None
 
 
+class MetricRecord(_Record):
+    """One stated quantity of a run (see :mod:`clusterix_analytics.analytics.metrics`)."""
+
+    name: str
+    value: float | int | None
+    unit: str
+    provenance: Literal["sourced", "demo", "mixed"]
+    scope: str
+
+
 class RunRecord(_Record):
     slug: str
     notebook: str | None = None
@@ -117,6 +127,7 @@ class RunRecord(_Record):
     duration_s: float | None = None
     outputs: RunOutputs = RunOutputs()
     headlines: dict[str, Any] = {}
+    metrics: dict[str, MetricRecord] = {}
     error: list[str] | None = None
 
 
@@ -251,6 +262,23 @@ def headlines_from_notebook(nb: dict) -> dict:
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
             payload = output.get("data", {}).get(HEADLINE_MIMETYPE)
+            if payload:
+                found.update(json.loads(payload) if isinstance(payload, str) else payload)
+    return found
+
+
+def metrics_from_notebook(nb: dict) -> dict:
+    """Every metric an executed notebook recorded (key → record), in the order recorded.
+
+    >>> nb = {"cells": [{"outputs": [{"data": {METRIC_MIMETYPE: {"n": {"name": "N", "value": 1, "unit": "",
+    ...       "provenance": "demo", "scope": "project"}}}}]}]}
+    >>> metrics_from_notebook(nb)["n"]["value"]
+    1
+    """
+    found = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            payload = output.get("data", {}).get(METRIC_MIMETYPE)
             if payload:
                 found.update(json.loads(payload) if isinstance(payload, str) else payload)
     return found

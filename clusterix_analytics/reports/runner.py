@@ -46,6 +46,7 @@ from clusterix_analytics.reports.manifest import (
     git_state,
     headlines_from_notebook,
     input_files,
+    metrics_from_notebook,
     package_versions,
     sha256_of,
     write_manifest,
@@ -113,15 +114,15 @@ def _error_lines(exc: BaseException) -> list[str]:
     return [line.rstrip() for line in lines if line.strip()][-ERROR_LINES:]
 
 
-def finish_notebook(path: Path, page_path: Path, title: str, parameters: dict, status: str) -> dict:
-    """Strip plotly.js from an executed notebook, write its HTML page; return its headline numbers."""
+def finish_notebook(path: Path, page_path: Path, title: str, parameters: dict, status: str) -> tuple[dict, dict]:
+    """Strip plotly.js from an executed notebook, write its HTML page; return its headlines and metrics."""
     nb = nbformat.read(path, as_version=4)
-    headlines = headlines_from_notebook(nb)
+    headlines, metrics = headlines_from_notebook(nb), metrics_from_notebook(nb)
     nb = nbformat.from_dict(strip_plotly_bundles(nb))
     # Compact JSON: nbformat's one-value-per-line layout doubles the size of figure data.
     path.write_text(json.dumps(without_html_twins(nb), separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
     page_path.write_text(notebook_page(nb, title=title, meta=parameters, status=status), encoding="utf-8")
-    return headlines
+    return headlines, metrics
 
 
 def execute_run(task: dict) -> dict:
@@ -173,8 +174,8 @@ def execute_run(task: dict) -> dict:
         _current_kernel = None
     if nb_path.is_file():
         try:
-            result["headlines"] = finish_notebook(nb_path, page_path, task["title"], task["parameters"],
-                                                  result["status"])
+            result["headlines"], result["metrics"] = finish_notebook(nb_path, page_path, task["title"],
+                                                                     task["parameters"], result["status"])
         except Exception as exc:  # noqa: BLE001 – a page that cannot be written fails this run only
             result["status"] = "failed"
             result["error"] = (result["error"] or []) + [f"export failed: {type(exc).__name__}: {exc}"]
@@ -378,7 +379,8 @@ def _manifest(runs, results, dataset, project_dir, plan_path, started, finished,
         ordered.append({
             "slug": run.slug, "notebook": run.notebook, "title": run.title, "parameters": run.parameters,
             "status": r["status"], "started": r.get("started"), "duration_s": r.get("duration_s"),
-            "outputs": r.get("outputs", {}), "headlines": r.get("headlines", {}), "error": r.get("error"),
+            "outputs": r.get("outputs", {}), "headlines": r.get("headlines", {}), "metrics": r.get("metrics", {}),
+            "error": r.get("error"),
         })
     summary = {s: sum(1 for r in ordered if r["status"] == s) for s in ("ok", "failed", "timeout", "skipped")}
     summary["failed"] += summary.pop("timeout")

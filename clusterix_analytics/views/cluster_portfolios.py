@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from clusterix_analytics.analytics import portfolio
+from clusterix_analytics.analytics.metrics import Metric, joint_projects
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.sectors import SectorVocabulary, read_sector_vocabulary
@@ -223,6 +224,20 @@ def headlines(page: PortfolioPage) -> dict[str, int]:
     summary = page.result.change_summary
     return {"clusters_phase_a": int(summary["clusters_a"].sum()), "clusters_phase_b": int(summary["clusters_b"].sum()),
             "clusters_entered": int(summary["entered"].sum()), "clusters_left": int(summary["left"].sum())}
+
+
+def metrics(page: PortfolioPage, dataset: Dataset) -> list[Metric]:
+    """The quantities the page states that other pages state too: the joint projects in the cluster links
+    (all regions only: a region filter keeps the links touching the chosen regions).
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> [m.text() for m in metrics(build(ds), ds)], metrics(build(ds, regions=["ecoplus"]), ds)
+    (['127 projects (demo data)'], [])
+    """
+    if len(page.result.partner_ids) != len(dataset.partners):
+        return []
+    return [joint_projects(dataset).in_links]
 
 
 def introduction(page: PortfolioPage) -> str:

@@ -18,6 +18,13 @@ from pandas.io.formats.style import Styler
 
 from clusterix_analytics.analytics import indicators as ind
 from clusterix_analytics.analytics import profile
+from clusterix_analytics.analytics.metrics import (
+    Metric,
+    funds_influenced_eur,
+    instruments_improved,
+    partner_scope,
+    policy_changes_achieved,
+)
 from clusterix_analytics.analytics.policy_changes import changes_with_phase
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
@@ -67,7 +74,8 @@ class ProfilePage:
     partner_row: pd.DataFrame        # the partner's row of partners
     facts: pd.DataFrame              # profile.partner_facts: label and value per field
     instruments: pd.DataFrame        # profile.partner_instruments
-    changes: pd.DataFrame            # profile.partner_policy_changes
+    changes: pd.DataFrame            # profile.partner_policy_changes (as the page lists them)
+    change_rows: pd.DataFrame        # the partner's policy_changes rows (what its metrics count)
     timeline_changes: pd.DataFrame   # the partner's changes with phase and months from the start
     clusters: pd.DataFrame           # the partner's cluster rows
     clusters_by_phase: pd.DataFrame  # profile.partner_clusters_by_phase
@@ -102,6 +110,7 @@ def build(dataset: Dataset, partner: str) -> ProfilePage:
         facts=profile.partner_facts(dataset.partners, partner),
         instruments=profile.partner_instruments(dataset.policy_instruments, partner),
         changes=profile.partner_policy_changes(dataset.policy_changes, dataset.policy_instruments, partner),
+        change_rows=dataset.policy_changes[dataset.policy_changes["partner_id"] == partner],
         timeline_changes=ind.select(changes_with_phase(dataset.policy_changes, dataset.project), partner=partner),
         clusters=clusters[clusters["partner_id"] == partner],
         clusters_by_phase=profile.partner_clusters_by_phase(clusters, dataset.project.phases_frame(), partner),
@@ -115,9 +124,21 @@ def headlines(page: ProfilePage) -> dict[str, int | float]:
 
     >>> import clusterix_analytics as cx
     >>> headlines(build(cx.load(), partner="inma"))
-    {'policy_changes': 4, 'policy_changes_achieved': 4, 'funds_influenced_eur': 9298097.0, 'indicators_observed': 9}
+    {'policy_changes': 4, 'policy_changes_achieved': 4, 'funds_influenced_eur': 8400000.0, 'indicators_observed': 9}
     """
-    return profile.profile_headlines(page.changes, page.versus_targets)
+    return profile.profile_headlines(page.change_rows, page.versus_targets)
+
+
+def metrics(page: ProfilePage) -> list[Metric]:
+    """The quantities the profile states, each as on the all-partner pages but for this partner.
+
+    >>> import clusterix_analytics as cx
+    >>> [m.text() for m in metrics(build(cx.load(), partner="inma"))]
+    ['4 changes (partly demo data)', '2 instruments (partly demo data)', '8,400,000 EUR']
+    """
+    scope = partner_scope(page.partner)
+    return [policy_changes_achieved(page.change_rows, scope), instruments_improved(page.change_rows, scope),
+            funds_influenced_eur(page.change_rows, scope)]
 
 
 def partner_sentence(page: ProfilePage) -> str:
@@ -186,14 +207,15 @@ def changes_sentence(page: ProfilePage) -> str:
 
     >>> import clusterix_analytics as cx
     >>> changes_sentence(build(cx.load(), partner="inma"))
-    '4 policy changes recorded, 4 achieved; funds influenced: EUR 9,298,097 (2 of the 4 rows are demo data).'
+    '4 policy changes recorded, 4 achieved; funds influenced: EUR 8,400,000 (2 of the 4 rows are demo data).'
     """
     numbers = headlines(page)
     changes = page.changes
     synthetic = int(changes["synthetic"].sum())
+    funds = funds_influenced_eur(page.change_rows)
     return (f"{len(changes)} policy change{'s' if len(changes) != 1 else ''} recorded, "
             f"{numbers['policy_changes_achieved']} achieved; "
-            f"funds influenced: EUR {numbers['funds_influenced_eur']:,.0f} "
+            f"funds influenced: {'EUR ' + format(funds.value, ',.0f') if funds.value is not None else 'not known'} "
             f"({synthetic} of the {len(changes)} rows are demo data).")
 
 

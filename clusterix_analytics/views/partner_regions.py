@@ -21,8 +21,10 @@ import plotly.graph_objects as go
 
 from clusterix_analytics.analytics import regions
 from clusterix_analytics.analytics.links import interregional_links, links_by_phase
+from clusterix_analytics.analytics.metrics import JointProjects, Metric, joint_projects, joint_projects_sentence
 from clusterix_analytics.analytics.regions import colour_options
 from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.data.provenance import PROVENANCE_WORDS
 from clusterix_analytics.figures import maps
 from clusterix_analytics.geo import geometry as geo
 
@@ -86,6 +88,7 @@ class RegionsPage:
     countries: int                  # distinct countries of the partners
     links: pd.DataFrame             # interregional_links over all phases, busiest pair first
     links_by_phase: pd.DataFrame    # per phase: pairs of regions, cluster links, joint projects
+    joint_projects: JointProjects   # the project's reported total and the links' breakdown, reconciled
     frames_used: tuple[pd.DataFrame, ...]  # the raw rows behind the page (for the demo-data notice)
 
     @property
@@ -107,6 +110,7 @@ def build(dataset: Dataset) -> RegionsPage:
         countries=int(dataset.partners["country_code"].nunique()),
         links=interregional_links(dataset),
         links_by_phase=links_by_phase(dataset),
+        joint_projects=joint_projects(dataset, dataset.project.demo_options.get("link_projects_indicator")),
         frames_used=(dataset.partners, dataset.policy_instruments, dataset.policy_changes, dataset.clusters,
                      dataset.cluster_links),
     )
@@ -151,6 +155,21 @@ def headlines(page: RegionsPage, geometry: geo.RegionGeometry) -> dict[str, int]
     return numbers
 
 
+def metrics(page: RegionsPage, geometry: geo.RegionGeometry) -> list[Metric]:
+    """The quantities the page states: partners drawn, and the joint projects (reported, in the links, between
+    regions).
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> [m.text() for m in metrics(build(ds), map_geometry(ds))]
+    ['10 partners', '70 projects', '127 projects (demo data)', '116 projects (demo data)']
+    """
+    jp = page.joint_projects
+    drawn = Metric("partners_mapped", "Partners drawn in their NUTS region",
+                   headlines(page, geometry)["partners_mapped"], "partners", "sourced")
+    return [drawn] + ([jp.reported] if jp.reported.value is not None else []) + [jp.in_links, jp.between_regions]
+
+
 def partners_on_the_map(page: RegionsPage, geometry: geo.RegionGeometry) -> str:
     """The sentence under "Where the partners are": partners, countries, how many are drawn, whose polygons.
 
@@ -172,18 +191,25 @@ def links_summary(page: RegionsPage) -> str:
 
     >>> import clusterix_analytics as cx
     >>> print(links_summary(build(cx.load())))  # doctest: +NORMALIZE_WHITESPACE
-    Clusters of different partner regions ran **116 joint projects** over 70 cluster links, between 28 pairs
-    of regions. The busiest pair is **Region AURA – Region Syddanmark** with 14 joint projects.
+    The project reported **70 joint projects** of clusters (sourced, 2016-04-01 to 2021-03-31). The recorded
+    cluster links (demo data) hold 70 of them, 64 between clusters of different partner regions and 6 within one
+    region, and 57 more after that period: 127 in all. The map shows the 116 between regions of every phase,
+    over 70 cluster links between 28 pairs of regions; the busiest pair is **Region AURA – Region Syddanmark**
+    with 14 joint projects (demo data).
     """
     links = page.links
+    reconciled = joint_projects_sentence(page.joint_projects)
     if links.empty:
-        return "No cluster links between partner regions are recorded."
+        if page.joint_projects.in_links.value:  # links, but all within one region
+            return reconciled + " None of the cluster links is between clusters of different partner regions."
+        return reconciled
     top = links.iloc[0]
     names = page.partners["short_name"]
-    return (f"Clusters of different partner regions ran **{int(links['projects'].sum())} joint projects** over "
-            f"{int(links['links'].sum())} cluster links, between {len(links)} pairs of regions. The busiest "
-            f"pair is **{names[top['partner_a']]} – {names[top['partner_b']]}** with {int(top['projects'])} "
-            f"joint projects.")
+    where = page.joint_projects.between_regions.provenance
+    return (f"{reconciled} The map shows the {int(links['projects'].sum()):,} between regions of every phase, over "
+            f"{int(links['links'].sum())} cluster links between {len(links)} pairs of regions; the busiest pair is "
+            f"**{names[top['partner_a']]} – {names[top['partner_b']]}** with {int(top['projects'])} joint projects"
+            + ("" if where == "sourced" else f" ({PROVENANCE_WORDS[where]})") + ".")
 
 
 def map_source_rows(dataset: Dataset, color_by: str | None = None) -> list[pd.DataFrame]:

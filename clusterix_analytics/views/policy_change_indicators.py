@@ -19,9 +19,18 @@ import plotly.graph_objects as go
 
 from clusterix_analytics.analytics import calendar
 from clusterix_analytics.analytics import indicators as ind
+from clusterix_analytics.analytics.aggregation import rule_in_words
+from clusterix_analytics.analytics.metrics import (
+    Metric,
+    funds_influenced_eur,
+    instruments_improved,
+    partner_scope,
+    policy_changes_achieved,
+)
 from clusterix_analytics.analytics.policy_changes import CHANGE_TYPE_LABELS
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
+from clusterix_analytics.data.provenance import PROVENANCE_WORDS
 from clusterix_analytics.figures import indicators as figures
 
 ALL = ind.ALL
@@ -157,9 +166,23 @@ def headlines(page: IndicatorsPage) -> dict[str, int | float]:
 
     >>> import clusterix_analytics as cx
     >>> headlines(build(cx.load(), partner="inma", phase="P1"))
-    {'instruments_improved': 2, 'changes_achieved': 2, 'funds_influenced_eur': 9298097.0, 'partners_behind': 1}
+    {'instruments_improved': 2, 'changes_achieved': 2, 'funds_influenced_eur': 8400000.0, 'partners_behind': 1}
     """
     return {name: page.numbers[name] for name in RECORDED}
+
+
+def metrics(page: IndicatorsPage) -> list[Metric]:
+    """The quantities the page states, for its partner (or all partners) and phase (or the whole project).
+
+    >>> import clusterix_analytics as cx
+    >>> [(m.key, m.value, m.provenance, m.scope) for m in metrics(build(cx.load(), partner="inma", phase="P1"))]
+    [('policy_changes_achieved', 2, 'sourced', 'partner:inma/phase:P1'), ('instruments_improved', 2, 'sourced', \
+'partner:inma/phase:P1'), ('funds_influenced_eur', 8400000.0, 'sourced', 'partner:inma/phase:P1')]
+    """
+    scope = partner_scope(page.partner) + ("" if page.phase == ALL else f"/phase:{page.phase}")
+    changes = page.tables.changes
+    return [policy_changes_achieved(changes, scope), instruments_improved(changes, scope),
+            funds_influenced_eur(changes, scope)]
 
 
 def headline_summary(page: IndicatorsPage) -> str:
@@ -171,12 +194,14 @@ def headline_summary(page: IndicatorsPage) -> str:
     <BLANKLINE>
     Indicator data as of **31 March 2019**.
     <BLANKLINE>
-    - **2 policy instrument(s) improved** through **2 achieved change(s)**.
-    - **9,298,097 EUR** of funds influenced by the achieved changes.
+    - **2 policy instrument(s) improved** through **2 achieved change(s)** (sourced).
+    - **8,400,000 EUR** of funds influenced by the achieved changes (sourced).
     - Scorecard: overall **behind** (2 target(s) met, 1 on track, 4 behind).
     - 0 change(s) dated outside every phase (kept and listed below).
     """
     h, summary = page.numbers, page.tables.summary
+    changes, _, funds = metrics(page)
+    funds_text = f"**{funds.value:,.0f} EUR**" if funds.value is not None else "An amount **not known**"
     unnamed = h["changes_unknown_instrument"]
     if page.all_partners:
         scorecard = (f"- Scorecard: {h['partners_target_met']} partner(s) met every target they report on, "
@@ -190,8 +215,8 @@ def headline_summary(page: IndicatorsPage) -> str:
             f"**{h['changes_achieved']} achieved change(s)**"
             + (f" by {h['partners_with_change']} partner(s)" if page.all_partners else "")
             + (f"; {unnamed} of these changes concern an instrument the data does not name" if unnamed else "")
-            + ".\n"
-            + f"- **{h['funds_influenced_eur']:,.0f} EUR** of funds influenced by the achieved changes.\n"
+            + f" ({PROVENANCE_WORDS[changes.provenance]}).\n"
+            + f"- {funds_text} of funds influenced by the achieved changes ({PROVENANCE_WORDS[funds.provenance]}).\n"
             + scorecard
             + f"- {h['changes_outside_phases']} change(s) dated outside every phase (kept and listed below).")
 
@@ -256,6 +281,8 @@ def reported_vs_partner_rows(page: IndicatorsPage) -> str:
     1 indicator(s) have a project-wide total reported by the project; ...
     <BLANKLINE>
     - Policy learning events organised: **117 events** reported by the project (... (demo rows)
+    <BLANKLINE>
+    How partner rows combine into "all partners": ...
     """
     compared = page.tables.reported.dropna(subset=["reported_by_project"])
     lines = [f"- {r.name}: **{r.reported_by_project:,.0f} {r.unit}** reported by the project "
@@ -264,7 +291,21 @@ def reported_vs_partner_rows(page: IndicatorsPage) -> str:
              for r in compared.itertuples()]
     return (f"### Reported by the project vs. sum of partner rows\n\n"
             f"{len(compared)} indicator(s) have a project-wide total reported by the project; the partner rows are "
-            f"breakdowns and are compared with it over the same dates, never added to it.\n\n" + "\n".join(lines))
+            f"breakdowns and are compared with it over the same dates, never added to it.\n\n" + "\n".join(lines)
+            + "\n\n" + all_partners_rules(page))
+
+
+def all_partners_rules(page: IndicatorsPage) -> str:
+    """How each indicator's partner rows combine into the "all partners" value, in words.
+
+    >>> import clusterix_analytics as cx
+    >>> print(all_partners_rules(build(cx.load(), indicators=["learning_events", "collaboration_increase_pct"])))
+    How partner rows combine into "all partners": Policy learning events organised – all partners: the sum of \
+every partner's periods; Increase in collaborations between enterprises and knowledge institutions – all \
+partners: the average of each partner's latest value (each partner counts once).
+    """
+    rules = [f"{r.name} – {rule_in_words(r.aggregation, r.unit)}" for r in page.tables.indicators.itertuples()]
+    return 'How partner rows combine into "all partners": ' + "; ".join(rules) + "."
 
 
 def phase_figure(page: IndicatorsPage) -> go.Figure:
@@ -337,7 +378,7 @@ def funds_by_phase(page: IndicatorsPage) -> pd.Series:
 
     >>> import clusterix_analytics as cx
     >>> funds_by_phase(build(cx.load(), partner="inma", indicators=["learning_events"])).to_dict()
-    {'P1': 9298097.0}
+    {'P1': 8400000.0}
     """
     known = page.tables.funds.dropna(subset=["funds_eur"])
     return known.groupby("phase_id").funds_eur.sum().reindex(calendar.phase_order(page.project)).dropna()
@@ -348,7 +389,7 @@ def funds_by_phase_sentence(page: IndicatorsPage) -> str:
 
     >>> import clusterix_analytics as cx
     >>> funds_by_phase_sentence(build(cx.load(), partner="inma", indicators=["learning_events"]))
-    'Funds influenced by achieved changes, per phase: Phase 1 – interregional learning: 9,298,097 EUR.'
+    'Funds influenced by achieved changes, per phase: Phase 1 – interregional learning: 8,400,000 EUR.'
     """
     names = calendar.phase_names(page.project)
     parts = "; ".join(f"{names[pid]}: {eur:,.0f} EUR" for pid, eur in funds_by_phase(page).items())

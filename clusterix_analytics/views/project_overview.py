@@ -18,8 +18,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from clusterix_analytics.analytics import overview
+from clusterix_analytics.analytics.metrics import Metric, reported_total, target
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
+from clusterix_analytics.data.provenance import provenance
 from clusterix_analytics.data.tables import PROJECT_WIDE
 from clusterix_analytics.figures import overview as overview_figures
 
@@ -86,6 +88,26 @@ def headlines(page: OverviewPage) -> dict[str, int | float]:
     for row in page.reported.itertuples():
         numbers[f"achieved_{row.indicator_id}"] = float(row.achieved)
     return numbers
+
+
+def metrics(page: OverviewPage, dataset: Dataset) -> list[Metric]:
+    """The quantities the page states: partners, countries, each reported total and each target.
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> [m.key for m in metrics(build(ds), ds)][:4]
+    ['partners', 'countries', 'learning_events_reported', 'learning_events_target']
+    """
+    where = provenance(dataset.partners)
+    found = [Metric("partners", "Partners", len(page.partners), "partners", where),
+             Metric("countries", "Countries of the partners", int(page.partners["country_code"].nunique()),
+                    "countries", where)]
+    for indicator_id in page.indicators["indicator_id"]:
+        reported = reported_total(dataset.observations, dataset.indicators, indicator_id)
+        if reported.value is not None:
+            found.append(reported)
+        found.append(target(dataset.indicators, indicator_id))
+    return found
 
 
 def demo_rows_sentence(page: OverviewPage) -> str:

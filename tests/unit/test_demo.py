@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import clusterix_analytics as cx
+from clusterix_analytics.analytics.aggregation import amounts_counted_once
 from clusterix_analytics.config import DEFAULT_PROJECT_DIR
 from clusterix_analytics.data.demo import write_demo
 
@@ -43,8 +44,14 @@ def test_demo_values_agree_with_sourced_totals():
     # the 60 people were counted by 11 March 2019: no demo row after that period starts
     people = partner_rows[partner_rows.indicator_id == "people_increased_capacity"]
     assert people.period_start.max() <= __import__("pandas").Timestamp("2019-03-11")
-    # policy-change funds: sourced 8,400,000 + 898,097 plus demo changes = 13,000,000
-    assert ds.policy_changes.funds_influenced_eur.sum() == 13_000_000
+    # policy-change funds counted once: INMA's 898,097 EUR competition (2018) is part of its 8.4 MEUR scheme
+    # (2017), so sourced 8,400,000 plus demo changes = 13,000,000, and the naive sum is 898,097 more
+    changes = ds.policy_changes
+    assert changes.set_index("change_id").at["chg_inma_2018", "part_of_change_id"] == "chg_inma_2017_11"
+    achieved = changes[changes.status == "achieved"]
+    assert amounts_counted_once(achieved).sum() == 13_000_000
+    assert achieved[achieved.synthetic].funds_influenced_eur.sum() == 13_000_000 - 8_400_000
+    assert changes.funds_influenced_eur.sum() == 13_000_000 + 898_097
     # cluster-link projects in P1 and P2 (the source's window) = the 70 new cross-cluster projects
     links = ds.cluster_links
     assert links[links.phase_id.isin(["P1", "P2"])].projects.sum() == 70

@@ -32,6 +32,14 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 
+# Single modules allowed more than their layer, each with its reason.
+MODULE_ALLOWED: dict[str, set[str]] = {
+    # the demo generator reads the sourced data as every page does and must count it by the same rules
+    # (nested amounts once): it uses the analytics that pages use, never figures or views
+    "clusterix_analytics.data.demo": {"analytics"},
+}
+
+
 def layer_of(module: str) -> str:
     """'clusterix_analytics.figures.maps' -> 'figures'; the package itself -> '__init__'."""
     parts = module.split(".")
@@ -58,12 +66,13 @@ def imported_modules(path: Path, module: str) -> set[str]:
     return {m for m in found if m == "clusterix_analytics" or m.startswith("clusterix_analytics.")}
 
 
-def allows(layer: str, target: str) -> bool:
-    """May ``layer`` import module ``target``? Its own layer always; others as ALLOWED names them."""
+def allows(layer: str, target: str, module: str = "") -> bool:
+    """May ``module`` (of ``layer``) import ``target``? Its own layer always; others as ALLOWED names them."""
     target_layer = layer_of(target)
     if target_layer == layer:
         return True
-    return target_layer in ALLOWED[layer] or ".".join(target.split(".")[1:3]) in ALLOWED[layer]
+    allowed = ALLOWED[layer] | MODULE_ALLOWED.get(module, set())
+    return target_layer in allowed or ".".join(target.split(".")[1:3]) in allowed
 
 
 def violations(root: Path = PACKAGE_DIR) -> list[str]:
@@ -76,7 +85,7 @@ def violations(root: Path = PACKAGE_DIR) -> list[str]:
         module = ".".join(parts)
         layer = layer_of(module) if module != "clusterix_analytics" else "__init__"
         for target in sorted(imported_modules(path, module)):
-            if not allows(layer, target):
+            if not allows(layer, target, module):
                 found.append(f"{path.relative_to(root.parent)}: {layer} imports {target}")
     return found
 

@@ -27,11 +27,14 @@ WRITTEN = {
          "parameters": {"partner": "idm"}, "status": "ok", "started": "2026-11-23T10:15:02+00:00",
          "duration_s": 12.5, "outputs": {"html": "04_partner_profile-idm.html",
                                          "notebook": "notebooks/04_partner_profile-idm.ipynb"},
-         "headlines": {"policy_changes": 3, "demo_share": 0.25}, "error": None},
+         "headlines": {"policy_changes": 3, "demo_share": 0.25},
+         "metrics": {"policy_changes_achieved": {"name": "Policy changes achieved", "value": 2, "unit": "changes",
+                                                 "provenance": "demo", "scope": "partner:idm"}},
+         "error": None},
         {"slug": "00_project_overview", "notebook": "00_project_overview", "title": "Project overview",
          "parameters": {}, "status": "timeout", "started": "2026-11-23T10:15:02+00:00", "duration_s": 20.0,
          "outputs": {"html": None, "notebook": "notebooks/00_project_overview.ipynb"}, "headlines": {},
-         "error": ["timeout: the run did not finish within its time limit of 20 s"]},
+         "metrics": {}, "error": ["timeout: the run did not finish within its time limit of 20 s"]},
     ],
 }
 

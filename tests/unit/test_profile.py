@@ -44,8 +44,12 @@ def test_observations_vs_targets_by_hand():
     # peak (max): a = max(20, 12) = 20 of 50 → 40%; all partners max(20, 12, 30) = 30; no share of a max
     assert table.loc["peak", ["value", "all_partners", "share_of_target"]].tolist() == [20.0, 30.0, 0.4]
     assert pd.isna(table.loc["peak", "share_of_partners"])
-    # share (last): a's latest period ends 2017-12-31 → 6 of target 5 → 120%; all partners: b's 2018 value 1
-    assert table.loc["share", ["value", "all_partners", "share_of_target"]].tolist() == [6.0, 1.0, 1.2]
+    # share (last, a rate): a's latest period ends 2017-12-31 → 6 of target 5 → 120%; all partners: the mean of
+    # each partner's latest value, (6 + 1) / 2 = 3.5 (not the latest row of any partner, b's 1, as before)
+    assert table.loc["share", ["value", "all_partners", "share_of_target"]].tolist() == [6.0, 3.5, 1.2]
+    assert table.loc["share", "all_partners_rule"] == (
+        "all partners: the average of each partner's latest value (each partner counts once)")
+    assert table.loc["events", "all_partners_rule"] == "all partners: the sum of every partner's periods"
     # funds: no observation and no target
     assert pd.isna(table.loc["funds", "value"]) and pd.isna(table.loc["funds", "share_of_target"])
     # a has 2 rows per indicator; one of its peak rows is sourced

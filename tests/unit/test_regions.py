@@ -74,3 +74,16 @@ def test_links_by_phase(ds):
     table = links_by_phase(ds)
     assert table[["phase_id", "region_pairs", "links", "projects"]].values.tolist() == [
         ["P1", 2, 2, 3], ["P2", 2, 2, 7], ["AA", 0, 0, 0]]
+
+
+def test_funds_on_the_map_count_achieved_changes_and_nested_amounts_once(ds):
+    # lead: c1 100 (achieved) and c2 250 (achieved); now c2 is part of c1 and a planned c4 of 1,000 is added:
+    # the programme's measure is 100 (c2 is inside c1, c4 is not achieved)
+    changes = ds.policy_changes.assign(part_of_change_id=[None, "c1", None])
+    extra = pd.DataFrame({"change_id": ["c4"], "partner_id": ["lead"], "date": pd.to_datetime(["2020-06-01"]),
+                          "status": ["planned"], "funds_influenced_eur": [1000.0], "synthetic": [True],
+                          "part_of_change_id": [None]})
+    ds.tables["policy_changes"] = pd.concat([changes, extra], ignore_index=True)
+    table = regions.partner_regions(ds)
+    assert table.loc["lead", "funds_influenced_eur"] == 100.0
+    assert table.loc["lead", "policy_changes"] == 3

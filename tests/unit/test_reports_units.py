@@ -233,6 +233,29 @@ def test_diff_finds_inputs_runs_and_headlines():
     assert "<td>partners.csv</td><td>changed</td>" in render_html(d)
 
 
+def test_diff_compares_metrics_by_key_and_names_them_as_the_page_does():
+    funds = {"name": "Funds influenced by achieved policy changes", "unit": "EUR", "scope": "project"}
+    changes = {"name": "Policy changes achieved", "unit": "changes", "scope": "project"}
+    old = {"runs": [{"slug": "02_policy_change_indicators-all", "status": "ok", "metrics": {
+        "funds_influenced_eur": {**funds, "value": 13_898_097.0, "provenance": "mixed"},
+        "policy_changes_achieved": {**changes, "value": 15, "provenance": "mixed"}}}]}
+    new = {"runs": [{"slug": "02_policy_change_indicators-all", "title": "Policy-change indicators – all partners",
+                     "status": "ok", "metrics": {
+                         "funds_influenced_eur": {**funds, "value": 13_000_000.0, "provenance": "mixed"},
+                         "policy_changes_achieved": {**changes, "value": 15, "provenance": "sourced"}}}]}
+    d = diff_manifests(old, new)
+    # funds: 898,097 EUR less (the double count gone); changes: same value, provenance changed
+    assert d["metrics_changed"] == [
+        {"run": "Policy-change indicators – all partners", "metric": "Funds influenced by achieved policy changes",
+         "unit": "EUR", "old": 13_898_097.0, "new": 13_000_000.0, "change": -898_097.0, "provenance": "mixed"},
+        {"run": "Policy-change indicators – all partners", "metric": "Policy changes achieved", "unit": "changes",
+         "old": 15, "new": 15, "change": 0, "provenance": "mixed → sourced"},
+    ]
+    text = render_text(d)
+    assert "Metrics (2)" in text and "13,898,097  13,000,000  -898,097" in text
+    assert "funds_influenced_eur" not in text  # names, never keys
+
+
 def test_diff_cli_resolves_latest_and_previous(tmp_path, capsys):
     for name, manifest in (("2026-01-01T000000Z", OLD), ("2026-01-02T000000Z", NEW)):
         (tmp_path / name).mkdir()

@@ -105,8 +105,11 @@ def test_regions_headlines_and_sentences_by_hand(regions_ds, geometry):
         "partners_mapped": 3, "nuts_codes_without_geometry": 0, "interregional_projects": 10,
         "strongest_pair_projects": 5}
     assert partner_regions.links_summary(page) == (
-        "Clusters of different partner regions ran **10 joint projects** over 4 cluster links, between 2 pairs "
-        "of regions. The busiest pair is **County – Lead** with 5 joint projects.")
+        # 15 projects in the 5 demo links; 10 between regions (k1-k2, lead-lead, is within one region)
+        "The recorded cluster links hold **15 projects (demo data)**, 10 of them between clusters of different "
+        "partner regions; the project reported no total to compare them with. The map shows the 10 between "
+        "regions of every phase, over 4 cluster links between 2 pairs of regions; the busiest pair is "
+        "**County – Lead** with 5 joint projects (demo data).")
     assert partner_regions.partners_on_the_map(page, geometry) == (
         f"The project has **3 partners** in **3 countries**; 3 of them are drawn in their NUTS region. "
         f"{geo.EMBEDDED_ATTRIBUTION}.")
@@ -130,7 +133,7 @@ def test_regions_without_links_say_so_and_record_no_busiest_pair(regions_ds, geo
     empty = Dataset(project=regions_ds.project, tables={**regions_ds.tables,
                                                         "cluster_links": regions_ds.cluster_links.iloc[:0]})
     page = partner_regions.build(empty)
-    assert partner_regions.links_summary(page) == "No cluster links between partner regions are recorded."
+    assert partner_regions.links_summary(page) == "No joint projects of clusters are recorded for this project."
     assert partner_regions.headlines(page, geometry) == {
         "partners_mapped": 3, "nuts_codes_without_geometry": 0, "interregional_projects": 0}
 
@@ -186,8 +189,8 @@ def test_indicators_headline_summary_for_all_partners(indicators_page):
         "## Headlines – all partners, the whole project\n\n"
         "Indicator data as of **31 December 2020**.\n\n"
         "- **3 policy instrument(s) improved** through **5 achieved change(s)** by 3 partner(s); 1 of these "
-        "changes concern an instrument the data does not name.\n"
-        "- **7,200 EUR** of funds influenced by the achieved changes.\n"
+        "changes concern an instrument the data does not name (partly demo data).\n"
+        "- **7,200 EUR** of funds influenced by the achieved changes (partly demo data).\n"
         "- Scorecard: 0 partner(s) met every target they report on, 0 on track, 2 behind on at least one target.\n"
         "- 1 change(s) dated outside every phase (kept and listed below).")
 
@@ -220,7 +223,11 @@ def test_indicators_reported_totals_next_to_partner_rows(indicators_page):
         "- Events: **250 events** reported by the project (Jan 2020 – Dec 2020); partner rows add up to 214 "
         "(demo rows)\n"
         "- No target: **1,500 EUR** reported by the project (Jan 2020 – May 2020); partner rows add up to 1,300 "
-        "(demo rows)")
+        "(demo rows)\n\n"
+        # ev and nt (sum) add up; lvl is a rate ("percent", last): the partners' latest values are averaged
+        'How partner rows combine into "all partners": Events – all partners: the sum of every partner\'s '
+        "periods; Rate – all partners: the average of each partner's latest value (each partner counts once); "
+        "No target – all partners: the sum of every partner's periods.")
 
 
 def test_indicators_for_one_partner_name_it_and_its_scorecard():
@@ -230,7 +237,7 @@ def test_indicators_for_one_partner_name_it_and_its_scorecard():
     assert policy_change_indicators.cumulative_figures(page) == []
     assert policy_change_indicators.no_observations(page) == "No indicator observations for C up to 31 December 2020."
     summary = policy_change_indicators.headline_summary(page)
-    assert "achieved change(s)**.\n" in summary  # one partner: no "by n partner(s)"
+    assert "achieved change(s)** (demo data).\n" in summary  # one partner: no "by n partner(s)"; ch5 is demo
     assert "- Scorecard: overall **no data** (0 target(s) met, 0 on track, 0 behind).\n" in summary
 
 
@@ -326,9 +333,9 @@ def inma(shipped):
 def test_profile_headlines_and_changes_sentence_for_inma(inma):
     # policy_changes.csv: 8,400,000 and 898,097 EUR, achieved; demo: two achieved changes, funds unknown
     assert partner_profile.headlines(inma)["policy_changes"] == 4
-    assert partner_profile.headlines(inma)["funds_influenced_eur"] == 8_400_000 + 898_097
+    assert partner_profile.headlines(inma)["funds_influenced_eur"] == 8_400_000  # the competition is inside it
     assert partner_profile.changes_sentence(inma) == (
-        "4 policy changes recorded, 4 achieved; funds influenced: EUR 9,298,097 (2 of the 4 rows are demo data).")
+        "4 policy changes recorded, 4 achieved; funds influenced: EUR 8,400,000 (2 of the 4 rows are demo data).")
     # policy_instruments.csv: three INMA instruments, the PNCDI III call addressed
     assert partner_profile.instruments_sentence(inma) == (
         "3 policy instruments of this partner in the data; 1 named by a source as addressed by its project work.")
@@ -336,7 +343,8 @@ def test_profile_headlines_and_changes_sentence_for_inma(inma):
 
 def test_profile_sentences_use_the_singular_and_escape_the_data(inma):
     one = dataclasses.replace(inma, instruments=inma.instruments.head(1).assign(addressed=False),
-                              changes=inma.changes.head(1))
+                              changes=inma.changes.head(1),
+                              change_rows=inma.change_rows[inma.change_rows["change_id"] == inma.changes.change_id[0]])
     assert partner_profile.instruments_sentence(one) == (
         "1 policy instrument of this partner in the data; 0 named by a source as addressed by its project work.")
     assert partner_profile.changes_sentence(one).startswith("1 policy change recorded, 1 achieved;")

@@ -1,0 +1,114 @@
+"""One number, one value: a whole report's metrics agree across its pages and with the CSV files.
+
+The shipped plan runs on the shipped project (every partner profile) and on the fictitious second project;
+each run's metrics are read back from manifest.json. The expected values are worked out here from the CSV
+files with the csv module, not with the package's functions.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR
+from clusterix_analytics.reports.runner import DEFAULT_PLAN, run_report
+
+from ..conftest import SECOND_PROJECT
+
+
+def rows(*paths: Path) -> list[dict]:
+    found = []
+    for path in paths:
+        if path.is_file():
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                found += list(csv.DictReader(handle))
+    return found
+
+
+def by_hand(project: Path) -> dict:
+    """The project-wide numbers, from the files: achieved changes, their funds (nested once), links."""
+    changes = rows(project / "policy_changes.csv", project / "demo" / "policy_changes.csv")
+    achieved = [c for c in changes if c["status"] == "achieved"]
+    with_amount = {c["change_id"] for c in achieved if c["funds_influenced_eur"]}
+    funds = sum(float(c["funds_influenced_eur"]) for c in achieved if c["funds_influenced_eur"]
+                and c.get("part_of_change_id", "") not in with_amount)
+    links = rows(project / "cluster_links.csv", project / "demo" / "cluster_links.csv")
+    per_partner = defaultdict(lambda: {"changes": 0, "funds": 0.0})
+    for c in achieved:
+        per_partner[c["partner_id"]]["changes"] += 1
+        if c["funds_influenced_eur"] and c.get("part_of_change_id", "") not in with_amount:
+            per_partner[c["partner_id"]]["funds"] += float(c["funds_influenced_eur"])
+    return {"policy_changes_achieved": len(achieved), "funds_influenced_eur": funds,
+            "joint_projects_in_links": sum(int(link["projects"]) for link in links),
+            "partners": len(rows(project / "partners.csv")), "per_partner": dict(per_partner)}
+
+
+def report_metrics(project: Path, out: Path) -> list[tuple[str, str, dict]]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run_report(project_dir=project, out_dir=out, plan=DEFAULT_PLAN, jobs=2, progress=False, thumbnails=False,
+                      stdout=stdout, stderr=stderr)
+    assert code == 0, stderr.getvalue()
+    manifest = json.loads((Path(stdout.getvalue().splitlines()[0]) / "manifest.json").read_text())
+    return [(run["slug"], key, record) for run in manifest["runs"] for key, record in run["metrics"].items()]
+
+
+@pytest.fixture(scope="module", params=[DEFAULT_PROJECT_DIR, SECOND_PROJECT], ids=["clusterix2", "nordic_pilot"])
+def report(request, tmp_path_factory):
+    project = request.param
+    return project, report_metrics(project, tmp_path_factory.mktemp(project.name))
+
+
+def test_each_key_has_one_value_per_scope_on_every_page(report):
+    _, metrics = report
+    values = defaultdict(set)
+    for _slug, key, record in metrics:
+        values[(key, record["scope"])].add((record["value"], record["unit"], record["provenance"]))
+    conflicting = {k: v for k, v in values.items() if len(v) > 1}
+    assert conflicting == {}
+    # the quantities people quote are stated on more than one page
+    pages = defaultdict(set)
+    for slug, key, record in metrics:
+        pages[(key, record["scope"])].add(slug.split("-")[0])
+    assert len(pages[("joint_projects_in_links", "project")]) == 2          # the map page and the portfolios
+
+
+def test_partner_profiles_add_up_to_the_all_partner_page(report):
+    project, metrics = report
+    project_wide = {key: r["value"] for slug, key, r in metrics if r["scope"] == "project"}
+    hand = by_hand(project)
+    for key in ("policy_changes_achieved", "funds_influenced_eur"):
+        profiles = [r["value"] or 0 for slug, k, r in metrics if k == key and r["scope"].startswith("partner:")
+                    and "/" not in r["scope"]]
+        assert len(profiles) == hand["partners"]                           # one profile per partner
+        assert sum(profiles) == pytest.approx(project_wide[key] or 0), key
+    for slug, key, r in metrics:
+        if r["scope"].startswith("partner:") and "/" not in r["scope"] and slug.startswith("04"):
+            partner = r["scope"].split(":")[1]
+            mine = hand["per_partner"].get(partner, {"changes": 0, "funds": 0.0})
+            if key == "policy_changes_achieved":
+                assert r["value"] == mine["changes"], partner
+            if key == "funds_influenced_eur":
+                assert (r["value"] or 0.0) == pytest.approx(mine["funds"]), partner
+
+
+def test_the_numbers_equal_those_worked_out_from_the_files(report):
+    project, metrics = report
+    hand = by_hand(project)
+    project_wide = {key: r["value"] for slug, key, r in metrics if r["scope"] == "project"}
+    assert project_wide["policy_changes_achieved"] == hand["policy_changes_achieved"]
+    assert (project_wide["funds_influenced_eur"] or 0.0) == pytest.approx(hand["funds_influenced_eur"])
+    assert project_wide["joint_projects_in_links"] == hand["joint_projects_in_links"]
+    assert project_wide["partners"] == hand["partners"]
+
+
+def test_the_shipped_project_s_quoted_numbers():
+    # CLUSTERIX 2.0 by hand: 13,000,000 EUR counted once (INMA's 898,097 EUR competition is inside its 8.4 MEUR
+    # scheme), 70 joint projects reported, 127 in the demo cluster links (70 in P1–P2 + 57 in AA)
+    hand = by_hand(DEFAULT_PROJECT_DIR)
+    assert hand["funds_influenced_eur"] == 13_000_000
+    assert hand["per_partner"]["inma"]["funds"] == 8_400_000
+    assert hand["joint_projects_in_links"] == 127
