@@ -19,13 +19,28 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 # -- package data (ships inside the package) --------------------------------------------------------------
 REFERENCE_DIR = PACKAGE_DIR / "data" / "reference"
-NUTS_CODES_FILE = REFERENCE_DIR / "nuts" / "nuts2016.csv"
+# The NUTS versions the package ships (codes and geometry): 2016 for Interreg 2014-2020 projects,
+# 2021 for 2021-2027, 2013 for data from before 2018.
+NUTS_VERSIONS = (2013, 2016, 2021)
+NUTS_DIR = REFERENCE_DIR / "nuts"
+NUTS_CODES_FILE = NUTS_DIR / "nuts2016.csv"
+NUTS_CHANGES_FILE = NUTS_DIR / "nuts_changes.csv"  # codes of one version that another lacks, and where they went
 SECTORS_DIRNAME = "sectors"  # a project folder may hold its own sectors/ beside project.yaml
 DEFAULT_SECTORS_DIR = REFERENCE_DIR / SECTORS_DIRNAME
 GEOMETRY_DIR = PACKAGE_DIR / "geo" / "files"
 REGIONS_GEOMETRY_FILE = GEOMETRY_DIR / "partner_regions_nuts2016.geojson"
 COUNTRIES_GEOMETRY_FILE = GEOMETRY_DIR / "europe_countries.geojson"
 TEMPLATES_DIR = PACKAGE_DIR / "reports" / "templates"
+
+
+def nuts_codes_file(version: int) -> Path:
+    """The NUTS classification of one version (code, level, names, parent, country), package data."""
+    return NUTS_DIR / f"nuts{version}.csv"
+
+
+def nuts_geometry_file(version: int) -> Path:
+    """The embedded geometry of every NUTS unit of one version (TopoJSON, all levels), package data."""
+    return GEOMETRY_DIR / f"nuts{version}.topojson"
 
 
 def _checkout_root() -> Path:
