@@ -5,9 +5,9 @@ Reference tables (NUTS codes, the sector taxonomy, the embedded geometry) are pa
 package finds them outside a checkout. The checkout's own folders (data/, notebooks/, reports/) are found
 from the package when it sits in a checkout, else from the current folder.
 
->>> from clusterix_analytics.config import DEFAULT_PROJECT_DIR, NUTS_CODES_FILE
->>> DEFAULT_PROJECT_DIR.name, NUTS_CODES_FILE.is_file()
-('clusterix2', True)
+>>> from clusterix_analytics.config import DEFAULT_PROJECT_DIR, nuts_codes_file, nuts_geometry_file
+>>> DEFAULT_PROJECT_DIR.name, nuts_codes_file(2021).name, nuts_geometry_file(2016).is_file()
+('clusterix2', 'nuts2021.csv', True)
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ REFERENCE_DIR = PACKAGE_DIR / "data" / "reference"
 # 2021 for 2021-2027, 2013 for data from before 2018.
 NUTS_VERSIONS = (2013, 2016, 2021)
 NUTS_DIR = REFERENCE_DIR / "nuts"
-NUTS_CODES_FILE = NUTS_DIR / "nuts2016.csv"
 NUTS_CHANGES_FILE = NUTS_DIR / "nuts_changes.csv"  # codes of one version that another lacks, and where they went
 SECTORS_DIRNAME = "sectors"  # a project folder may hold its own sectors/ beside project.yaml
 DEFAULT_SECTORS_DIR = REFERENCE_DIR / SECTORS_DIRNAME
