@@ -27,7 +27,6 @@ NUTS_CHANGES_FILE = NUTS_DIR / "nuts_changes.csv"  # codes of one version that a
 SECTORS_DIRNAME = "sectors"  # a project folder may hold its own sectors/ beside project.yaml
 DEFAULT_SECTORS_DIR = REFERENCE_DIR / SECTORS_DIRNAME
 GEOMETRY_DIR = PACKAGE_DIR / "geo" / "files"
-REGIONS_GEOMETRY_FILE = GEOMETRY_DIR / "partner_regions_nuts2016.geojson"
 COUNTRIES_GEOMETRY_FILE = GEOMETRY_DIR / "europe_countries.geojson"
 TEMPLATES_DIR = PACKAGE_DIR / "reports" / "templates"
 

@@ -155,7 +155,8 @@ def partner_regions_map(dataset: Dataset, color_by: str | None = None, highlight
     ``color_by``: None (one colour), "partner_type", "phase" (phase of the partner's first policy change),
     or a numeric column of :func:`regions.partner_regions` (colour bar with its unit, e.g.
     "funds_influenced_eur"). ``highlight``: a partner_id drawn with a dark outline and a bold label.
-    ``geometry``: from :func:`geo.load_geometry` (default: the embedded geometry).
+    ``geometry``: from :func:`geo.load_geometry` (default: the embedded units of the partners, in the
+    project's NUTS version).
     ``zoom_to_highlight``: frame the highlighted partner's region only (a locator map, as on a partner
     profile); the grey countries are then clipped near it, which keeps the figure small.
     Hover shows organisation, region, NUTS code and the policy instruments addressed.
@@ -172,8 +173,8 @@ def partner_regions_map(dataset: Dataset, color_by: str | None = None, highlight
     problems = regions.check_parameters(dataset, color_by=color_by, highlight_partner=highlight)
     if problems:
         raise ValueError("; ".join(problems))
-    geometry = geometry or geo.load_geometry()
     table = regions.partner_regions(dataset)
+    geometry = geometry or geo.load_geometry(codes=table["nuts_code"].dropna(), year=dataset.project.nuts_version)
     framed = table.loc[[highlight], "nuts_code"].dropna() if zoom_to_highlight and highlight else None
     fig, _ = _base_figure(geometry, table["nuts_code"] if framed is None else framed,
                           min_extent_m=0 if framed is None else LOCATOR_EXTENT_M)
@@ -268,8 +269,8 @@ def cooperation_map(dataset: Dataset, phase: str | None = None,
     problems = regions.check_parameters(dataset, phase=phase)
     if problems:
         raise ValueError("; ".join(problems))
-    geometry = geometry or geo.load_geometry()
     table = regions.partner_regions(dataset)
+    geometry = geometry or geo.load_geometry(codes=table["nuts_code"].dropna(), year=dataset.project.nuts_version)
     links = interregional_links(dataset, phase)
     fig, _ = _base_figure(geometry, table["nuts_code"])
     polygons = geometry.regions.drop_duplicates("nuts_id").set_index("nuts_id").geometry

