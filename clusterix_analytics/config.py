@@ -5,9 +5,9 @@ Reference tables (NUTS codes, the sector taxonomy, the embedded geometry) are pa
 package finds them outside a checkout. The checkout's own folders (data/, notebooks/, reports/) are found
 from the package when it sits in a checkout, else from the current folder.
 
->>> from clusterix_analytics.config import DEFAULT_PROJECT_DIR, NUTS_CODES_FILE
->>> DEFAULT_PROJECT_DIR.name, NUTS_CODES_FILE.is_file()
-('clusterix2', True)
+>>> from clusterix_analytics.config import DEFAULT_PROJECT_DIR, nuts_codes_file, nuts_geometry_file
+>>> DEFAULT_PROJECT_DIR.name, nuts_codes_file(2021).name, nuts_geometry_file(2016).is_file()
+('clusterix2', 'nuts2021.csv', True)
 """
 from __future__ import annotations
 
@@ -19,13 +19,26 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 # -- package data (ships inside the package) --------------------------------------------------------------
 REFERENCE_DIR = PACKAGE_DIR / "data" / "reference"
-NUTS_CODES_FILE = REFERENCE_DIR / "nuts" / "nuts2016.csv"
+# The NUTS versions the package ships (codes and geometry): 2016 for Interreg 2014-2020 projects,
+# 2021 for 2021-2027, 2013 for data from before 2018.
+NUTS_VERSIONS = (2013, 2016, 2021)
+NUTS_DIR = REFERENCE_DIR / "nuts"
+NUTS_CHANGES_FILE = NUTS_DIR / "nuts_changes.csv"  # codes of one version that another lacks, and where they went
 SECTORS_DIRNAME = "sectors"  # a project folder may hold its own sectors/ beside project.yaml
 DEFAULT_SECTORS_DIR = REFERENCE_DIR / SECTORS_DIRNAME
 GEOMETRY_DIR = PACKAGE_DIR / "geo" / "files"
-REGIONS_GEOMETRY_FILE = GEOMETRY_DIR / "partner_regions_nuts2016.geojson"
 COUNTRIES_GEOMETRY_FILE = GEOMETRY_DIR / "europe_countries.geojson"
 TEMPLATES_DIR = PACKAGE_DIR / "reports" / "templates"
+
+
+def nuts_codes_file(version: int) -> Path:
+    """The NUTS classification of one version (code, level, names, parent, country), package data."""
+    return NUTS_DIR / f"nuts{version}.csv"
+
+
+def nuts_geometry_file(version: int) -> Path:
+    """The embedded geometry of every NUTS unit of one version (TopoJSON, all levels), package data."""
+    return GEOMETRY_DIR / f"nuts{version}.topojson"
 
 
 def _checkout_root() -> Path:

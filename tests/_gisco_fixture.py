@@ -19,7 +19,8 @@ def gisco_fixture_files() -> dict[str, bytes]:
     Level 2 deliberately lacks SE22 and has AT12 (the level-2 sentinel); levels 1 and 3 carry their
     sentinels AT1 and AT121 (drawn with AT12's outline: only the ids matter here).
     """
-    embedded = geo.embedded_regions().to_crs("EPSG:4326").set_index("nuts_id").geometry
+    embedded = geo.embedded_regions(2016, ["BE2", "FRK", "AT12", "CZ08", "DK03", "HU22", "ITH1", "RO32", "RO21",
+                                           "SE224", "RO321"]).to_crs("EPSG:4326").set_index("nuts_id").geometry
     wanted = {1: {"BE2": "BE2", "FRK": "FRK", "AT1": "AT12"},
               2: {c: c for c in ("AT12", "CZ08", "DK03", "HU22", "ITH1", "RO32", "RO21")},
               3: {"SE224": "SE224", "RO321": "RO321", "AT121": "AT12"}}

@@ -8,13 +8,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from clusterix_analytics.config import DEFAULT_PROJECT_DIR, NUTS_CODES_FILE
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR
+from clusterix_analytics.data.nuts import nuts_codes, unknown_code_hint
 from clusterix_analytics.data.project import Project, load_project
 from clusterix_analytics.data.provenance import synthetic_rows
 from clusterix_analytics.data.readers import FILE, ROW, check_columns, coerce_table, read_raw_table
@@ -24,6 +24,7 @@ from clusterix_analytics.data.tables import (
     TABLES,
     TableSpec,
     ValidationContext,
+    nuts_check_error,
     pandera_schema,
 )
 from clusterix_analytics.errors import DataProblem, DataValidationError
@@ -66,12 +67,6 @@ class Dataset:
         return float(summary["synthetic_rows"].sum() / total) if total else 0.0
 
 
-@lru_cache(maxsize=4)
-def nuts_codes(path: Path = NUTS_CODES_FILE) -> frozenset[str]:
-    """The NUTS 2016 codes the workbook knows (data/nuts/nuts2016.csv)."""
-    return frozenset(pd.read_csv(path, dtype=str)["nuts_code"].str.strip().str.upper())
-
-
 def table_files(project: Project, name: str, include_demo: bool = True) -> list[Path]:
     """The files making up one table: those listed in project.yaml, then the demo file if any."""
     files = [project.directory / f for f in project.tables.get(name, (f"{name}.csv",))]
@@ -80,8 +75,10 @@ def table_files(project: Project, name: str, include_demo: bool = True) -> list[
     return files
 
 
-def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad_cells: set) -> list[DataProblem]:
+def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad_cells: set,
+                           nuts_version: int | None = None) -> list[DataProblem]:
     problems = []
+    nuts_error = nuts_check_error(nuts_version) if nuts_version else None
     for case in exc.failure_cases.to_dict("records"):
         idx, column, check = case["index"], case["column"], str(case["check"])
         if idx is None or pd.isna(idx) or column is None:
@@ -97,6 +94,10 @@ def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad
         else:
             shown = value.date() if isinstance(value, pd.Timestamp) else value
             message = f"'{shown}' {check}" if check.startswith("is ") else f"'{shown}': {check}"
+            if check == nuts_error:
+                hint = unknown_code_hint(str(value), nuts_version)
+                message += f"; {hint}" if hint else (f" (see the NUTS list clusterix_analytics/data/reference/nuts/"
+                                                     f"nuts{nuts_version}.csv)")
         problems.append(DataProblem(frame.at[idx, FILE], int(frame.at[idx, ROW]), column, message))
     return problems
 
@@ -137,7 +138,7 @@ def _validate(spec: TableSpec, frame: pd.DataFrame, bad_cells: set, ctx: Validat
     try:
         pandera_schema(spec, ctx).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems += _problems_from_pandera(exc, frame, bad_cells)
+        problems += _problems_from_pandera(exc, frame, bad_cells, ctx.nuts_version)
     for rule in spec.row_rules:
         failing = rule.failing(frame).fillna(False).astype(bool)
         for idx in frame.index[failing]:
@@ -165,7 +166,7 @@ def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = Tru
     project_dir = project.directory
     ctx = ValidationContext(
         references={"project.phase_id": list(project.phase_ids)},
-        nuts_codes=set(nuts_codes()),
+        nuts_codes=set(nuts_codes(project.nuts_version)),
         nuts_version=project.nuts_version,
         timeline=(pd.Timestamp(project.timeline_start), pd.Timestamp(project.timeline_end)),
     )

@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from clusterix_analytics.config import NUTS_VERSIONS
 from clusterix_analytics.errors import DataProblem, DataValidationError, field_path
 
 PROJECT_FILE = "project.yaml"
@@ -347,10 +348,12 @@ class ProjectSpec(BaseModel):
 
     @field_validator("nuts_version")
     @classmethod
-    def _nuts_2016(cls, version: int) -> int:
-        if version != 2016:
-            raise PydanticCustomError("nuts_version", "NUTS version {version} is not supported; this workbook "
-                                      "validates NUTS 2016 codes", {"version": version})
+    def _a_shipped_nuts_version(cls, version: int) -> int:
+        if version not in NUTS_VERSIONS:
+            raise PydanticCustomError(
+                "nuts_version", "NUTS version {version} is not supported; valid: {valid} (2016 for Interreg "
+                "2014–2020 projects, 2021 for 2021–2027)",
+                {"version": version, "valid": ", ".join(map(str, NUTS_VERSIONS))})
         return version
 
     @field_validator("end")

@@ -39,7 +39,7 @@ from clusterix_analytics.data.fields import (
 __all__ = ["AGGREGATIONS", "CHANGE_STATUSES", "CHANGE_TYPES", "DATE_PRECISIONS", "ID_PATTERN", "INDICATOR_KINDS",
            "INSTRUMENT_TYPES", "LABELS", "LINK_TYPES", "LOAD_ORDER", "PARTNER_ROLES", "PARTNER_TYPES", "PROJECT_WIDE",
            "REFERENCED_COLUMNS", "TABLES", "URL_PATTERN", "Column", "RowRule", "TableSpec", "ValidationContext",
-           "pandera_schema"]
+           "nuts_check_error", "pandera_schema"]
 
 
 @dataclass(frozen=True)
@@ -321,6 +321,15 @@ class ValidationContext:
     timeline: tuple[pd.Timestamp, pd.Timestamp]
 
 
+def nuts_check_error(version: int) -> str:
+    """The check name of a NUTS column; a failing value's message adds a hint (data.nuts.unknown_code_hint).
+
+    >>> nuts_check_error(2021)
+    'is not a NUTS 2021 code'
+    """
+    return f"is not a NUTS {version} code"
+
+
 def _checks(col: Column, ctx: ValidationContext) -> list[pa.Check]:
     checks = []
     if col.allowed:
@@ -338,9 +347,7 @@ def _checks(col: Column, ctx: ValidationContext) -> list[pa.Check]:
         what = "phase" if table == "project" else f"{ref_col} in {table}"
         checks.append(pa.Check.isin(known, error=f"unknown {what}; known: {shown or '(none)'}"))
     if col.nuts:
-        checks.append(pa.Check.isin(sorted(ctx.nuts_codes),
-                                    error=f"is not a NUTS {ctx.nuts_version} code "
-                                          "(see the NUTS list in clusterix_analytics/data/reference/nuts/)"))
+        checks.append(pa.Check.isin(sorted(ctx.nuts_codes), error=nuts_check_error(ctx.nuts_version)))
     if col.within_timeline:
         lo, hi = ctx.timeline
         checks.append(pa.Check.in_range(lo, hi, error=f"is outside the project ({lo.date()} to {hi.date()})"))

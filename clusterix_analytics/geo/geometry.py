@@ -1,19 +1,22 @@
-"""Region geometry for the maps: embedded Natural Earth-derived NUTS units, GISCO NUTS files, projection.
+"""Region geometry for the maps: the embedded GISCO NUTS units of every version, GISCO downloads, projection.
 
 Two sources, one shape of result (:class:`RegionGeometry`, projected to EPSG:3035 metres):
 
-- ``"embedded"`` (default, always offline): data/geo/, built by ``clusterix-analytics geodata build``
-  from Natural Earth admin-1 units dissolved into the partners' NUTS 2016 units.
-- ``"gisco"``: the true NUTS boundaries from Eurostat GISCO, downloaded once into the user's cache
-  directory and reused offline afterwards. With no network and no cache the embedded geometry is used,
-  after one clear warning (:class:`GeometryFallbackWarning`); never a hang (every request has a timeout).
+- ``"embedded"`` (default, always offline): ``geo/files/nuts<year>.topojson``, every NUTS unit of levels
+  0–3 of NUTS 2013, 2016 and 2021 (Eurostat GISCO 1:3 million), built by ``clusterix-analytics geodata
+  build``. Only the units asked for are decoded.
+- ``"gisco"``: GISCO's NUTS files at another scale, downloaded once into the user's cache directory and
+  reused offline afterwards. With no network and no cache the embedded geometry is used, after one clear
+  warning (:class:`GeometryFallbackWarning`); never a hang (every request has a timeout).
+
+A country-level partner (NUTS level 0) is drawn as its country: level 0 is in the files like any level.
 
 >>> from clusterix_analytics.geo import geometry as geo
->>> g = geo.load_geometry()                       # embedded, no network
->>> sorted(g.regions.nuts_id)[:3], g.regions.crs.to_epsg()
-(['AT12', 'BE2', 'CZ08'], 3035)
->>> geo.missing_codes(["AT12", "HU11"], g)       # HU11 is a NUTS 2021 code: no geometry for it
-['HU11']
+>>> g = geo.load_geometry(codes=["AT12", "LT", "SE224"])      # embedded NUTS 2016, no network
+>>> sorted(g.regions.nuts_id), g.regions.crs.to_epsg()
+(['AT12', 'LT', 'SE224'], 3035)
+>>> geo.missing_codes(["AT12", "HU10"], g)         # HU10 is NUTS 2013: NUTS 2016 split it (HU11, HU12)
+['HU10']
 """
 from __future__ import annotations
 
@@ -28,14 +31,19 @@ import pandas as pd
 import shapely
 
 from clusterix_analytics.config import COUNTRIES_GEOMETRY_FILE as COUNTRIES_FILE
-from clusterix_analytics.config import REGIONS_GEOMETRY_FILE as REGIONS_FILE
+from clusterix_analytics.config import NUTS_VERSIONS, nuts_geometry_file
+from clusterix_analytics.geo import topology
 from clusterix_analytics.geo.build import EQUAL_AREA_CRS
 from clusterix_analytics.geo.gisco import DEFAULT_TIMEOUT_S, GiscoUnavailable, _normalise_scale, fetch_gisco_nuts
 
-EMBEDDED_ATTRIBUTION = ("Boundaries: Natural Earth (public domain), admin-1 units dissolved to NUTS 2016 "
-                        "(approximate)")
-GISCO_ATTRIBUTION = ("Boundaries: © EuroGeographics for the administrative boundaries (GISCO NUTS {year}, "
-                     "1:{scale}); countries: Natural Earth (public domain)")
+# GISCO's terms ask every map for this notice (in its legend): the figures print the attribution below it.
+GISCO_NOTICE = "© EuroGeographics for the administrative boundaries"
+EMBEDDED_ATTRIBUTION = (f"Boundaries: {GISCO_NOTICE} (Eurostat GISCO, NUTS {{year}}, 1:3 million); "
+                        "countries: Natural Earth (public domain)")
+GISCO_ATTRIBUTION = (f"Boundaries: {GISCO_NOTICE} (Eurostat GISCO, NUTS {{year}}, 1:{{scale}}); "
+                     "countries: Natural Earth (public domain)")
+REGION_COLUMNS = ["nuts_id", "name", "level", "geometry"]
+
 
 class GeometryFallbackWarning(UserWarning):
     """GISCO boundaries were asked for but could not be had: the embedded geometry is used instead."""
@@ -66,53 +74,98 @@ class RegionGeometry:
         self.label_points = label_points(self.regions)
 
 
-@lru_cache(maxsize=2)
-def _read_embedded(path: Path) -> gpd.GeoDataFrame:
+@dataclass(frozen=True)
+class _EmbeddedVersion:
+    """One embedded TopoJSON file, decoded once: its arcs in EPSG:3035 and each unit's polygons and names."""
+
+    arcs: list
+    polygons: dict
+    names: dict
+    levels: dict
+
+
+@lru_cache(maxsize=len(NUTS_VERSIONS))
+def _embedded_version(path: Path) -> _EmbeddedVersion:
+    from pyproj import Transformer
+
+    topo = topology.read_topology(path.read_bytes())
+    arcs = topology.absolute_arcs(topo)
+    lonlat = np.concatenate(arcs)
+    x, y = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True).transform(lonlat[:, 0], lonlat[:, 1])
+    projected = np.split(np.column_stack([x, y]), np.cumsum([len(a) for a in arcs])[:-1])
+    polygons, names, levels = {}, {}, {}
+    for collection in topo["objects"].values():
+        for g in collection["geometries"]:
+            code = g["properties"]["nuts_id"]
+            polygons[code] = topology.polygons_of(g)
+            names[code] = g["properties"]["name"]
+            levels[code] = int(g["properties"]["level"])
+    return _EmbeddedVersion(projected, polygons, names, levels)
+
+
+def embedded_regions(year: int = 2016, codes=()) -> gpd.GeoDataFrame:
+    """The embedded NUTS ``year`` units among ``codes`` (every unit if none given), in EPSG:3035.
+
+    Codes the version lacks are left out (:func:`missing_codes` names them).
+
+    >>> embedded_regions(2021, ["HR02", "HR04"])[["nuts_id", "level"]].values.tolist()
+    [['HR02', 2]]
+    """
+    if year not in NUTS_VERSIONS:
+        raise ValueError(f"no embedded geometry for NUTS {year}; valid: {', '.join(map(str, NUTS_VERSIONS))}")
+    version = _embedded_version(nuts_geometry_file(year))
+    codes = {c for c in codes if isinstance(c, str) and c}
+    wanted = sorted(codes & set(version.polygons) if codes else version.polygons)
+    shapes = [topology.to_shapely(version.polygons[c], version.arcs) for c in wanted]
+    return gpd.GeoDataFrame({"nuts_id": wanted, "name": [version.names[c] for c in wanted],
+                             "level": [version.levels[c] for c in wanted]},
+                            geometry=gpd.GeoSeries(shapes, crs=EQUAL_AREA_CRS), crs=EQUAL_AREA_CRS)
+
+
+@lru_cache(maxsize=1)
+def _read_countries(path: Path) -> gpd.GeoDataFrame:
     return gpd.read_file(path).to_crs(EQUAL_AREA_CRS)
-
-
-def embedded_regions() -> gpd.GeoDataFrame:
-    """The embedded partner regions (NUTS 2016, Natural Earth-derived), in EPSG:3035."""
-    return _read_embedded(REGIONS_FILE)[["nuts_id", "name", "level", "geometry"]].copy()
 
 
 def embedded_countries() -> gpd.GeoDataFrame:
     """The embedded Europe country layer (Natural Earth 1:50m, simplified), in EPSG:3035."""
-    return _read_embedded(COUNTRIES_FILE)[["name", "geometry"]].copy()
+    return _read_countries(COUNTRIES_FILE)[["name", "geometry"]].copy()
 
 
 def load_geometry(source: str = "embedded", codes=(), *, year: int = 2016, scale: str = "20M",
                   base_url: str | None = None, timeout: float = DEFAULT_TIMEOUT_S,
                   cache: Path | None = None) -> RegionGeometry:
-    """Region polygons for the maps, projected to EPSG:3035.
+    """Region polygons for the maps, projected to EPSG:3035: the units among ``codes`` (all if none).
 
-    ``source="gisco"`` downloads (or reads from the cache) the GISCO files of every NUTS level among
-    ``codes``; if that fails, warns once (:class:`GeometryFallbackWarning`) and returns the embedded
-    geometry with ``fallback`` set to the reason.
+    ``year`` is the NUTS version (the project's ``nuts_version``). ``source="gisco"`` downloads (or reads
+    from the cache) the GISCO files of every NUTS level among ``codes`` at ``scale``; if that fails, warns
+    once (:class:`GeometryFallbackWarning`) and returns the embedded geometry with ``fallback`` set.
 
     >>> load_geometry("gisco", ["AT12"], base_url="http://127.0.0.1:9", timeout=1).source  # doctest: +SKIP
     'embedded'
     """
     if source not in ("embedded", "gisco"):
         raise ValueError(f"unknown geometry source {source!r}; valid: embedded, gisco")
+    codes = [c for c in codes if isinstance(c, str) and c]
     countries = embedded_countries()
-    if source == "gisco":
-        levels = sorted({len(c) - 2 for c in codes if 2 <= len(c) <= 5}) or [2]
-        try:
-            parts = [fetch_gisco_nuts(year, level, scale, base_url=base_url, timeout=timeout, cache=cache)
-                     for level in levels]
-        except GiscoUnavailable as exc:
-            reason = f"GISCO NUTS boundaries unavailable ({exc}); using the embedded Natural Earth geometry"
-            warnings.warn(reason, GeometryFallbackWarning, stacklevel=2)
-            return RegionGeometry(embedded_regions(), countries, "embedded", 2016, EMBEDDED_ATTRIBUTION, reason)
-        regions = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
-        wanted = set(codes)
-        if wanted:  # a level-3 file has ~1,500 units: keep what the map needs
-            regions = regions[regions["nuts_id"].isin(wanted)]
-        regions = regions.to_crs(EQUAL_AREA_CRS).reset_index(drop=True)
-        attribution = GISCO_ATTRIBUTION.format(year=year, scale=_normalise_scale(scale).lstrip("0"))
-        return RegionGeometry(regions, countries, "gisco", year, attribution)
-    return RegionGeometry(embedded_regions(), countries, "embedded", 2016, EMBEDDED_ATTRIBUTION)
+    if source == "embedded":
+        return RegionGeometry(embedded_regions(year, codes), countries, "embedded", year,
+                              EMBEDDED_ATTRIBUTION.format(year=year))
+    levels = sorted({len(c) - 2 for c in codes if 2 <= len(c) <= 5}) or [2]
+    try:
+        parts = [fetch_gisco_nuts(year, level, scale, base_url=base_url, timeout=timeout, cache=cache)
+                 for level in levels]
+    except GiscoUnavailable as exc:
+        reason = f"GISCO NUTS boundaries unavailable ({exc}); using the embedded GISCO 1:3 million geometry"
+        warnings.warn(reason, GeometryFallbackWarning, stacklevel=2)
+        return RegionGeometry(embedded_regions(year, codes), countries, "embedded", year,
+                              EMBEDDED_ATTRIBUTION.format(year=year), reason)
+    regions = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+    if codes:  # a level-3 file has ~1,500 units: keep what the map needs
+        regions = regions[regions["nuts_id"].isin(set(codes))]
+    regions = regions.to_crs(EQUAL_AREA_CRS).reset_index(drop=True)
+    attribution = GISCO_ATTRIBUTION.format(year=year, scale=_normalise_scale(scale).lstrip("0"))
+    return RegionGeometry(regions, countries, "gisco", year, attribution)
 
 
 def missing_codes(codes, geometry: RegionGeometry) -> list[str]:
@@ -141,9 +194,11 @@ def label_points(regions: gpd.GeoDataFrame) -> pd.DataFrame:
 def polygon_xy(geometry) -> tuple[list, list]:
     """x and y vertex lists of a (multi)polygon for ``go.Scatter(fill="toself")``; rings split by None.
 
+    Whole metres as integers: a figure's JSON then spends 7 characters on a coordinate, not 9 ('.0').
+
     >>> from shapely.geometry import box
     >>> polygon_xy(box(0, 0, 1, 1))[0]
-    [1.0, 1.0, 0.0, 0.0, 1.0, None]
+    [1, 1, 0, 0, 1, None]
     """
     xs: list = []
     ys: list = []
@@ -153,8 +208,8 @@ def polygon_xy(geometry) -> tuple[list, list]:
             continue
         for ring in [polygon.exterior, *polygon.interiors]:
             coords = np.asarray(ring.coords)
-            xs += [*np.round(coords[:, 0], 0).tolist(), None]
-            ys += [*np.round(coords[:, 1], 0).tolist(), None]
+            xs += [*np.round(coords[:, 0]).astype(np.int64).tolist(), None]
+            ys += [*np.round(coords[:, 1]).astype(np.int64).tolist(), None]
     return xs, ys
 
 

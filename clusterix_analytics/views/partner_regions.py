@@ -123,7 +123,8 @@ def map_geometry(dataset: Dataset, geometry_source: str = "embedded") -> geo.Reg
     >>> map_geometry(cx.load()).source
     'embedded'
     """
-    return geo.load_geometry(geometry_source, codes=dataset.partners["nuts_code"].dropna())
+    return geo.load_geometry(geometry_source, codes=dataset.partners["nuts_code"].dropna(),
+                             year=dataset.project.nuts_version)
 
 
 def missing_codes(page: RegionsPage, geometry: geo.RegionGeometry) -> list[str]:

@@ -21,6 +21,7 @@ PROBE = textwrap.dedent("""
     import json, sys
     import clusterix_analytics as cx
     from clusterix_analytics.data.sectors import read_sector_vocabulary
+    from clusterix_analytics.data.nuts import nuts_codes
     from clusterix_analytics.geo.geometry import load_geometry
     ds = cx.load(sys.argv[1])
     print(json.dumps({
@@ -28,7 +29,9 @@ PROBE = textwrap.dedent("""
         "partners": len(ds.partners),
         "countries": int(ds.partners["country_code"].nunique()),
         "ecosystems": int((read_sector_vocabulary().taxonomy["level"] == 1).sum()),
-        "regions_with_geometry": int(load_geometry().regions["nuts_id"].nunique()),
+        "regions_with_geometry": int(load_geometry(codes=ds.partners["nuts_code"]).regions["nuts_id"].nunique()),
+        "hr04_in": [v for v in (2013, 2016, 2021) if "HR04" in nuts_codes(v)],
+        "hr02_2021_level": int(load_geometry(codes=["HR02"], year=2021).regions["level"].iloc[0]),
     }))
 """)
 
@@ -57,19 +60,26 @@ def test_installed_package_loads_the_shipped_project_from_another_folder(install
     assert probe.returncode == 0, probe.stderr
     found = json.loads(probe.stdout)
     assert found["package"].startswith(str(site))  # the wheel's copy, not the checkout
-    # CLUSTERIX 2.0: ten partners in nine countries (AT BE CZ DK FR HU IT RO SE: two in Romania); the
-    # taxonomy's 14 EU industrial ecosystems; the embedded geometry's 12 units (the ten partner regions and
-    # the level-3 alternates RO321, SE224)
-    assert found == {**found, "partners": 10, "countries": 9, "ecosystems": 14, "regions_with_geometry": 12}
+    # CLUSTERIX 2.0: ten partners in nine countries (AT BE CZ DK FR HU IT RO SE: two in Romania), each in its
+    # own region, every one with a polygon; the taxonomy's 14 EU industrial ecosystems; the NUTS tables and
+    # geometry of each version: HR04 (Kontinentalna Hrvatska) is NUTS 2013 and 2016, HR02 a NUTS 2021 region
+    assert found == {**found, "partners": 10, "countries": 9, "ecosystems": 14, "regions_with_geometry": 10,
+                     "hr04_in": [2013, 2016], "hr02_2021_level": 2}
 
 
 def test_the_wheel_holds_the_package_data_and_no_checkout_files(installed):
     _, site = installed
     shipped = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.suffix != ".pyc"}
-    assert {"clusterix_analytics/data/reference/nuts/nuts2016.csv",
+    assert {"clusterix_analytics/data/reference/nuts/nuts2013.csv",
+            "clusterix_analytics/data/reference/nuts/nuts2016.csv",
+            "clusterix_analytics/data/reference/nuts/nuts2021.csv",
+            "clusterix_analytics/data/reference/nuts/nuts_changes.csv",
+            "clusterix_analytics/data/reference/nuts/README.md",
             "clusterix_analytics/data/reference/sectors/taxonomy.csv",
             "clusterix_analytics/data/reference/sectors/sector_map.csv",
-            "clusterix_analytics/geo/files/partner_regions_nuts2016.geojson",
+            "clusterix_analytics/geo/files/nuts2013.topojson",
+            "clusterix_analytics/geo/files/nuts2016.topojson",
+            "clusterix_analytics/geo/files/nuts2021.topojson",
             "clusterix_analytics/geo/files/europe_countries.geojson",
-            "clusterix_analytics/geo/files/nuts2016_from_admin1.csv"} <= shipped
+            "clusterix_analytics/geo/files/README.md"} <= shipped
     assert not any(p.startswith(("tests/", "notebooks/", "data/")) for p in shipped)

@@ -103,3 +103,20 @@ def test_gisco_with_the_server_down_falls_back_to_embedded(run_notebook, gisco_e
 def test_bad_parameters_are_refused_with_valid_values(run_notebook):
     with pytest.raises(PapermillExecutionError, match="unknown color_by 'colour'; valid: none, partner_type"):
         run_notebook(NOTEBOOK, color_by="colour", project_dir=str(DEFAULT_PROJECT_DIR))
+
+
+def test_the_report_page_stays_within_the_page_budget(tmp_path):
+    # The page holds the two maps' figure data (plotly.min.js sits beside it): only the partners' units and
+    # the grey countries near them go in, so it stays under the 300 KB budget of a page.
+    import io
+    from pathlib import Path
+
+    from clusterix_analytics.reports.runner import run_report
+
+    out = io.StringIO()
+    code = run_report(out_dir=tmp_path, only=["01*"], jobs=1, thumbnails=False, progress=False, stdout=out,
+                      stderr=io.StringIO())
+    assert code == 0, out.getvalue()
+    folder = Path(out.getvalue().splitlines()[0])
+    (page,) = [p for p in folder.glob("01*.html")]
+    assert page.stat().st_size <= 300_000, f"{page.name}: {page.stat().st_size:,} bytes"

@@ -97,9 +97,10 @@ def test_server_down_and_no_cache_falls_back_to_embedded_with_one_message():
     assert len(caught) == 1
     message = str(caught[0].message)
     assert message.startswith("GISCO NUTS boundaries unavailable (" + url)
-    assert "using the embedded Natural Earth geometry" in message
+    assert "using the embedded GISCO 1:3 million geometry" in message
     assert geometry.source == "embedded" and geometry.fallback == message
-    assert "AT12" in set(geometry.regions["nuts_id"])
+    # the fallback keeps the version and the codes asked for
+    assert sorted(geometry.regions["nuts_id"]) == ["AT12", "SE224"] and geometry.nuts_year == 2016
 
 
 def test_a_server_that_never_answers_times_out(cache):
@@ -145,3 +146,22 @@ def test_a_damaged_cache_file_is_downloaded_again(server, cache):
     frame = gisco.fetch_gisco_nuts(2016, 2, "20M", base_url=server.base_url, timeout=5)
     assert "AT12" in set(frame["nuts_id"]) and len(server.requests) == 1
     assert json.loads((cache / "NUTS_RG_20M_2016_4326_LEVL_2.geojson").read_text())["type"] == "FeatureCollection"
+
+
+def test_embedded_geometry_holds_only_the_units_asked_for_in_the_projects_version():
+    # HR04 (Kontinentalna Hrvatska) is NUTS 2016; NUTS 2021 split it, and has HR02 (Panonska Hrvatska).
+    geometry = geo.load_geometry(codes=["HR02", "HR04", "LT"], year=2021)
+    assert sorted(geometry.regions["nuts_id"]) == ["HR02", "LT"] and geometry.nuts_year == 2021
+    assert geo.missing_codes(["HR02", "HR04", "LT"], geometry) == ["HR04"]
+    assert geometry.attribution.startswith("Boundaries: © EuroGeographics for the administrative boundaries")
+    assert "NUTS 2021" in geometry.attribution
+    assert sorted(geo.load_geometry(codes=["HR04"], year=2016).regions["nuts_id"]) == ["HR04"]
+    with pytest.raises(ValueError, match="no embedded geometry for NUTS 2024; valid: 2013, 2016, 2021"):
+        geo.load_geometry(codes=["AT12"], year=2024)
+
+
+def test_a_country_level_code_is_the_country_and_its_regions_tile_it():
+    # Lithuania (LT, level 0) is its two NUTS 2021 level-2 regions LT01 (Sostinės) and LT02 (Vidurio ir vakarų).
+    regions = geo.load_geometry(codes=["LT", "LT01", "LT02"], year=2021).regions.set_index("nuts_id").geometry
+    assert regions["LT"].area == pytest.approx(regions["LT01"].area + regions["LT02"].area, rel=1e-9)
+    assert regions["LT01"].intersection(regions["LT02"]).area == 0

@@ -1,9 +1,12 @@
 """Map figures: colours, hover, highlight, links, missing codes, and offline rendering in headless Chromium."""
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import plotly.io as pio
 import pytest
+import shapely
 
 import clusterix_analytics as cx
 from clusterix_analytics.analytics.links import interregional_links
@@ -26,13 +29,18 @@ def ds():
 
 def regions_map(ds, **options):
     """The partner-regions map drawn from ``ds``'s tables on the embedded geometry."""
-    return maps.partner_regions_map(partner_regions(ds), geo.load_geometry(), ds.project, **options)
+    return maps.partner_regions_map(partner_regions(ds), geometry_of(ds), ds.project, **options)
 
 
 def cooperation_map(ds, phase=None):
     """The cooperation map of ``ds`` for one phase ("all" / None: every phase)."""
     links = interregional_links(ds, None if phase == "all" else phase)
-    return maps.cooperation_map(partner_regions(ds), links, geo.load_geometry(), ds.project, phase=phase)
+    return maps.cooperation_map(partner_regions(ds), links, geometry_of(ds), ds.project, phase=phase)
+
+
+def geometry_of(ds):
+    """The embedded units of ``ds``'s partners, in the project's NUTS version (as the views load them)."""
+    return geo.load_geometry(codes=ds.partners["nuts_code"].dropna(), year=ds.project.nuts_version)
 
 
 def region_traces(fig):
@@ -94,17 +102,18 @@ def test_unknown_parameters_are_refused_with_valid_values(ds):
 
 
 def test_codes_without_geometry_are_named_in_a_warning_and_on_the_figure(ds):
-    # FRK2 is a NUTS 2016 level-2 code the embedded geometry lacks; HU11 exists only from NUTS 2021.
+    # FR71 and HU10 are NUTS 2013 codes: NUTS 2016 (the project's version) replaced them by FRK2 and by
+    # HU11 + HU12, so the NUTS 2016 geometry has no polygon for them.
     partners = ds.partners.copy()
-    partners.loc[partners.partner_id == "county", "nuts_code"] = "FRK2"
-    partners.loc[partners.partner_id == "lab", "nuts_code"] = "HU11"
+    partners.loc[partners.partner_id == "county", "nuts_code"] = "FR71"
+    partners.loc[partners.partner_id == "lab", "nuts_code"] = "HU10"
     changed = Dataset(project=ds.project, tables={**ds.tables, "partners": partners})
-    with pytest.warns(geo.MissingGeometryWarning, match=r"FRK2 \(County\); HU11 \(Lab\)"):
+    with pytest.warns(geo.MissingGeometryWarning, match=r"FR71 \(County\); HU10 \(Lab\)"):
         fig = regions_map(changed)
     drawn = region_traces(fig)
     assert len(drawn) == 1 and "(AT12)" in drawn[0].text
-    assert any("FRK2 (County); HU11 (Lab)" in a.text for a in fig.layout.annotations)
-    with pytest.warns(geo.MissingGeometryWarning, match="HU11"):
+    assert any("NUTS 2016 geometry: FR71 (County); HU10 (Lab)" in a.text for a in fig.layout.annotations)
+    with pytest.warns(geo.MissingGeometryWarning, match="HU10"):
         coop = cooperation_map(changed)
     assert [t for t in coop.data if t.name == "link"] == []  # every link touches a region with no polygon
 
@@ -118,12 +127,54 @@ def test_a_partner_without_nuts_code_is_named_too(ds):
     assert len(region_traces(fig)) == 2
 
 
+# Eight partners of another Interreg project, at mixed NUTS 2016 levels: Lithuania as a whole (level 0),
+# Oost-Nederland (NL2, level 1), Nord-Vest (RO11), Castilla-La Mancha (ES42), Śląskie (PL22),
+# Východné Slovensko (SK04), Kentriki Makedonia (EL52) at level 2 and Gävleborgs län (SE313) at level 3.
+EIGHT_PARTNERS = {"lt": "LT", "nl": "NL2", "ro": "RO11", "es": "ES42", "pl": "PL22", "sk": "SK04", "el": "EL52",
+                  "se": "SE313"}
+
+
+def eight_partner_dataset(ds) -> Dataset:
+    ids = list(EIGHT_PARTNERS)
+    partners = pd.DataFrame({
+        "partner_id": ids, "organisation": [f"Agency {i.upper()}" for i in ids],
+        "short_name": [i.upper() for i in ids], "country_code": [c[:2] for c in EIGHT_PARTNERS.values()],
+        "nuts_code": list(EIGHT_PARTNERS.values()), "nuts_level": [len(c) - 2 for c in EIGHT_PARTNERS.values()],
+        "region_name": [f"Region {i.upper()}" for i in ids], "partner_type": ["regional_authority"] * 8,
+        "role": ["lead_partner"] + ["partner"] * 7, "source": ["https://example.org"] * 8})
+    empty = {name: frame.iloc[:0] for name, frame in ds.tables.items() if name != "partners"}
+    return Dataset(project=ds.project, tables={**empty, "partners": partners})
+
+
+def test_a_map_of_eight_partners_at_mixed_levels_draws_all_eight(ds):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", geo.MissingGeometryWarning)  # nothing may be left off the map
+        fig = regions_map(eight_partner_dataset(ds))
+    drawn = region_traces(fig)
+    assert len(drawn) == 8
+    assert sorted(t.text.split("(")[1].split(")")[0] for t in drawn) == sorted(EIGHT_PARTNERS.values())
+    # The level-0 partner is drawn as its country: Lithuania's 65,300 km² (Eurostat), within 5 %.
+    lt = next(t for t in drawn if "(LT)" in t.text)
+    rings = [[], []]
+    parts = []
+    for x, y in zip(lt.x, lt.y):
+        if x is None:
+            parts.append(shapely.Polygon(list(zip(*rings))))
+            rings = [[], []]
+        else:
+            rings[0].append(x)
+            rings[1].append(y)
+    area_km2 = sum(p.area for p in parts) / 1e6  # Lithuania has no holes: every ring is an outline
+    assert abs(area_km2 / 65_300 - 1) < 0.05
+    assert any("© EuroGeographics for the administrative boundaries" in a.text for a in fig.layout.annotations)
+
+
 def test_cooperation_map_draws_one_line_per_pair_width_by_projects(ds):
     fig = cooperation_map(ds, phase="P2")
     links = [t for t in fig.data if t.name == "link"]
     # P2: county–lead 4 projects (the maximum -> width 1 + 9 = 10), lab–lead 3 -> 1 + 9 * 3/4 = 7.75.
     assert [t.line.width for t in links] == [10.0, 7.75]
-    points = geo.load_geometry().label_points.set_index("nuts_id")
+    points = geo.load_geometry(codes=["SE224", "AT12"]).label_points.set_index("nuts_id")
     assert list(links[0].x) == [points.loc["SE224", "x"], points.loc["AT12", "x"]]
     hover = next(t for t in fig.data if t.name == "link hover").text
     assert hover[0] == "<b>County – Lead</b><br>4 joint projects from 1 cluster links"

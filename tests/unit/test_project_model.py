@@ -55,16 +55,25 @@ def test_a_missing_key_names_the_mapping_that_lacks_it(project):
 
 
 def test_every_problem_of_the_file_at_once(project):
-    edit(project, "nuts_version: 2016", "nuts_version: 2021")
+    edit(project, "nuts_version: 2016", "nuts_version: 2024")
     edit(project, "dates: assumed\nreporting_period_months: 4", "dates: sourced\nreporting_period_months: 4.5")
     edit(project, "  partners: partners.csv", "  partners: [partners.csv, 3]")
     # sorted by line, as DataValidationError lists them
     assert problems(project) == [
         "project.yaml:4:source: dates marked sourced need a source URL",
-        "project.yaml:7:nuts_version: NUTS version 2021 is not supported; this workbook validates NUTS 2016 codes",
+        "project.yaml:7:nuts_version: NUTS version 2024 is not supported; valid: 2013, 2016, 2021 (2016 for "
+        "Interreg 2014–2020 projects, 2021 for 2021–2027)",
         "project.yaml:11:reporting_period_months: 4.5 is not a whole number",
         "project.yaml:24:tables.partners: expected a file name or a list of file names",
     ]
+
+
+def test_each_shipped_nuts_version_is_accepted(project):
+    for version in (2013, 2021, 2016):
+        edit(project, next(f"nuts_version: {v}" for v in (2013, 2016, 2021)
+                           if f"nuts_version: {v}" in (project / "project.yaml").read_text()),
+             f"nuts_version: {version}")
+        assert load_project(project).nuts_version == version
 
 
 def test_values_are_read_as_a_user_means_them(project):

@@ -69,10 +69,50 @@ def test_unknown_indicator_id(project):
 
 
 def test_nuts_code_that_is_not_nuts_2016(project):
-    # FR71 (Rhône-Alpes) is a NUTS 2013 code; NUTS 2016 replaced it by FRK2
+    # FR71 (Rhône-Alpes) is a NUTS 2013 code; NUTS 2016 replaced it by FRK2 (same name, same area)
     replace_in(project / "clusters.csv", "vie,AT13,ICT,learn", "vie,FR71,ICT,learn")
     problem = only(problems_of(project), "clusters.csv", 4, "nuts_code")
-    assert problem.message.startswith("'FR71' is not a NUTS 2016 code")
+    assert problem.message == ("'FR71' is not a NUTS 2016 code; FR71 (Rhône-Alpes) is NUTS 2013; this project "
+                               "uses NUTS 2016, where its area is FRK2 (Rhône-Alpes)")
+
+
+def test_the_codes_another_project_was_refused_are_nuts_2016(project):
+    # Castilla-La Mancha, Gävleborgs län, Východné Slovensko, Śląskie, Kentriki Makedonia: partners of another
+    # Interreg Europe 2014–2020 project, at levels 2, 3, 2, 2, 2.
+    rows = {"ES42": ("es", "ES", 2), "SE313": ("se", "SE", 3), "SK04": ("sk", "SK", 2), "PL22": ("pl", "PL", 2),
+            "EL52": ("el", "EL", 2)}
+    with open(project / "partners.csv", "a", encoding="utf-8") as partners:
+        for code, (pid, country, level) in rows.items():
+            partners.write(f"{pid},Agency {pid},{pid.upper()},{country},{code},{level},Region {code},"
+                           "regional_authority,partner,,,https://example.org/refused-codes\n")
+    loaded = cx.load(project)
+    assert sorted(set(loaded.partners["nuts_code"]) & set(rows)) == sorted(rows)
+
+
+def test_greece_spelt_gr_gets_the_nuts_spelling(project):
+    replace_in(project / "clusters.csv", "vie,AT13,ICT,learn", "vie,GR,ICT,learn")
+    problem = only(problems_of(project), "clusters.csv", 4, "nuts_code")
+    assert problem.message == "'GR' is not a NUTS 2016 code; Greece is 'EL' in NUTS: EL (ELLADA)"
+
+
+def test_a_nuts_2016_code_in_a_nuts_2021_project_says_where_its_area_went(project):
+    # HR04 (Kontinentalna Hrvatska, NUTS 2013 and 2016) was split by NUTS 2021 into HR02 (Panonska Hrvatska),
+    # HR06 (Sjeverna Hrvatska) and HR05 (Grad Zagreb); the nordic pilot's own codes (DK01, AT13, SE22) are in
+    # all three versions.
+    replace_in(project / "project.yaml", "nuts_version: 2016", "nuts_version: 2021")
+    replace_in(project / "clusters.csv", "vie,AT13,ICT,learn", "vie,HR04,ICT,learn")
+    problem = only(problems_of(project), "clusters.csv", 4, "nuts_code")
+    assert problem.message.startswith("'HR04' is not a NUTS 2021 code; HR04 (Kontinentalna Hrvatska) is NUTS 2013 "
+                                      "and 2016; this project uses NUTS 2021, where its area is ")
+    successors = problem.message.split("where its area is ")[1]
+    assert sorted(successors.split(", ")) == ["HR02 (Panonska Hrvatska)", "HR05 (Grad Zagreb)",
+                                             "HR06 (Sjeverna Hrvatska)"]
+
+
+def test_a_code_of_no_nuts_country_says_so(project):
+    replace_in(project / "clusters.csv", "vie,AT13,ICT,learn", "vie,XK01,ICT,learn")
+    problem = only(problems_of(project), "clusters.csv", 4, "nuts_code")
+    assert problem.message == "'XK01' is not a NUTS 2016 code; 'XK' is not a NUTS country"
 
 
 def test_date_outside_the_project(project):

@@ -112,12 +112,13 @@ def test_regions_headlines_and_sentences_by_hand(regions_ds, geometry):
         "**County – Lead** with 5 joint projects (demo data).")
     assert partner_regions.partners_on_the_map(page, geometry) == (
         f"The project has **3 partners** in **3 countries**; 3 of them are drawn in their NUTS region. "
-        f"{geo.EMBEDDED_ATTRIBUTION}.")
+        f"{geo.EMBEDDED_ATTRIBUTION.format(year=2016)}.")
 
 
 def test_regions_sentence_names_codes_off_the_map_and_a_fallback(regions_ds, geometry):
     partners = regions_ds.partners.copy()
-    partners.loc[partners.partner_id == "lab", "nuts_code"] = "HU11"  # a NUTS 2021 code: no polygon
+    # HU10 is a NUTS 2013 code (NUTS 2016 split it into HU11 and HU12): no polygon in the 2016 geometry
+    partners.loc[partners.partner_id == "lab", "nuts_code"] = "HU10"
     page = partner_regions.build(Dataset(project=regions_ds.project, tables={**regions_ds.tables,
                                                                              "partners": partners}))
     geometry = dataclasses.replace(geometry, fallback="GISCO unavailable (offline)")
@@ -125,8 +126,8 @@ def test_regions_sentence_names_codes_off_the_map_and_a_fallback(regions_ds, geo
     assert partner_regions.headlines(page, geometry)["nuts_codes_without_geometry"] == 1
     assert partner_regions.partners_on_the_map(page, geometry).endswith(
         "; 2 of them are drawn in their NUTS region. "
-        f"{geo.EMBEDDED_ATTRIBUTION}. **Note:** GISCO unavailable (offline). "
-        "**Not on the map** (no polygon in this geometry): HU11.")
+        f"{geo.EMBEDDED_ATTRIBUTION.format(year=2016)}. **Note:** GISCO unavailable (offline). "
+        "**Not on the map** (no polygon in this geometry): HU10.")
 
 
 def test_regions_without_links_say_so_and_record_no_busiest_pair(regions_ds, geometry):
