@@ -22,7 +22,7 @@ from clusterix_analytics.analytics.aggregation import (
 # The fields of a partner's row shown in the profile, in this order, with their labels.
 FACT_FIELDS = {
     "organisation": "Organisation", "short_name": "Short name", "role": "Role in the project",
-    "partner_type": "Type of organisation", "country_code": "Country", "nuts_code": "NUTS 2016 region",
+    "partner_type": "Type of organisation", "country_code": "Country", "nuts_code": "NUTS region",
     "nuts_level": "NUTS level", "region_name": "Region", "source": "Source",
 }
 

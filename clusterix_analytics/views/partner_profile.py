@@ -98,7 +98,7 @@ def build(dataset: Dataset, partner: str) -> ProfilePage:
 
     >>> import clusterix_analytics as cx
     >>> page = build(cx.load(), partner="inma")
-    >>> len(page.changes), page.facts_shown.loc["NUTS 2016 region", "value"]
+    >>> len(page.changes), page.facts_shown.loc["NUTS region", "value"]
     (4, 'RO32')
     """
     validate_parameters(dataset, partner=partner)
