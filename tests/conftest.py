@@ -126,3 +126,22 @@ def built(tmp_path_factory):
     from ._snapshot_fixture import build_fixture_snapshot
 
     return build_fixture_snapshot(tmp_path_factory.mktemp("snapshot"))
+
+
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+
+
+def plotly_figures(nb) -> list[dict]:
+    """Every plotly figure (as JSON) the executed notebook shows, in order."""
+    return [out["data"][PLOTLY_MIMETYPE] for cell in nb.cells for out in cell.get("outputs", [])
+            if PLOTLY_MIMETYPE in out.get("data", {})]
+
+
+def figure_titles(nb) -> list[str]:
+    """The titles of the notebook's plotly figures, in order."""
+    return [fig["layout"]["title"]["text"] for fig in plotly_figures(nb)]
+
+
+def markdown_text(nb) -> str:
+    """All Markdown the notebook displayed, one block a line."""
+    return "\n".join(outputs_of(nb, "text/markdown"))

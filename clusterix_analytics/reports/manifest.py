@@ -258,13 +258,7 @@ def read_manifest(folder: Path) -> dict:
 
 def headlines_from_notebook(nb: dict) -> dict:
     """Gather every recorded headline number from an executed notebook (as a dict read from .ipynb)."""
-    found = {}
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            payload = output.get("data", {}).get(HEADLINE_MIMETYPE)
-            if payload:
-                found.update(json.loads(payload) if isinstance(payload, str) else payload)
-    return found
+    return _recorded(nb, HEADLINE_MIMETYPE)
 
 
 def metrics_from_notebook(nb: dict) -> dict:
@@ -275,10 +269,15 @@ def metrics_from_notebook(nb: dict) -> dict:
     >>> metrics_from_notebook(nb)["n"]["value"]
     1
     """
+    return _recorded(nb, METRIC_MIMETYPE)
+
+
+def _recorded(nb: dict, mimetype: str) -> dict:
+    """Every record of ``mimetype`` the notebook displayed, merged in the order displayed."""
     found = {}
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
-            payload = output.get("data", {}).get(METRIC_MIMETYPE)
+            payload = output.get("data", {}).get(mimetype)
             if payload:
                 found.update(json.loads(payload) if isinstance(payload, str) else payload)
     return found

@@ -13,26 +13,9 @@ from clusterix_analytics.geo import gisco
 from clusterix_analytics.reports.manifest import headlines_from_notebook
 
 from .._gisco_fixture import GISCO_DIR, FixtureServer, gisco_fixture_files
-from ..conftest import outputs_of
+from ..conftest import figure_titles, markdown_text, plotly_figures
 
 NOTEBOOK = "01_partner_regions"
-
-
-PLOTLY = "application/vnd.plotly.v1+json"
-
-
-def plotly_figures(nb) -> list[dict]:
-    """Every plotly figure (as JSON) the executed notebook shows, in order."""
-    return [out["data"][PLOTLY] for cell in nb.cells for out in cell.get("outputs", [])
-            if PLOTLY in out.get("data", {})]
-
-
-def figure_titles(nb) -> list[str]:
-    return [fig["layout"]["title"]["text"] for fig in plotly_figures(nb)]
-
-
-def markdown_text(nb) -> str:
-    return "\n".join(outputs_of(nb, "text/markdown"))
 
 
 @pytest.fixture(scope="module")
