@@ -23,9 +23,9 @@ reports: $(STAMP)
 test: lint
 	$(PY) -m pytest
 
-# The quick loop: unit tests and doctests, no kernels, no browser (well under a minute).
+# The quick loop: unit tests and doctests on both cores, no kernels, no browser (under a minute).
 test-fast: lint
-	$(PY) -m pytest -m "not kernel and not browser and not slow" -q
+	$(PY) -m pytest -m "not kernel and not browser and not slow" -q -n 2
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
