@@ -57,6 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from clusterix_analytics.analytics import metrics
 from clusterix_analytics.analytics.aggregation import (
     aggregate_periods,
     combine_partners,
@@ -532,13 +533,13 @@ def headline_numbers(tables: IndicatorTables) -> dict[str, float | int]:
     achieved = tables.changes[tables.changes.status.isin(ACHIEVED)]
     summary = tables.summary
     overall = summary["overall"].value_counts() if len(summary) else pd.Series(dtype=int)
-    funds = tables.funds.funds_eur.sum(min_count=1) if len(tables.funds) else float("nan")
+    funds = metrics.funds_influenced_eur(tables.changes).value  # the page's metrics: one function each
     return {
-        "instruments_improved": int(tables.instruments_by_partner.instruments.sum()),
-        "changes_achieved": int(len(achieved)),
+        "instruments_improved": metrics.instruments_improved(tables.changes).value,
+        "changes_achieved": metrics.policy_changes_achieved(tables.changes).value,
         "changes_unknown_instrument": int(tables.instruments_by_partner.changes_unknown_instrument.sum()),
         "partners_with_change": int(achieved.partner_id.nunique()),
-        "funds_influenced_eur": float(funds) if pd.notna(funds) else 0.0,
+        "funds_influenced_eur": float(funds) if funds is not None else 0.0,
         "changes_outside_phases": int((tables.changes.phase_id == OUTSIDE_PHASES).sum()),
         "partners_target_met": int(overall.get("target met", 0)),
         "partners_on_track": int(overall.get("on track", 0)),

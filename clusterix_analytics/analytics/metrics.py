@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from clusterix_analytics.analytics.aggregation import amounts_counted_once, over_periods
+from clusterix_analytics.analytics.links import cluster_partner
 from clusterix_analytics.data.fields import PROJECT_WIDE
 from clusterix_analytics.data.provenance import PROVENANCE_WORDS, SOURCED, provenance
 
@@ -200,7 +201,7 @@ def joint_projects(dataset, indicator_id: str | None = None) -> JointProjects:
     """
     project = dataset.project
     links = dataset.cluster_links
-    owner = dataset.clusters.drop_duplicates("cluster_id").set_index("cluster_id")["partner_id"]
+    owner = cluster_partner(dataset.clusters)
     between = links["from_cluster_id"].map(owner) != links["to_cluster_id"].map(owner)
     projects = links["projects"].astype(float)
     where = provenance(links)

@@ -13,11 +13,11 @@ import pandas as pd
 
 from clusterix_analytics.analytics.aggregation import (
     all_partners_value,
-    amounts_counted_once,
     over_periods,
     partner_combination,
     rule_in_words,
 )
+from clusterix_analytics.analytics.metrics import funds_influenced_eur, policy_changes_achieved
 
 # The fields of a partner's row shown in the profile, in this order, with their labels.
 FACT_FIELDS = {
@@ -116,10 +116,10 @@ def profile_headlines(changes: pd.DataFrame, versus_targets: pd.DataFrame) -> di
 
     ``changes`` are the partner's policy_changes rows (with ``part_of_change_id`` where the data has it).
     """
+    funds = funds_influenced_eur(changes).value  # achieved changes only, a change inside another counted once
     return {
         "policy_changes": int(len(changes)),
-        "policy_changes_achieved": int((changes["status"] == "achieved").sum()),
-        # the programme's measure: achieved changes only, a change inside another counted once
-        "funds_influenced_eur": float(amounts_counted_once(changes[changes["status"] == "achieved"]).fillna(0).sum()),
+        "policy_changes_achieved": policy_changes_achieved(changes).value,
+        "funds_influenced_eur": float(funds) if funds is not None else 0.0,
         "indicators_observed": int(versus_targets["value"].notna().sum()),
     }

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import graphlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import pandas as pd
 import pandera.pandas as pa
@@ -77,10 +77,8 @@ def column(name: str, required: bool = True, references: str | None = None, also
     >>> column("partner_id").pattern == FIELDS["partner_id"].pattern
     True
     """
-    declared = FIELDS[name]
-    use = Column(name, declared.kind, required, declared.allowed, declared.min_value, declared.pattern,
-                 declared.pattern_hint, declared.upper, declared.lower, references, also_allowed, declared.nuts,
-                 declared.within_timeline, declared.description, optional)
+    use = Column(**asdict(FIELDS[name]), required=required, references=references, also_allowed=also_allowed,
+                 optional=optional)
     return replace(use, pattern=None, pattern_hint="") if references else use
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import clusterix_analytics
 from clusterix_analytics.config import PACKAGE_DIR
 
 BASE = {"config", "errors", "style"}
@@ -112,7 +111,3 @@ def test_the_check_catches_an_upward_import(tmp_path):
         "clusterix_analytics/analytics/bad.py: analytics imports clusterix_analytics.figures",
         "clusterix_analytics/figures/__init__.py: figures imports clusterix_analytics.data.dataset",
     ]
-
-
-def test_the_package_is_what_is_checked():
-    assert Path(clusterix_analytics.__file__).parent == PACKAGE_DIR
