@@ -42,9 +42,18 @@ WATCHED_VARIABLES = tuple(getattr(config, name) for name in dir(config) if name.
 
 @pytest.fixture(autouse=True)
 def no_environment_leak(request):
-    """Fail a test that leaves one of the workbook's variables changed (monkeypatch undoes itself in time)."""
+    """Fail a test that leaves one of the workbook's variables, or the working directory, changed.
+
+    (monkeypatch undoes itself in time.) The doctests that run after the tests read ``data/...`` relative to
+    the checkout: a directory left changed by one test fails them far from the cause.
+    """
     before = {k: os.environ.get(k) for k in WATCHED_VARIABLES}
+    cwd_before = os.getcwd()
     yield
+    cwd_after = os.getcwd()
+    if cwd_after != cwd_before:
+        os.chdir(cwd_before)
+        pytest.fail(f"{request.node.nodeid} left the working directory changed: {cwd_after}")
     after = {k: os.environ.get(k) for k in WATCHED_VARIABLES}
     if after != before:
         changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
@@ -92,12 +101,14 @@ def execute_notebook(name: str, out_dir: Path, **parameters) -> nbformat.Noteboo
 
     The kernel sees $CLUSTERIX_REPORT_RUN=1, as under the report runner; this process gets the variable back
     as it was once the last of the notebooks running at once (tests run some in threads) has finished.
+    The kernel starts in notebooks/ by nbclient's resource path, not papermill's ``cwd``: that one changes
+    this whole process's directory, and two threads restoring it out of order leave it changed.
     """
     output = out_dir / f"{name}.ipynb"
     with _report_run_flag():
         pm.execute_notebook(
             str(NOTEBOOKS_DIR / f"{name}.ipynb"), str(output), parameters=parameters,
-            kernel_name=KERNEL_NAME, cwd=str(NOTEBOOKS_DIR), progress_bar=False,
+            kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}, progress_bar=False,
         )
     return nbformat.read(output, as_version=4)
 

@@ -158,7 +158,9 @@ def execute_run(task: dict) -> dict:
     try:
         pm.execute_notebook(
             task["input"], str(nb_path), parameters=parameters, kernel_name=task["kernel_name"],
-            cwd=task["cwd"], progress_bar=False, log_output=False, km=km,
+            resources={"metadata": {"path": task["cwd"]}},   # the kernel's directory; papermill's cwd= would
+            progress_bar=False, log_output=False, km=km,     # chdir this whole process
+
         )
     except BaseException as exc:   # noqa: BLE001 – any failure is this run's, never the batch's
         if timed_out.is_set():
