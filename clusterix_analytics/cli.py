@@ -1,4 +1,4 @@
-"""The ``clusterix-analytics`` command: validate | demo | report | diff | geodata.
+"""The ``clusterix-analytics`` command: init | template | validate | demo | report | diff | geodata.
 
 Exit codes: 0 success; 1 a report run failed; 2 bad data or bad parameters (nothing was run).
 A user's data error is printed as ``file:row:column: message`` lines, never as a traceback.
@@ -25,6 +25,18 @@ def _validate(args) -> int:
     counts = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     share = ds.synthetic_share()
     print(f"{args.project_dir}: valid – {counts}; {share:.0%} of rows are demo data")
+    return 0
+
+
+def _scaffold(args) -> int:
+    from clusterix_analytics.data.scaffold import init_project, write_template
+
+    write = init_project if args.command == "init" else write_template
+    written = write(args.project_dir, name=args.name, start=args.start, end=args.end,
+                    nuts_version=args.nuts_version, programme=args.programme)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"next: fill in the tables, then run `clusterix-analytics validate {args.project_dir}`")
     return 0
 
 
@@ -68,6 +80,19 @@ def _positive_float(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clusterix-analytics", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
+
+    for command, text in (("init", "start a project folder: a commented project.yaml and one empty CSV per table"),
+                          ("template", "write one XLSX workbook with a sheet per table (notes, drop-down lists) "
+                                       "that validate reads directly")):
+        p = sub.add_parser(command, help=text, description=text + "; nothing existing is overwritten")
+        p.add_argument("project_dir", type=Path, help="the new project folder, e.g. data/my_project")
+        p.add_argument("--name", default="", help="the project's full name")
+        p.add_argument("--programme", default="", help="e.g. 'Interreg Europe 2021-2027'")
+        p.add_argument("--start", default="", help="first day, YYYY-MM-DD")
+        p.add_argument("--end", default="", help="last day, YYYY-MM-DD")
+        p.add_argument("--nuts-version", type=int, choices=(2013, 2016, 2021), default=2021,
+                       help="NUTS classification of the region codes (default: %(default)s)")
+        p.set_defaults(func=_scaffold)
 
     p = sub.add_parser("validate", help="check a project folder and list every problem")
     p.add_argument("project_dir", nargs="?", type=Path, default=DEFAULT_PROJECT_DIR)

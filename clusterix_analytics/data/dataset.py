@@ -102,15 +102,22 @@ def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad
     return problems
 
 
-def _read_table(spec: TableSpec, files: list[Path], project_dir: Path):
+def _read_table(spec: TableSpec, files: list[Path], project_dir: Path, demo_dir: Path | None = None):
     """The table's rows from all its files, the problems found reading them, the cells that could not be read,
     and whether every file was read with every column (else the table's ids are not known)."""
     problems: list[DataProblem] = []
     parts, bad_cells, complete = [], set(), True
     for path in files:
         label = str(path.relative_to(project_dir)) if path.is_relative_to(project_dir) else str(path)
-        raw, found = read_raw_table(path, label)
+        if not path.is_file() and demo_dir is not None and path.parent == demo_dir:
+            problems.append(DataProblem(label, 0, "-", "file not found: demo files are generated; run "
+                                        f"`clusterix-analytics demo {project_dir}` first"))
+            complete = False
+            continue
+        raw, found = read_raw_table(path, label, sheet=spec.name)
         problems += found
+        if raw is not None and raw.attrs.get("sheet"):
+            label = f"{label}[{raw.attrs['sheet']}]"   # problems name the workbook's sheet
         if raw is None:
             complete = False
             continue
@@ -177,7 +184,8 @@ def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = Tru
         spec = TABLES[name]
         paths = table_files(project, name, include_demo)
         files += [p for p in paths if p.is_file()]
-        frame, found, bad_cells, complete = _read_table(spec, paths, project_dir)
+        frame, found, bad_cells, complete = _read_table(spec, paths, project_dir,
+                                                        project_dir / project.demo_directory)
         problems += found
         for target in REFERENCED_COLUMNS:
             table, column = target.split(".")

@@ -44,18 +44,27 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_raw_table(path: Path, label: str | None = None) -> tuple[pd.DataFrame | None, list[DataProblem]]:
+def read_raw_table(path: Path, label: str | None = None,
+                   sheet: str | None = None) -> tuple[pd.DataFrame | None, list[DataProblem]]:
     """Read one CSV or XLSX file as strings: stripped headers and cells, blank rows dropped,
-    a ``_row`` column with the spreadsheet row number. Returns (frame or None, problems)."""
+    a ``_row`` column with the spreadsheet row number. Returns (frame or None, problems).
+
+    A workbook is read from its sheet named ``sheet`` (the table's name) when it has one, else from its first
+    sheet; the frame's ``attrs["sheet"]`` names a sheet so chosen.
+    """
     label = label or path.name
     if not path.is_file():
         return None, [DataProblem(label, 0, "-", "file not found")]
     data = path.read_bytes()
     if not data.strip():
         return None, [DataProblem(label, 0, "-", "file is empty: expected a header row and data rows")]
+    chosen = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            frame = pd.read_excel(_io.BytesIO(data), sheet_name=0, dtype=str, header=0, keep_default_na=False)
+            with pd.ExcelFile(_io.BytesIO(data)) as book:
+                chosen = sheet if sheet in book.sheet_names else None
+                frame = pd.read_excel(book, sheet_name=chosen if chosen else 0, dtype=str, header=0,
+                                      keep_default_na=False)
         except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
             return None, [DataProblem(label, 0, "-", f"not a readable Excel workbook ({exc.__class__.__name__})")]
         frame = frame.fillna("")
@@ -78,7 +87,10 @@ def read_raw_table(path: Path, label: str | None = None) -> tuple[pd.DataFrame |
     data_cols = [c for c in frame.columns if c != ROW]
     if data_cols:
         frame = frame[(frame[data_cols] != "").any(axis=1)]
-    return frame.reset_index(drop=True), []
+    frame = frame.reset_index(drop=True)
+    if chosen:
+        frame.attrs["sheet"] = chosen
+    return frame, []
 
 
 def check_columns(frame: pd.DataFrame, spec: TableSpec, label: str) -> list[DataProblem]:
