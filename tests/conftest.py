@@ -73,6 +73,15 @@ def project_copy(tmp_path) -> Path:
     return target
 
 
+def sourced_only_copy(target: Path) -> Path:
+    """A copy of the shipped project at ``target`` without its demo data (no demo/ folder, no ``demo:`` section):
+    what a project that has only its public record looks like."""
+    shutil.copytree(DEFAULT_PROJECT_DIR, target, ignore=shutil.ignore_patterns("demo"))
+    text = (target / "project.yaml").read_text(encoding="utf-8")
+    (target / "project.yaml").write_text(text[:text.index("\ndemo:")] + "\n", encoding="utf-8")
+    return target
+
+
 _flag_lock = threading.Lock()
 _flag_users = [0, None]  # notebooks running now, the variable's value before the first of them
 

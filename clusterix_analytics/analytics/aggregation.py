@@ -143,8 +143,8 @@ def aggregate_periods(frame: pd.DataFrame, keys: list[str], how_column: str = "a
         if "synthetic" in part:
             out = out.merge(grouped["synthetic"].any().reset_index(), on=keys)
         parts.append(out)
-    if not parts:
-        return pd.DataFrame(columns=keys + ["value", how_column])
+    if not parts:   # the same columns as with rows: callers need not test for an empty table
+        return pd.DataFrame(columns=keys + ["value", how_column] + (["synthetic"] if "synthetic" in frame else []))
     return pd.concat(parts, ignore_index=True)
 
 

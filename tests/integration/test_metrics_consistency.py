@@ -1,6 +1,7 @@
 """One number, one value: a whole report's metrics agree across its pages and with the CSV files.
 
-The shipped plan runs on the shipped project (every partner profile) and on the fictitious second project;
+The shipped plan runs on the shipped project (every partner profile), on the same project without its demo data
+and on the fictitious second project;
 each run's metrics are read back from manifest.json. The expected values are worked out here from the CSV
 files with the csv module, not with the package's functions.
 """
@@ -17,7 +18,7 @@ import pytest
 from clusterix_analytics.config import DEFAULT_PROJECT_DIR
 from clusterix_analytics.reports.runner import DEFAULT_PLAN, run_report
 
-from ..conftest import SECOND_PROJECT
+from ..conftest import SECOND_PROJECT, sourced_only_copy
 
 
 def rows(*paths: Path) -> list[dict]:
@@ -56,9 +57,12 @@ def report_metrics(project: Path, out: Path) -> list[tuple[str, str, dict]]:
     return [(run["slug"], key, record) for run in manifest["runs"] for key, record in run["metrics"].items()]
 
 
-@pytest.fixture(scope="module", params=[DEFAULT_PROJECT_DIR, SECOND_PROJECT], ids=["clusterix2", "nordic_pilot"])
+@pytest.fixture(scope="module", params=[DEFAULT_PROJECT_DIR, "sourced_only", SECOND_PROJECT],
+                ids=["clusterix2", "sourced_only", "nordic_pilot"])
 def report(request, tmp_path_factory):
     project = request.param
+    if project == "sourced_only":
+        project = sourced_only_copy(tmp_path_factory.mktemp("sourced") / "clusterix2")
     return project, report_metrics(project, tmp_path_factory.mktemp(project.name))
 
 

@@ -61,3 +61,12 @@ def test_rules_are_stated_in_words():
 def test_an_unknown_aggregation_is_refused():
     with pytest.raises(ValueError, match="unknown aggregation 'mean'; valid: sum, last, max"):
         agg.over_periods([1], "mean")
+
+
+def test_periods_aggregate_to_the_same_columns_with_and_without_rows():
+    rows = pd.DataFrame({"indicator_id": ["a", "a"], "period": [1, 2], "period_end": [1, 2], "value": [2.0, 3.0],
+                         "aggregation": ["sum", "sum"], "synthetic": [False, True]})
+    full = agg.aggregate_periods(rows, ["indicator_id"])
+    assert full.to_dict("records") == [{"indicator_id": "a", "value": 5.0, "aggregation": "sum", "synthetic": True}]
+    empty = agg.aggregate_periods(rows.iloc[:0], ["indicator_id"])
+    assert list(empty.columns) == list(full.columns) and len(empty) == 0
