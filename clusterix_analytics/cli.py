@@ -1,4 +1,4 @@
-"""The ``clusterix-analytics`` command: init | template | validate | demo | report | diff | geodata.
+"""The ``clusterix-analytics`` command: init | template | validate | demo | report | diff | geodata | plotlyjs.
 
 Exit codes: 0 success; 1 a report run failed; 2 bad data or bad parameters (nothing was run).
 A user's data error is printed as ``file:row:column: message`` lines, never as a traceback.
@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     from clusterix_analytics.geo.build import add_geodata_parser
 
     add_geodata_parser(sub)
+    from clusterix_analytics.reports.plotlyjs import add_plotlyjs_parser
+
+    add_plotlyjs_parser(sub)
     return parser
 
 

@@ -121,9 +121,9 @@ def notebook_page(nb, title: str, meta: dict | None = None, status: str = "ok",
 
 
 def write_plotly_js(folder: Path) -> Path:
-    """Write the one copy of plotly.js (from the installed plotly package) into ``folder``."""
-    from plotly.offline import get_plotlyjs
+    """Write the one copy of plotly.js (the committed custom bundle, :mod:`.plotlyjs`) into ``folder``."""
+    from clusterix_analytics.reports.plotlyjs import bundle_text
 
     target = Path(folder) / PLOTLY_JS_NAME
-    target.write_text(get_plotlyjs(), encoding="utf-8")
+    target.write_text(bundle_text(), encoding="utf-8")
     return target

@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 
 from clusterix_analytics.config import DEFAULT_PROJECT_DIR
+from clusterix_analytics.reports.plotlyjs import bundle_info
 from clusterix_analytics.reports.runner import DEFAULT_PLAN, run_report
+
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 
 from ..conftest import SECOND_PROJECT, sourced_only_copy
 
@@ -53,8 +56,19 @@ def report_metrics(project: Path, out: Path) -> list[tuple[str, str, dict]]:
     code = run_report(project_dir=project, out_dir=out, plan=DEFAULT_PLAN, jobs=2, progress=False, thumbnails=False,
                       stdout=stdout, stderr=stderr)
     assert code == 0, stderr.getvalue()
-    manifest = json.loads((Path(stdout.getvalue().splitlines()[0]) / "manifest.json").read_text())
+    folder = Path(stdout.getvalue().splitlines()[0])
+    manifest = json.loads((folder / "manifest.json").read_text())
     return [(run["slug"], key, record) for run in manifest["runs"] for key, record in run["metrics"].items()]
+
+
+def trace_types(folder: Path) -> dict[str, set[str]]:
+    """The plotly trace types each executed notebook of a snapshot draws."""
+    found = {}
+    for path in sorted((folder / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        found[path.stem] = {trace.get("type", "scatter") for cell in nb["cells"] for out in cell.get("outputs", [])
+                            for trace in out.get("data", {}).get(PLOTLY_MIMETYPE, {}).get("data", [])}
+    return found
 
 
 @pytest.fixture(scope="module", params=[DEFAULT_PROJECT_DIR, "sourced_only", SECOND_PROJECT],
@@ -63,11 +77,12 @@ def report(request, tmp_path_factory):
     project = request.param
     if project == "sourced_only":
         project = sourced_only_copy(tmp_path_factory.mktemp("sourced") / "clusterix2")
-    return project, report_metrics(project, tmp_path_factory.mktemp(project.name))
+    out = tmp_path_factory.mktemp(project.name)
+    return project, report_metrics(project, out), trace_types(next(out.glob("2*")))
 
 
 def test_each_key_has_one_value_per_scope_on_every_page(report):
-    _, metrics = report
+    _, metrics, _ = report
     values = defaultdict(set)
     for _slug, key, record in metrics:
         values[(key, record["scope"])].add((record["value"], record["unit"], record["provenance"]))
@@ -81,7 +96,7 @@ def test_each_key_has_one_value_per_scope_on_every_page(report):
 
 
 def test_partner_profiles_add_up_to_the_all_partner_page(report):
-    project, metrics = report
+    project, metrics, _ = report
     project_wide = {key: r["value"] for slug, key, r in metrics if r["scope"] == "project"}
     hand = by_hand(project)
     for key in ("policy_changes_achieved", "funds_influenced_eur"):
@@ -100,7 +115,7 @@ def test_partner_profiles_add_up_to_the_all_partner_page(report):
 
 
 def test_the_numbers_equal_those_worked_out_from_the_files(report):
-    project, metrics = report
+    project, metrics, _ = report
     hand = by_hand(project)
     project_wide = {key: r["value"] for slug, key, r in metrics if r["scope"] == "project"}
     assert project_wide["policy_changes_achieved"] == hand["policy_changes_achieved"]
@@ -116,3 +131,11 @@ def test_the_shipped_project_s_quoted_numbers():
     assert hand["funds_influenced_eur"] == 13_000_000
     assert hand["per_partner"]["inma"]["funds"] == 8_400_000
     assert hand["joint_projects_in_links"] == 127
+
+
+def test_every_figure_draws_with_the_pages_plotly_bundle(report):
+    # a trace type missing from the custom plotly.js bundle would leave its figure blank on the page
+    *_, types = report
+    assert all(types.values()), [slug for slug, found in types.items() if not found]   # every page draws
+    lacking = {slug: found - set(bundle_info()["traces"]) for slug, found in types.items()}
+    assert {slug: missing for slug, missing in lacking.items() if missing} == {}
