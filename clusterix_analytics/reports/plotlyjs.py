@@ -24,10 +24,9 @@ import hashlib
 import json
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
-from clusterix_analytics.config import PACKAGE_DIR
+from clusterix_analytics.config import PACKAGE_DIR, cache_dir
 
 PLOTLY_JS_VERSION = "4.1.1"      # the plotly.js that the pinned plotly.py bundles (checked by a test)
 TRACES = ("bar", "heatmap", "sankey", "scatter")   # scatter is part of plotly.js's core
@@ -79,13 +78,19 @@ def entry_source(traces: tuple[str, ...] = TRACES) -> str:
 
 
 def build(out_dir: Path = BUNDLE_DIR, traces: tuple[str, ...] = TRACES) -> dict:
-    """npm-install the build packages in a temporary folder, bundle, write the bundle and its info file."""
+    """npm-install the build packages in a build folder, bundle, write the bundle and its info file.
+
+    The same packages give a byte-identical bundle."""
     for tool in ("node", "npm"):
         if shutil.which(tool) is None:
             raise SystemExit(f"plotlyjs build needs {tool} on PATH (a build step only; pages never need it)")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="plotlyjs-") as work:
-        work = Path(work)
+    # A fixed build folder: the CSS plugin names its <style> element by a hash of the file's path, so a random
+    # temporary folder would give another bundle each time.
+    work = cache_dir() / "plotlyjs-build"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
         (work / "package.json").write_text('{"name": "plotlyjs-build", "private": true}\n', encoding="utf-8")
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", *BUILD_PACKAGES], cwd=work,
                        check=True)
@@ -94,6 +99,8 @@ def build(out_dir: Path = BUNDLE_DIR, traces: tuple[str, ...] = TRACES) -> dict:
         subprocess.run(["node", "build.js", "bundle.js"], cwd=work, check=True)
         text = BANNER.format(version=PLOTLY_JS_VERSION, traces=", ".join(traces)) + \
             (work / "bundle.js").read_text(encoding="utf-8")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     data = text.encode("utf-8")
     (out_dir / BUNDLE_FILE.name).write_bytes(data)
     info = {"plotly.js": PLOTLY_JS_VERSION, "traces": sorted(traces), "bytes": len(data),
