@@ -19,9 +19,9 @@ from clusterix_analytics.config import DEFAULT_PROJECT_DIR
 from clusterix_analytics.reports.plotlyjs import bundle_info
 from clusterix_analytics.reports.runner import DEFAULT_PLAN, run_report
 
-PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
-
 from ..conftest import SECOND_PROJECT, sourced_only_copy
+
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 
 
 def rows(*paths: Path) -> list[dict]:
