@@ -84,6 +84,7 @@ class PageReport:
     plotly_loaded: bool = False
     screenshot: bytes | None = None
     screenshot_error: str | None = None
+    pdf: bytes | None = None
 
     @property
     def undrawn_figures(self) -> list[str]:
@@ -212,8 +213,9 @@ class Browser:
         return {"report": PageReport(url=url), "target": target, "session": session,
                 "deadline": time.monotonic() + settle_timeout}
 
-    def _finish(self, tab: dict, screenshot: bool, thumb_scale: float) -> PageReport:
-        """Wait for the tab's load event and its figures; collect errors; screenshot; close the tab."""
+    def _finish(self, tab: dict, screenshot: bool, thumb_scale: float, pdf: dict | None = None) -> PageReport:
+        """Wait for the tab's load event and its figures; collect errors; screenshot; print to PDF (``pdf``:
+        the options of DevTools' ``Page.printToPDF``); close the tab."""
         report, session, deadline = tab["report"], tab["session"], tab["deadline"]
         try:
             while not any(e["method"] == "Page.loadEventFired" for e in self._session_events(session)):
@@ -259,6 +261,8 @@ class Browser:
                     report.screenshot = base64.b64decode(shot["data"])
                 except BrowserError as exc:   # no thumbnail for this page; the others go on
                     report.screenshot_error = str(exc)
+            if pdf is not None:
+                report.pdf = base64.b64decode(self.command("Page.printToPDF", session, timeout=60, **pdf)["data"])
         finally:
             self._events = [e for e in self._events if e.get("sessionId") != session]
             try:
@@ -268,20 +272,22 @@ class Browser:
         return report
 
     def load(self, path: Path, screenshot: bool = False, thumb_scale: float = 0.25,
-             settle_timeout: float = 20) -> PageReport:
-        """Open a local file with the network off; wait for figures to draw; report what happened."""
-        return self._finish(self._open(path, settle_timeout), screenshot, thumb_scale)
+             settle_timeout: float = 20, pdf: dict | None = None) -> PageReport:
+        """Open a local file with the network off; wait for figures to draw; report what happened (with
+        ``pdf``, the ``Page.printToPDF`` options, the report carries the page printed to PDF)."""
+        return self._finish(self._open(path, settle_timeout), screenshot, thumb_scale, pdf)
 
     def load_many(self, paths: list[Path], screenshot: bool = False, tabs: int = 2, thumb_scale: float = 0.25,
-                  settle_timeout: float = 30) -> list[PageReport]:
-        """Like :meth:`load` for many pages, ``tabs`` of them loading at the same time (in path order)."""
+                  settle_timeout: float = 30, pdf: dict | None = None) -> list[PageReport]:
+        """Like :meth:`load` for many pages, ``tabs`` of them loading at the same time (in path order);
+        with ``pdf`` (``Page.printToPDF`` options) each report carries the page printed to PDF."""
         reports: list[PageReport] = []
         waiting = list(paths)
         open_tabs: list[dict] = []
         while waiting or open_tabs:
             while waiting and len(open_tabs) < max(1, tabs):
                 open_tabs.append(self._open(waiting.pop(0), settle_timeout))
-            reports.append(self._finish(open_tabs.pop(0), screenshot, thumb_scale))
+            reports.append(self._finish(open_tabs.pop(0), screenshot, thumb_scale, pdf))
         return reports
 
 

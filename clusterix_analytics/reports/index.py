@@ -22,6 +22,7 @@ def _run_row(run: dict) -> dict:
         "title": run.get("title"), "notebook": run.get("notebook"), "parameters": run.get("parameters") or {},
         "status": run.get("status", "?"), "error": run.get("error") or [],
         "page": outputs.get("html"), "thumbnail": outputs.get("thumbnail"), "notebook_file": outputs.get("notebook"),
+        "pdf": outputs.get("pdf"),
         "duration": f"{duration:.1f} s" if duration is not None else "",
     }
 
@@ -38,4 +39,5 @@ def index_page(manifest: dict) -> str:
         commit=(git.get("commit") or "")[:10] if git else None, dirty=bool(git.get("dirty")),
         summary=", ".join(f"{n} {status}" for status, n in summary.items() if n),
         runs=[_run_row(run) for run in manifest.get("runs", [])],
+        snapshot_pdf=manifest.get("pdf") if (manifest.get("pdf") or "").endswith(".pdf") else None,
     )

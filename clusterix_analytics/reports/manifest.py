@@ -100,11 +100,12 @@ class InputFile(_Record):
 class RunOutputs(_Record):
     """A run's files, relative to the snapshot folder (None: not written)."""
 
-    optional_when_written: ClassVar[frozenset[str]] = frozenset({"thumbnail"})
+    optional_when_written: ClassVar[frozenset[str]] = frozenset({"thumbnail", "pdf"})
 
     html: str | None = None
     notebook: str | None = None
     thumbnail: str | None = None
+    pdf: str | None = None
 
 
 class MetricRecord(_Record):
@@ -138,6 +139,8 @@ class Manifest(_Record):
     'ok'
     """
 
+    optional_when_written: ClassVar[frozenset[str]] = frozenset({"pdf"})
+
     snapshot: str | None = None
     label: str | None = None
     started: str | None = None          # ISO 8601, UTC
@@ -153,6 +156,7 @@ class Manifest(_Record):
     plan: PlanRecord | None = None
     inputs: list[InputFile] = []
     thumbnails: str | None = None
+    pdf: str | None = None              # the whole snapshot's PDF (report --pdf), or why there is none
     runs: list[RunRecord]
 
 

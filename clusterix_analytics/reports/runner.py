@@ -270,11 +270,35 @@ def _thumbnails(folder: Path, results: dict[str, dict], tabs: int = 2) -> str | 
     return None
 
 
+def _pdfs(folder: Path, runs: list[Run], results: dict[str, dict], snapshot: str) -> str:
+    """Print every written page to pdf/<slug>.pdf and join them into pdf/snapshot.pdf (plan order); returns
+    the snapshot PDF's path in the folder, or why there is none."""
+    from clusterix_analytics.reports.browser import BrowserError, find_chromium
+    from clusterix_analytics.reports.pdf import PDF_DIR, SNAPSHOT_PDF, join_pdfs, print_pages
+
+    if find_chromium() is None:
+        return "Chromium not installed: no PDF"
+    written = [(run, results[run.slug]) for run in runs if results[run.slug]["outputs"].get("html")]
+    pages = []
+    for run, result in written:
+        share = result.get("headlines", {}).get("demo_share")
+        demo = f"demo data: {share:.0%} of the rows used" if isinstance(share, int | float) else ""
+        pages.append((folder / result["outputs"]["html"], " · ".join(p for p in (run.title, demo) if p)))
+    try:
+        pdfs = print_pages(pages, folder / PDF_DIR, f"snapshot {snapshot}")
+    except (BrowserError, OSError) as exc:
+        return f"PDF skipped: {exc}"
+    for (_, result), pdf in zip(written, pdfs):
+        result["outputs"]["pdf"] = f"{PDF_DIR}/{pdf.name}"
+    join_pdfs([(run.title, pdf) for (run, _), pdf in zip(written, pdfs)], folder / PDF_DIR / SNAPSHOT_PDF)
+    return f"{PDF_DIR}/{SNAPSHOT_PDF}"
+
+
 def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Path | None = None,
                label: str | None = None, plan: str | Path | None = None, jobs: int | None = None,
                only: list[str] | None = None, overrides: list[str] | None = None, timeout: float | None = None,
                fail_fast: bool = False, thumbnails: bool = True, progress: bool | None = None,
-               stdout=None, stderr=None) -> int:
+               stdout=None, stderr=None, pdf: bool = False) -> int:
     """Build one snapshot; print its path and a summary line; return the exit code (0, 1, 2 or 130)."""
     from clusterix_analytics.data.dataset import load
 
@@ -315,10 +339,13 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
         # pages load side by side in one browser: about as many tabs as cores pay off
         thumbs_note = _thumbnails(building, results, tabs=max(2, min(jobs, 4))) if thumbnails \
             else "thumbnails turned off"
+        pdf_note = _pdfs(building, runs, results, snap.snapshot_name(started, label)) if pdf else None
         finished = dt.datetime.now(dt.UTC)
         git, versions = _git_and_versions()
         manifest = _manifest(runs, results, dataset, project_dir, plan_path, started, finished, label, jobs,
                              git, versions, thumbs_note)
+        if pdf_note is not None:
+            manifest["pdf"] = pdf_note
         manifest["snapshot"] = snap.snapshot_name(started, label)   # final name is set again in publish
         write_manifest(building, manifest)
         (building / "index.html").write_text(index_page(manifest), encoding="utf-8")
