@@ -54,7 +54,8 @@ def _report(args) -> int:
 
     return run_report(project_dir=args.project, out_dir=args.out, label=args.label, plan=args.plan,
                       jobs=args.jobs, only=args.only, overrides=args.param, timeout=args.timeout,
-                      fail_fast=args.fail_fast, thumbnails=not args.no_thumbnails, pdf=args.pdf)
+                      fail_fast=args.fail_fast, thumbnails=not args.no_thumbnails, pdf=args.pdf,
+                      self_contained=args.self_contained)
 
 
 def _diff(args) -> int:
@@ -121,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time limit of each run (default: none)")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failed run")
     p.add_argument("--no-thumbnails", action="store_true", help="skip the PNG thumbnails (headless Chromium)")
+    p.add_argument("--self-contained", action="store_true",
+                   help="also write standalone/<slug>.html: each page with plotly.js inlined, to share on its own")
     p.add_argument("--pdf", action="store_true",
                    help="also print every page to pdf/<slug>.pdf and the whole snapshot to pdf/snapshot.pdf "
                         "(headless Chromium; A4, page numbers, snapshot and demo share in the footer)")

@@ -127,3 +127,37 @@ def write_plotly_js(folder: Path) -> Path:
     target = Path(folder) / PLOTLY_JS_NAME
     target.write_text(bundle_text(), encoding="utf-8")
     return target
+
+
+STANDALONE_DIR = "standalone"
+
+
+def standalone_page(page_html: str, plotly_js: str) -> str:
+    """A page that renders alone (e-mailed, copied out of its snapshot): plotly.js inlined instead of loaded
+    from beside it.
+
+    >>> standalone_page('<head><script src="plotly.min.js"></script></head>', "var Plotly = {};")
+    '<head><script>var Plotly = {};</script></head>'
+    """
+    tag = f'<script src="{PLOTLY_JS_NAME}"></script>'
+    if tag not in page_html:
+        raise ValueError(f"the page does not load {PLOTLY_JS_NAME}: nothing to inline")
+    if "</script" in plotly_js.lower():
+        raise ValueError("plotly.js contains '</script': it cannot be inlined in a page")
+    return page_html.replace(tag, f"<script>{plotly_js}</script>", 1)
+
+
+def write_standalone_pages(folder: Path, results: dict[str, dict]) -> None:
+    """``standalone/<slug>.html`` for every written page of a snapshot folder (``results`` by slug; each
+    written page's outputs get ``standalone``)."""
+    from clusterix_analytics.reports.plotlyjs import bundle_text
+
+    plotly_js = bundle_text()
+    (Path(folder) / STANDALONE_DIR).mkdir(exist_ok=True)
+    for result in results.values():
+        page = result["outputs"].get("html")
+        if page:
+            target = Path(folder) / STANDALONE_DIR / page
+            target.write_text(standalone_page((Path(folder) / page).read_text(encoding="utf-8"), plotly_js),
+                              encoding="utf-8")
+            result["outputs"]["standalone"] = f"{STANDALONE_DIR}/{page}"

@@ -22,7 +22,7 @@ def _run_row(run: dict) -> dict:
         "title": run.get("title"), "notebook": run.get("notebook"), "parameters": run.get("parameters") or {},
         "status": run.get("status", "?"), "error": run.get("error") or [],
         "page": outputs.get("html"), "thumbnail": outputs.get("thumbnail"), "notebook_file": outputs.get("notebook"),
-        "pdf": outputs.get("pdf"),
+        "pdf": outputs.get("pdf"), "standalone": outputs.get("standalone"),
         "duration": f"{duration:.1f} s" if duration is not None else "",
     }
 

@@ -100,12 +100,13 @@ class InputFile(_Record):
 class RunOutputs(_Record):
     """A run's files, relative to the snapshot folder (None: not written)."""
 
-    optional_when_written: ClassVar[frozenset[str]] = frozenset({"thumbnail", "pdf"})
+    optional_when_written: ClassVar[frozenset[str]] = frozenset({"thumbnail", "pdf", "standalone"})
 
     html: str | None = None
     notebook: str | None = None
     thumbnail: str | None = None
     pdf: str | None = None
+    standalone: str | None = None     # the page with plotly.js inlined (report --self-contained)
 
 
 class MetricRecord(_Record):

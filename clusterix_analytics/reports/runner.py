@@ -40,7 +40,13 @@ from clusterix_analytics.config import (
 )
 from clusterix_analytics.errors import DataValidationError
 from clusterix_analytics.reports import snapshot as snap
-from clusterix_analytics.reports.export import notebook_page, strip_plotly_bundles, without_html_twins, write_plotly_js
+from clusterix_analytics.reports.export import (
+    notebook_page,
+    strip_plotly_bundles,
+    without_html_twins,
+    write_plotly_js,
+    write_standalone_pages,
+)
 from clusterix_analytics.reports.index import index_page
 from clusterix_analytics.reports.manifest import (
     git_state,
@@ -298,7 +304,7 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
                label: str | None = None, plan: str | Path | None = None, jobs: int | None = None,
                only: list[str] | None = None, overrides: list[str] | None = None, timeout: float | None = None,
                fail_fast: bool = False, thumbnails: bool = True, progress: bool | None = None,
-               stdout=None, stderr=None, pdf: bool = False) -> int:
+               stdout=None, stderr=None, pdf: bool = False, self_contained: bool = False) -> int:
     """Build one snapshot; print its path and a summary line; return the exit code (0, 1, 2 or 130)."""
     from clusterix_analytics.data.dataset import load
 
@@ -336,6 +342,8 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
             if run.slug not in results:
                 results[run.slug] = _skipped(run, building)
         write_plotly_js(building)
+        if self_contained:
+            write_standalone_pages(building, results)
         # pages load side by side in one browser: about as many tabs as cores pay off
         thumbs_note = _thumbnails(building, results, tabs=max(2, min(jobs, 4))) if thumbnails \
             else "thumbnails turned off"
