@@ -3,7 +3,7 @@
 >>> import clusterix_analytics as cx
 >>> ds = cx.load()            # data/clusterix2, validated
 >>> sorted(ds.tables)[:3]
-['cluster_links', 'clusters', 'indicators']
+['action_plans', 'cluster_links', 'clusters']
 """
 from clusterix_analytics.data.dataset import Dataset, load
 from clusterix_analytics.data.project import Project, load_project

@@ -45,19 +45,19 @@ Rules this module applies (each is tested in tests/test_indicators.py):
 >>> from clusterix_analytics.analytics import indicators as ind
 >>> ds = cx.load()
 >>> periods = ind.period_values(ds.observations, ds.indicators, ds.project, ds.partners)
->>> periods.query("partner_id == 'inma' and indicator_id == 'learning_events'").cumulative.iloc[-1]
-np.float64(10.0)
+>>> periods.query("partner_id == 'inma' and indicator_id == 'media_appearances'").cumulative.iloc[-1]
+np.float64(4.0)
 >>> ind.headline_numbers(ind.build_tables(ds))["funds_influenced_eur"]       # everything the notebook shows
 13000000.0
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from clusterix_analytics.analytics import metrics
+from clusterix_analytics.analytics import learning, metrics
 from clusterix_analytics.analytics.aggregation import (
     aggregate_periods,
     combine_partners,
@@ -297,7 +297,8 @@ def reported_vs_partner_sum(observations: pd.DataFrame, indicators: pd.DataFrame
     One row per indicator (project-wide rows combined with the indicator's aggregation). Partner rows
     count when their period overlaps the project row's dates (all partner rows when the project
     reported nothing). Columns: indicator_id, name, unit, target, reported_by_project, reported_from,
-    reported_to, sum_of_partner_rows, partners_reporting, partner_rows_synthetic, difference.
+    reported_to, sum_of_partner_rows, partners_reporting, partner_rows_synthetic, partner_rows_from (the learning
+    table the partner rows are counted from, where they are: :func:`learning.indicator_observations`), difference.
 
     >>> reported_vs_partner_sum(ds.observations, ds.indicators).set_index("indicator_id").loc[
     ...     "learning_events", "reported_by_project"]      # doctest: +SKIP
@@ -329,6 +330,8 @@ def reported_vs_partner_sum(observations: pd.DataFrame, indicators: pd.DataFrame
             "reported_by_project": reported, "reported_from": lo, "reported_to": hi,
             "sum_of_partner_rows": combined, "partners_reporting": int(per_partner.size),
             "partner_rows_synthetic": bool(partner_rows.synthetic.all()) if len(partner_rows) else False,
+            "partner_rows_from": (partner_rows["counted_from"].dropna().iloc[0] if "counted_from" in partner_rows
+                                  and partner_rows["counted_from"].notna().any() else None),
             "difference": combined - reported,
         })
     return pd.DataFrame(rows)
@@ -469,6 +472,7 @@ class IndicatorTables:
     funds: pd.DataFrame  # funds_by_partner_phase (achieved)
     changes_by_type: pd.DataFrame
     observations_used: pd.DataFrame  # the observation rows behind the tables (for the demo-data notice)
+    counted: list = field(default_factory=list)  # learning.CountedIndicator of the chosen indicators counted from rows
 
 
 def build_tables(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: str = ALL) -> IndicatorTables:
@@ -477,7 +481,8 @@ def build_tables(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: st
 
     With a ``phase`` the view is "as it stood at the end of that phase": observations up to the phase
     end (or the dataset's as-of date if earlier), phase tables and policy changes of that phase only.
-    Targets are shared among *all* partners of the dataset, whatever ``partner`` is chosen.
+    Targets are shared among *all* partners of the dataset, whatever ``partner`` is chosen. An indicator counted
+    from a learning table takes its partner rows from that table (:func:`learning.indicator_observations`).
 
     >>> import clusterix_analytics as cx
     >>> tables = build_tables(cx.load(), partner="inma", phase="P1")
@@ -486,7 +491,8 @@ def build_tables(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: st
     """
     project = dataset.project
     chosen = selected_indicators(dataset.indicators, indicators)
-    observations = dataset.observations[dataset.observations.indicator_id.isin(chosen.indicator_id)]
+    observations = learning.indicator_observations(dataset)
+    observations = observations[observations.indicator_id.isin(chosen.indicator_id)]
     as_of = as_of_date(observations)
     if phase != ALL and as_of is not None:
         as_of = min(as_of, pd.Timestamp(project.phase(phase).end))
@@ -519,6 +525,8 @@ def build_tables(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: st
         instruments_by_partner=instruments_improved_by_partner(changes),
         funds=funds_by_partner_phase(changes), changes_by_type=changes_by_phase_and_type(changes, project),
         observations_used=used,
+        counted=[learning.counted_indicator(dataset, i, None if partner == ALL else partner)
+                 for i in chosen.indicator_id if i in learning.counted_indicators(dataset)],
     )
 
 

@@ -32,7 +32,15 @@ from clusterix_analytics.errors import DataProblem, DataValidationError
 
 @dataclass
 class Dataset:
-    """Every validated table of one project, plus its configuration and the files read."""
+    """Every validated table of one project, plus its configuration and the files read.
+
+    An optional table the project folder does not have (:attr:`TableSpec.optional`: the policy-learning
+    tables) is not in ``tables``: :meth:`has` says whether it is.
+
+    >>> import clusterix_analytics as cx
+    >>> cx.load().has("events"), cx.load("tests/fixtures/nordic_pilot").has("events")
+    (True, False)
+    """
 
     project: Project
     tables: dict[str, pd.DataFrame]
@@ -42,7 +50,13 @@ class Dataset:
         tables = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]
+        if name in TABLES:
+            raise AttributeError(f"the project has no {name} table (an optional table: check Dataset.has)")
         raise AttributeError(name)
+
+    def has(self, name: str) -> bool:
+        """Whether the project holds the table ``name`` (every required table; an optional one if present)."""
+        return name in self.tables
 
     def synthetic_summary(self, tables: list[str] | None = None) -> pd.DataFrame:
         """Rows and demo (synthetic) rows per table.
@@ -53,7 +67,7 @@ class Dataset:
         [{'table': 'partners', 'rows': 10, 'synthetic_rows': 0, 'synthetic_share': 0.0}]
         """
         rows = []
-        for name in tables or LOAD_ORDER:
+        for name in tables or [n for n in LOAD_ORDER if n in self.tables]:
             frame = self.tables[name]
             synthetic, _ = synthetic_rows(frame)
             rows.append({"table": name, "rows": len(frame), "synthetic_rows": synthetic,
@@ -68,11 +82,28 @@ class Dataset:
 
 
 def table_files(project: Project, name: str, include_demo: bool = True) -> list[Path]:
-    """The files making up one table: those listed in project.yaml, then the demo file if any."""
-    files = [project.directory / f for f in project.tables.get(name, (f"{name}.csv",))]
+    """The files making up one table: those listed in project.yaml (by default ``<name>.csv``; for an optional
+    table only if that file exists), then the demo file if any."""
+    listed = project.tables.get(name)
+    if listed is None:
+        default = f"{name}.csv"
+        listed = (default,) if not TABLES[name].optional or (project.directory / default).is_file() else ()
+    files = [project.directory / f for f in listed]
     if include_demo and name in project.demo_tables:
         files.append(project.directory / project.demo_directory / f"{name}.csv")
     return files
+
+
+def has_table(project: Project, name: str) -> bool:
+    """Whether the project folder has the table: always for a required table; an optional one when
+    project.yaml names it (``[]`` included), its default file exists or the demo generator fills it.
+
+    >>> from clusterix_analytics.data.project import load_project
+    >>> has_table(load_project("tests/fixtures/nordic_pilot"), "events")
+    False
+    """
+    return (not TABLES[name].optional or name in project.tables or name in project.demo_tables
+            or bool(table_files(project, name, include_demo=False)))
 
 
 def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad_cells: set,
@@ -181,6 +212,8 @@ def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = Tru
     tables: dict[str, pd.DataFrame] = {}
     files: list[Path] = [project_dir / "project.yaml"]
     for name in LOAD_ORDER:
+        if not has_table(project, name):
+            continue  # an optional table the project does not have: references to it find no ids
         spec = TABLES[name]
         paths = table_files(project, name, include_demo)
         files += [p for p in paths if p.is_file()]

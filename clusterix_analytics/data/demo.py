@@ -5,11 +5,15 @@ Every generated row is flagged ``synthetic=true`` and has no source. The same se
 totals where they exist: per-partner observations add up to each project-wide sourced observation
 over its period; demo policy-change funds, with the sourced changes, add up to the project-wide funds
 figure; demo cluster-link projects add up to the project-wide figure of ``link_projects_indicator``.
+An indicator counted from a policy-learning table the project has (``indicators.counted_from``) gets no
+demo observations: the table's rows count it. Demo good-practice transfers take up the sourced good
+practices of a partner (never its own, never a pair the sources already record); demo action plans
+complete one per partner that has none sourced.
 
 >>> from clusterix_analytics.data.demo import generate_demo
 >>> frames = generate_demo("data/clusterix2")
 >>> sorted(frames)
-['cluster_links', 'clusters', 'observations', 'policy_changes']
+['action_plans', 'cluster_links', 'clusters', 'good_practice_transfers', 'observations', 'policy_changes']
 """
 from __future__ import annotations
 
@@ -22,12 +26,18 @@ import pandas as pd
 
 from clusterix_analytics.analytics.aggregation import amounts_counted_once
 from clusterix_analytics.data.dataset import Dataset, load
-from clusterix_analytics.data.fields import PROJECT_WIDE
+from clusterix_analytics.data.fields import PROJECT_WIDE, TRANSFER_STATUSES
 from clusterix_analytics.data.project import load_project
 from clusterix_analytics.data.tables import TABLES
 
 MEMBER_SHARES = {"members_sme": 0.70, "members_large": 0.12, "members_research": 0.10, "members_other": 0.08}
 CHANGE_TYPE_WEIGHTS = {"new_projects": 0.5, "management": 0.3, "strategic_focus": 0.2}
+TRANSFER_WEIGHTS = dict(zip(TRANSFER_STATUSES, (0.5, 0.3, 0.2)))
+TRANSFER_TEXT = {
+    "inspired": "Demo: the partner's staff and stakeholders took inspiration from the practice",
+    "adapted": "Demo: the partner adapted the practice to its region",
+    "adopted": "Demo: the partner adopted the practice in its policy instrument",
+}
 CHANGE_TEXT = {
     "new_projects": "Demo: new projects funded through the instrument, inspired by a partner's good practice",
     "management": "Demo: improved management / governance of the instrument after peer learning",
@@ -196,18 +206,80 @@ def _demo_cluster_links(ds: Dataset, clusters: pd.DataFrame, rng: np.random.Gene
     return links
 
 
+def _counted_from_rows(ds: Dataset) -> set[str]:
+    """The indicators whose rows are those of a policy-learning table the project has."""
+    indicators = ds.indicators
+    counted = indicators[indicators["counted_from"].notna()]
+    return {str(i) for i, table in zip(counted["indicator_id"], counted["counted_from"]) if ds.has(str(table))}
+
+
+def _random_day(start: pd.Timestamp, end: pd.Timestamp, rng: np.random.Generator) -> pd.Timestamp:
+    return start + pd.Timedelta(days=int(rng.integers(0, max((end - start).days, 0) + 1)))
+
+
+def _demo_transfers(ds: Dataset, rng: np.random.Generator) -> pd.DataFrame:
+    if not ds.has("good_practices"):
+        return pd.DataFrame(columns=list(TABLES["good_practice_transfers"].column_names))
+    project = ds.project
+    timeline_end = pd.Timestamp(project.timeline_end)
+    known = ds.good_practice_transfers if ds.has("good_practice_transfers") else None
+    recorded = set() if known is None else set(zip(known["good_practice_id"], known["adopting_partner_id"]))
+    partners = sorted(ds.partners["partner_id"])
+    practices = ds.good_practices[ds.good_practices["owner_partner_id"].notna() & ~ds.good_practices["synthetic"]]
+    rows = []
+    for practice in practices.sort_values("good_practice_id").itertuples():
+        others = [p for p in partners if p != practice.owner_partner_id]
+        count = min(int(rng.poisson(1.2)), len(others))
+        # taken up after the practice was shown (or, undated, during the first two phases)
+        shown = (practice.date if pd.notna(practice.date) else pd.Timestamp(project.phases[0].start))
+        latest = min(timeline_end, shown + pd.DateOffset(months=30))
+        for adopter in sorted(rng.choice(others, size=count, replace=False).tolist()):
+            if (practice.good_practice_id, adopter) in recorded:
+                continue
+            status = str(rng.choice(list(TRANSFER_WEIGHTS), p=list(TRANSFER_WEIGHTS.values())))
+            rows.append({
+                "good_practice_id": practice.good_practice_id, "adopting_partner_id": adopter,
+                "transfer_status": status, "date": _random_day(shown + pd.DateOffset(months=1), latest, rng),
+                "date_precision": "day", "evidence": TRANSFER_TEXT[status], "source": "", "synthetic": True,
+            })
+    return pd.DataFrame(rows, columns=list(TABLES["good_practice_transfers"].column_names))
+
+
+def _demo_action_plans(ds: Dataset, rng: np.random.Generator) -> pd.DataFrame:
+    """One action plan per partner without a sourced one, for an addressed instrument where the partner has one,
+    dated in the last three months of the first phase (the action plans close the interregional learning)."""
+    project = ds.project
+    first = project.phases[0]
+    end = pd.Timestamp(first.end)
+    start = max(pd.Timestamp(first.start), end - pd.DateOffset(months=3) + pd.Timedelta(days=1))
+    sourced = set(ds.action_plans["partner_id"]) if ds.has("action_plans") else set()
+    instruments = ds.policy_instruments.sort_values(["addressed", "instrument_id"], ascending=[False, True])
+    rows = []
+    for partner in sorted(set(ds.partners["partner_id"]) - sourced):
+        own = instruments[instruments["partner_id"] == partner]
+        rows.append({
+            "partner_id": partner, "instrument_id": own["instrument_id"].iloc[0] if len(own) else "",
+            "date": _random_day(start, end, rng), "date_precision": "day",
+            "plan_status": str(rng.choice(["endorsed", "in_implementation"])),
+            "note": "Demo: the record does not hold this partner's action plan", "source": "", "synthetic": True,
+        })
+    return pd.DataFrame(rows, columns=list(TABLES["action_plans"].column_names))
+
+
 def generate_demo(project_dir: str | Path) -> dict[str, pd.DataFrame]:
     """Generate the demo tables listed in project.yaml ``demo.tables`` from the sourced data."""
     ds = load(project_dir, include_demo=False)
     rng = np.random.default_rng(ds.project.demo_seed)
     changes = _demo_policy_changes(ds, rng)
-    frames = {
-        "policy_changes": changes,
-        "observations": _demo_observations(ds, changes, rng),
-    }
+    observations = _demo_observations(ds, changes, rng)
+    # Drawn, then dropped: every other demo value stays what it was before the indicator was counted from rows.
+    observations = observations[~observations["indicator_id"].isin(_counted_from_rows(ds))]
+    frames = {"policy_changes": changes, "observations": observations}
     clusters = _demo_clusters(ds, rng)
     frames["clusters"] = clusters
     frames["cluster_links"] = _demo_cluster_links(ds, clusters, rng)
+    frames["good_practice_transfers"] = _demo_transfers(ds, rng)
+    frames["action_plans"] = _demo_action_plans(ds, rng)
     return {name: frame for name, frame in frames.items() if name in ds.project.demo_tables}
 
 

@@ -28,6 +28,17 @@ AGGREGATIONS = ("sum", "last", "max")
 INDICATOR_KINDS = ("output", "result")
 LABELS = ("bronze", "silver", "gold")
 LINK_TYPES = ("cross_cluster", "interregional")
+# Interreg Europe's exchange-of-experience formats, plus two the CLUSTERIX record needs: regional stakeholder
+# events and activities it does not describe further. A milestone (project start, a call, a publication) is
+# dated on the timeline but is not a learning event.
+EVENT_TYPES = ("partner_meeting", "study_visit", "workshop", "peer_review", "staff_exchange", "conference",
+               "final_event", "stakeholder_event", "other_activity", "milestone")
+LEARNING_EVENT_TYPES = tuple(t for t in EVENT_TYPES if t != "milestone")
+# How far a partner took up another's good practice (Interreg Europe: inspired → adapted → adopted).
+TRANSFER_STATUSES = ("inspired", "adapted", "adopted")
+ACTION_PLAN_STATUSES = ("drafted", "endorsed", "in_implementation", "implemented")
+# The policy-learning tables whose rows an indicator may be counted from (indicators.counted_from).
+LEARNING_TABLES = ("events", "good_practices", "good_practice_transfers", "action_plans")
 PROJECT_WIDE = "project"  # partner_id of observations that are project-wide totals
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 URL_PATTERN = r"^https?://\S+$"
@@ -63,6 +74,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     Field("from_cluster_id", description="one cluster of a linked pair", lower=True),
     Field("to_cluster_id", description="the other cluster of a linked pair", lower=True),
     Field("phase_id", description="a phase id of project.yaml"),
+    Field("event_id", description="a learning event's id", **_ID),
+    Field("good_practice_id", description="a good practice's id", **_ID),
     # partners
     Field("organisation", description="official name as in the source"),
     Field("short_name", description="short label for charts"),
@@ -81,7 +94,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     Field("managing_authority", description="body managing the instrument"),
     Field("addressed", "bool", description="the source names it as addressed by the partner's project work"),
     Field("date", "date", description="when the change happened or was announced"),
-    Field("date_precision", description="how precise date is", allowed=DATE_PRECISIONS, lower=True),
+    Field("date_precision", description="how precise the row's dates are (month: the 1st of the month is stored)",
+          allowed=DATE_PRECISIONS, lower=True),
     Field("change_type", description="Interreg Europe type of policy change", allowed=CHANGE_TYPES, lower=True),
     Field("status", description="state of the change", allowed=CHANGE_STATUSES, lower=True),
     Field("funds_influenced_eur", "float", description="funds influenced, EUR", min_value=0),
@@ -94,6 +108,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     Field("aggregation", description="how values combine across partners and periods", allowed=AGGREGATIONS,
           lower=True),
     Field("kind", description="Interreg Europe indicator kind", allowed=INDICATOR_KINDS, lower=True),
+    Field("counted_from", description="the policy-learning table whose rows count this indicator, where the "
+          "project has it", allowed=LEARNING_TABLES, lower=True),
     Field("period_start", "date", description="first day covered", within_timeline=True),
     Field("period_end", "date", description="last day covered (the reporting date)", within_timeline=True),
     Field("value", "float", description="value in the indicator's unit", min_value=0),
@@ -108,6 +124,24 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     Field("label", description="ESCA / ECEI cluster-management-excellence label", allowed=LABELS, lower=True),
     Field("link_type", description="kind of link", allowed=LINK_TYPES, lower=True),
     Field("projects", description="joint projects of the pair in that phase", **_COUNT),
+    # policy learning: events, good practices, their transfers, action plans
+    Field("title", description="title as in the source"),
+    Field("start", "date", description="first day of the event", within_timeline=True),
+    Field("end", "date", description="last day of the event (empty: one day, or not known)", within_timeline=True),
+    Field("city", description="place as the source names it (empty: not stated)"),
+    Field("host_partner_id", description="the partner that hosted the event (empty: not stated)", lower=True),
+    Field("event_type", description="kind of learning event", allowed=EVENT_TYPES, lower=True),
+    Field("participants", description="participants as the source counts them", **_COUNT),
+    Field("topics", description="topics the source names, separated by ';'"),
+    Field("owner_partner_id", description="the partner that shared the good practice (empty: not a partner)",
+          lower=True),
+    Field("theme", description="theme as worded in the source"),
+    Field("adopting_partner_id", description="the partner that took the good practice up", lower=True),
+    Field("transfer_status", description="how far the practice was taken up", allowed=TRANSFER_STATUSES,
+          lower=True),
+    Field("evidence", description="what shows the transfer, as reported"),
+    Field("plan_status", description="state of the action plan", allowed=ACTION_PLAN_STATUSES, lower=True),
+    Field("note", description="what the source leaves open or says besides"),
     # provenance, on every table
     Field("source", description="URL of the public page the row's facts come from", pattern=URL_PATTERN,
           pattern_hint="an http(s) URL"),

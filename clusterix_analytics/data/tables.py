@@ -20,25 +20,32 @@ import pandas as pd
 import pandera.pandas as pa
 
 from clusterix_analytics.data.fields import (
+    ACTION_PLAN_STATUSES,
     AGGREGATIONS,
     CHANGE_STATUSES,
     CHANGE_TYPES,
     DATE_PRECISIONS,
+    EVENT_TYPES,
     FIELDS,
     ID_PATTERN,
     INDICATOR_KINDS,
     INSTRUMENT_TYPES,
     LABELS,
+    LEARNING_EVENT_TYPES,
+    LEARNING_TABLES,
     LINK_TYPES,
     PARTNER_ROLES,
     PARTNER_TYPES,
     PROJECT_WIDE,
+    TRANSFER_STATUSES,
     URL_PATTERN,
 )
 
-__all__ = ["AGGREGATIONS", "CHANGE_STATUSES", "CHANGE_TYPES", "DATE_PRECISIONS", "ID_PATTERN", "INDICATOR_KINDS",
-           "INSTRUMENT_TYPES", "LABELS", "LINK_TYPES", "LOAD_ORDER", "PARTNER_ROLES", "PARTNER_TYPES", "PROJECT_WIDE",
-           "REFERENCED_COLUMNS", "TABLES", "URL_PATTERN", "Column", "RowRule", "TableSpec", "ValidationContext",
+__all__ = ["ACTION_PLAN_STATUSES", "AGGREGATIONS", "CHANGE_STATUSES", "CHANGE_TYPES", "DATE_PRECISIONS",
+           "EVENT_TYPES", "ID_PATTERN", "INDICATOR_KINDS", "INSTRUMENT_TYPES", "LABELS", "LEARNING_EVENT_TYPES",
+           "LEARNING_TABLES", "LINK_TYPES", "LOAD_ORDER", "PARTNER_ROLES", "PARTNER_TYPES", "PROJECT_WIDE",
+           "REFERENCED_COLUMNS", "TABLES", "TRANSFER_STATUSES", "URL_PATTERN", "Column", "RowRule", "TableSpec",
+           "ValidationContext",
            "nuts_check_error", "pandera_schema"]
 
 
@@ -93,10 +100,14 @@ class RowRule:
 
 @dataclass(frozen=True)
 class TableSpec:
+    """One table: its columns, key and rules. An ``optional`` table may be missing from a project folder
+    altogether (the policy-learning tables): the project then has no such table, which is not an error."""
+
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     row_rules: tuple[RowRule, ...] = field(default_factory=tuple)
+    optional: bool = False
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -124,6 +135,8 @@ def _source_required(frame: pd.DataFrame) -> pd.Series:
 
 SOURCE_RULE = RowRule("source", "a row that is not synthetic needs a source URL", _source_required)
 SOURCE, SYNTHETIC = column("source", required=False), column("synthetic")
+END_RULE = RowRule("end", "is before start",
+                   lambda f: f["end"].notna() & f["start"].notna() & (f["end"] < f["start"]))
 
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
@@ -180,6 +193,7 @@ TABLES: dict[str, TableSpec] = {
                 column("target", required=False),
                 column("aggregation"),
                 column("kind"),
+                column("counted_from", required=False, optional=True),
                 SOURCE,
             ),
             key=("indicator_id",),
@@ -277,6 +291,102 @@ TABLES: dict[str, TableSpec] = {
                 SOURCE_RULE,
             ),
         ),
+        # Policy learning (optional per project): Interreg Europe's chain from exchange of experience (events,
+        # good practices) to their take-up by other partners and to the partners' action plans.
+        TableSpec(
+            "events",
+            (
+                column("event_id"),
+                column("title"),
+                column("start", required=False),
+                column("end", required=False),
+                column("date_precision", required=False),
+                column("city", required=False),
+                column("country_code", required=False),
+                column("nuts_code", required=False),
+                column("host_partner_id", required=False, references="partners.partner_id"),
+                column("event_type"),
+                column("participants", required=False),
+                column("topics", required=False),
+                column("note", required=False),
+                SOURCE,
+                SYNTHETIC,
+            ),
+            key=("event_id",),
+            row_rules=(
+                END_RULE,
+                RowRule("nuts_code", "does not start with the event's country code",
+                         lambda f: f["nuts_code"].notna() & f["country_code"].notna()
+                         & (f["nuts_code"].str[:2] != f["country_code"])),
+                RowRule("date_precision", "a dated event needs its date_precision",
+                         lambda f: f["start"].notna() & f["date_precision"].isna()),
+                SOURCE_RULE,
+            ),
+            optional=True,
+        ),
+        TableSpec(
+            "good_practices",
+            (
+                column("good_practice_id"),
+                column("title"),
+                column("owner_partner_id", required=False, references="partners.partner_id"),
+                column("nuts_code", required=False),
+                column("theme", required=False),
+                column("event_id", required=False, references="events.event_id"),
+                column("date", required=False),
+                column("date_precision", required=False),
+                column("note", required=False),
+                SOURCE,
+                SYNTHETIC,
+            ),
+            key=("good_practice_id",),
+            row_rules=(
+                RowRule("date_precision", "a dated good practice needs its date_precision",
+                         lambda f: f["date"].notna() & f["date_precision"].isna()),
+                SOURCE_RULE,
+            ),
+            optional=True,
+        ),
+        TableSpec(
+            "good_practice_transfers",
+            (
+                column("good_practice_id", references="good_practices.good_practice_id"),
+                column("adopting_partner_id", references="partners.partner_id"),
+                column("transfer_status"),
+                column("date", required=False),
+                column("date_precision", required=False),
+                column("evidence", required=False),
+                SOURCE,
+                SYNTHETIC,
+            ),
+            key=("good_practice_id", "adopting_partner_id"),
+            row_rules=(
+                RowRule("date_precision", "a dated transfer needs its date_precision",
+                         lambda f: f["date"].notna() & f["date_precision"].isna()),
+                SOURCE_RULE,
+            ),
+            optional=True,
+        ),
+        TableSpec(
+            "action_plans",
+            (
+                column("partner_id", references="partners.partner_id"),
+                column("instrument_id", required=False, references="policy_instruments.instrument_id"),
+                column("date", required=False),
+                column("date_precision", required=False),
+                column("plan_status", required=False),
+                column("note", required=False),
+                SOURCE,
+                SYNTHETIC,
+            ),
+            key=("partner_id", "instrument_id"),
+            row_rules=(
+                RowRule("date_precision", "a dated action plan needs its date_precision",
+                         lambda f: f["date"].notna() & f["date_precision"].isna()),
+                SOURCE_RULE,
+            ),
+            optional=True,
+        ),
     ]
 }
 
@@ -289,8 +399,9 @@ def load_order(tables: dict[str, TableSpec] = TABLES) -> tuple[str, ...]:
     """Tables in an order where each comes after the tables it references: at each step the first declared
     table whose references are loaded (so the declaration order is kept wherever the references allow).
 
-    >>> load_order()
-    ('partners', 'policy_instruments', 'indicators', 'policy_changes', 'observations', 'clusters', 'cluster_links')
+    >>> load_order()  # doctest: +NORMALIZE_WHITESPACE
+    ('partners', 'policy_instruments', 'indicators', 'policy_changes', 'observations', 'clusters', 'cluster_links',
+     'events', 'good_practices', 'good_practice_transfers', 'action_plans')
     """
     sorter = graphlib.TopologicalSorter({name: spec.referenced_tables for name, spec in tables.items()})
     sorter.prepare()

@@ -10,7 +10,7 @@ policy instruments and changes, its clusters, and its indicator values against t
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,6 +18,7 @@ from pandas.io.formats.style import Styler
 
 from clusterix_analytics.analytics import indicators as ind
 from clusterix_analytics.analytics import profile
+from clusterix_analytics.analytics.learning import CountedIndicator, count_sentence, counted_all, indicator_observations
 from clusterix_analytics.analytics.metrics import (
     Metric,
     funds_influenced_eur,
@@ -81,6 +82,7 @@ class ProfilePage:
     clusters_by_phase: pd.DataFrame  # profile.partner_clusters_by_phase
     observations: pd.DataFrame       # the partner's observation rows
     versus_targets: pd.DataFrame     # profile.observations_vs_targets
+    counted: list[CountedIndicator] = field(default_factory=list)  # learning.counted_all, for the partner
 
     @property
     def frames_used(self) -> tuple[pd.DataFrame, ...]:
@@ -103,7 +105,7 @@ def build(dataset: Dataset, partner: str) -> ProfilePage:
     """
     validate_parameters(dataset, partner=partner)
     clusters = dataset.clusters
-    observations = dataset.observations
+    observations = indicator_observations(dataset)  # indicators counted from learning tables: from their rows
     return ProfilePage(
         project=dataset.project, partner=partner, partners=dataset.partners,
         partner_row=dataset.partners[dataset.partners["partner_id"] == partner],
@@ -116,6 +118,7 @@ def build(dataset: Dataset, partner: str) -> ProfilePage:
         clusters_by_phase=profile.partner_clusters_by_phase(clusters, dataset.project.phases_frame(), partner),
         observations=observations[observations["partner_id"] == partner],
         versus_targets=profile.observations_vs_targets(observations, dataset.indicators, partner),
+        counted=counted_all(dataset, partner),
     )
 
 
@@ -134,11 +137,13 @@ def metrics(page: ProfilePage) -> list[Metric]:
 
     >>> import clusterix_analytics as cx
     >>> [m.text() for m in metrics(build(cx.load(), partner="inma"))]
-    ['4 changes (partly demo data)', '2 instruments (partly demo data)', '8,400,000 EUR']
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['4 changes (partly demo data)', '2 instruments (partly demo data)', '8,400,000 EUR', '2 events',
+     '2 good practices', '0 action plans']
     """
     scope = partner_scope(page.partner)
     return [policy_changes_achieved(page.change_rows, scope), instruments_improved(page.change_rows, scope),
-            funds_influenced_eur(page.change_rows, scope)]
+            funds_influenced_eur(page.change_rows, scope)] + [c.documented for c in page.counted]
 
 
 def partner_sentence(page: ProfilePage) -> str:
@@ -261,6 +266,16 @@ def targets_figure(page: ProfilePage) -> go.Figure:
     """
     return share_of_targets_figure(page.versus_targets, partner_label=str(page.facts.at["short_name", "value"]),
                                    note=source_note(page.observations))
+
+
+def counted_sentences(page: ProfilePage) -> str:
+    """What the partner's learning rows document, for each indicator counted from them (empty: none is).
+
+    >>> import clusterix_analytics as cx
+    >>> print(counted_sentences(build(cx.load(), partner="inma")).splitlines()[0])  # doctest: +ELLIPSIS
+    **Policy learning events organised**: 2 events of this partner are documented in the events table (sourced). ...
+    """
+    return "\n\n".join(count_sentence(c) for c in page.counted)
 
 
 def targets_table(page: ProfilePage) -> Styler:

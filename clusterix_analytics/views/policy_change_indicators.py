@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from clusterix_analytics.analytics import calendar
+from clusterix_analytics.analytics import calendar, learning
 from clusterix_analytics.analytics import indicators as ind
 from clusterix_analytics.analytics.aggregation import rule_in_words
 from clusterix_analytics.analytics.metrics import (
@@ -181,8 +181,9 @@ def metrics(page: IndicatorsPage) -> list[Metric]:
     """
     scope = partner_scope(page.partner) + ("" if page.phase == ALL else f"/phase:{page.phase}")
     changes = page.tables.changes
+    documented = [c.documented for c in page.tables.counted] if page.phase == ALL else []
     return [policy_changes_achieved(changes, scope), instruments_improved(changes, scope),
-            funds_influenced_eur(changes, scope)]
+            funds_influenced_eur(changes, scope)] + documented
 
 
 def headline_summary(page: IndicatorsPage) -> str:
@@ -200,7 +201,7 @@ def headline_summary(page: IndicatorsPage) -> str:
     - 0 change(s) dated outside every phase (kept and listed below).
     """
     h, summary = page.numbers, page.tables.summary
-    changes, _, funds = metrics(page)
+    changes, _, funds = metrics(page)[:3]
     funds_text = f"**{funds.value:,.0f} EUR**" if funds.value is not None else "An amount **not known**"
     unnamed = h["changes_unknown_instrument"]
     if page.all_partners:
@@ -280,7 +281,10 @@ def reported_vs_partner_rows(page: IndicatorsPage) -> str:
     <BLANKLINE>
     1 indicator(s) have a project-wide total reported by the project; ...
     <BLANKLINE>
-    - Policy learning events organised: **117 events** reported by the project (... (demo rows)
+    - Policy learning events organised: **117 events** reported by the project (...); partner rows add up to 9, \
+counted from the events table
+    <BLANKLINE>
+    **Policy learning events organised**: 23 of the 117 events the project reported are documented ...
     <BLANKLINE>
     How partner rows combine into "all partners": ...
     """
@@ -288,11 +292,13 @@ def reported_vs_partner_rows(page: IndicatorsPage) -> str:
     lines = [f"- {r.name}: **{r.reported_by_project:,.0f} {r.unit}** reported by the project "
              f"({r.reported_from:%b %Y} – {r.reported_to:%b %Y}); partner rows add up to "
              f"{r.sum_of_partner_rows:,.0f}" + (" (demo rows)" if r.partner_rows_synthetic else "")
+             + (f", counted from the {r.partner_rows_from} table" if r.partner_rows_from else "")
              for r in compared.itertuples()]
+    counted = [learning.count_sentence(c) for c in page.tables.counted]
     return (f"### Reported by the project vs. sum of partner rows\n\n"
             f"{len(compared)} indicator(s) have a project-wide total reported by the project; the partner rows are "
             f"breakdowns and are compared with it over the same dates, never added to it.\n\n" + "\n".join(lines)
-            + "\n\n" + all_partners_rules(page))
+            + "".join(f"\n\n{c}" for c in counted) + "\n\n" + all_partners_rules(page))
 
 
 def all_partners_rules(page: IndicatorsPage) -> str:

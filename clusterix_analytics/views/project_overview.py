@@ -12,12 +12,13 @@ there is no ``check_parameters`` here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from clusterix_analytics.analytics import overview
+from clusterix_analytics.analytics.learning import CountedIndicator, count_sentence, counted_all
 from clusterix_analytics.analytics.metrics import Metric, reported_total, target
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
@@ -39,6 +40,7 @@ class OverviewPage:
     synthetic_share: float           # demo rows in the whole project folder (0..1)
     synthetic_summary: pd.DataFrame  # demo rows per table, index table
     frames_used: tuple[pd.DataFrame, ...]  # the rows the page draws on (for the demo-data notice)
+    counted: list[CountedIndicator] = field(default_factory=list)  # learning.counted_all
 
     @property
     def phases(self) -> pd.DataFrame:
@@ -72,6 +74,7 @@ def build(dataset: Dataset) -> OverviewPage:
         synthetic_share=dataset.synthetic_share(),
         synthetic_summary=dataset.synthetic_summary().set_index("table"),
         frames_used=(dataset.partners, dataset.indicators, observations[observations.partner_id == PROJECT_WIDE]),
+        counted=counted_all(dataset),
     )
 
 
@@ -107,7 +110,7 @@ def metrics(page: OverviewPage, dataset: Dataset) -> list[Metric]:
         if reported.value is not None:
             found.append(reported)
         found.append(target(dataset.indicators, indicator_id))
-    return found
+    return found + [c.documented for c in page.counted]
 
 
 def demo_rows_sentence(page: OverviewPage) -> str:
@@ -115,7 +118,7 @@ def demo_rows_sentence(page: OverviewPage) -> str:
 
     >>> import clusterix_analytics as cx
     >>> demo_rows_sentence(build(cx.load()))
-    'The project folder as a whole holds 91% demo rows; per table:'
+    'The project folder as a whole holds 83% demo rows; per table:'
     """
     return f"The project folder as a whole holds {page.synthetic_share:.0%} demo rows; per table:"
 
@@ -140,22 +143,29 @@ def project_summary(page: OverviewPage) -> str:
 
 
 def indicators_summary(page: OverviewPage) -> str:
-    """The sourced achieved value of each indicator, against its target where it has one.
+    """The sourced achieved value of each indicator against its target, then what the learning rows document.
 
     >>> import clusterix_analytics as cx
-    >>> print(indicators_summary(build(cx.load())))
+    >>> print(indicators_summary(build(cx.load())))  # doctest: +ELLIPSIS
     4 of 9 indicators have a sourced achieved value:
     <BLANKLINE>
     - **Policy learning events organised**: 117 events against a target of 32 (366%)
     - **People with increased professional capacity**: 60 people against a target of 50 (120%)
     - **Funds leveraged into funding innovation (structural funds influenced)**: 13,000,000 EUR (no target)
     - **New multilateral cluster and cross-cluster projects**: 70 projects (no target)
+    <BLANKLINE>
+    **Policy learning events organised**: 23 of the 117 events the project reported are documented in the ...
+    <BLANKLINE>
+    **Good practices identified, analysed and shared**: 19 good practices are documented in the ...
+    <BLANKLINE>
+    **Action plans developed and implemented**: 2 action plans are documented in the action_plans table ...
     """
     lines = [f"- **{r.name}**: {r.achieved:,.0f} {r.unit}"
              + (f" against a target of {r.target:,.0f} ({r.achievement_pct:.0f}%)"
                 if pd.notna(r.achievement_pct) else " (no target)") for r in page.reported.itertuples()]
+    counted = "".join(f"\n\n{count_sentence(c)}" for c in page.counted)
     return (f"{len(page.reported)} of {len(page.indicators)} indicators have a sourced achieved value:\n\n"
-            + "\n".join(lines))
+            + "\n".join(lines) + counted)
 
 
 def phases_figure(page: OverviewPage) -> go.Figure:

@@ -9,7 +9,8 @@ from clusterix_analytics.data.demo import write_demo
 
 def test_regenerating_gives_the_committed_files_byte_for_byte(project_copy):
     written = write_demo(project_copy)
-    assert sorted(p.name for p in written) == ["cluster_links.csv", "clusters.csv", "observations.csv",
+    assert sorted(p.name for p in written) == ["action_plans.csv", "cluster_links.csv", "clusters.csv",
+                                               "good_practice_transfers.csv", "observations.csv",
                                                "policy_changes.csv"]
     for path in written:
         assert path.read_bytes() == (DEFAULT_PROJECT_DIR / "demo" / path.name).read_bytes(), path.name
@@ -23,7 +24,8 @@ def test_two_runs_are_identical(project_copy):
 
 def test_demo_rows_are_flagged_and_have_no_source():
     ds = cx.load()
-    for name in ("policy_changes", "observations", "clusters", "cluster_links"):
+    for name in ("policy_changes", "observations", "clusters", "cluster_links", "good_practice_transfers",
+                 "action_plans"):
         table = ds.tables[name]
         demo = table[table.synthetic]
         assert len(demo) > 0, name
@@ -36,8 +38,9 @@ def test_demo_values_agree_with_sourced_totals():
     obs = ds.observations
     partner_rows = obs[obs.synthetic]
     by_indicator = partner_rows.groupby("indicator_id").value.sum()
-    # sourced project-wide totals (data/clusterix2/observations.csv)
-    assert by_indicator["learning_events"] == 117
+    # sourced project-wide totals (data/clusterix2/observations.csv); learning events, good practices and action
+    # plans are counted from their tables (indicators.csv counted_from): no demo observation of them
+    assert not {"learning_events", "good_practices", "action_plans"} & set(by_indicator.index)
     assert by_indicator["people_increased_capacity"] == 60
     assert by_indicator["cross_cluster_projects"] == 70
     assert by_indicator["funds_influenced_eur"] == 13_000_000
@@ -65,3 +68,22 @@ def test_only_missing_cluster_phases_are_generated():
     plastics = clusters[clusters.cluster_id == "at_plastics"].set_index("phase_id")
     assert plastics.loc["P2", "members_total"] == 398 and not plastics.loc["P2", "synthetic"]
     assert plastics.drop(index="P2").synthetic.all()
+
+
+def test_demo_learning_rows_complete_the_sourced_ones():
+    ds = cx.load()
+    # one action plan per partner (the target is 10): 2 sourced (westpannon, region_aura) + 8 demo
+    plans = ds.action_plans
+    assert len(plans) == 10 and plans.partner_id.is_unique
+    assert sorted(plans[~plans.synthetic].partner_id) == ["region_aura", "westpannon"]
+    # demo transfers take up sourced good practices of another partner, after they were shown, never a pair
+    # the sources record (Skåne's monitoring tool → Auvergne-Rhône-Alpes, the PPI Pool → ecoplus)
+    transfers = ds.good_practice_transfers.merge(ds.good_practices, on="good_practice_id", suffixes=("", "_gp"))
+    demo = transfers[transfers.synthetic]
+    assert len(demo) > 0 and not demo.synthetic_gp.any()
+    assert (demo.adopting_partner_id != demo.owner_partner_id).all()
+    assert (demo.date > demo.date_gp).all()
+    sourced = transfers[~transfers.synthetic]
+    assert sorted(zip(sourced.good_practice_id, sourced.adopting_partner_id)) == [
+        ("gp_ppi_pool", "ecoplus"), ("gp_skane_cluster_monitoring", "region_aura")]
+    assert not transfers.duplicated(["good_practice_id", "adopting_partner_id"]).any()
