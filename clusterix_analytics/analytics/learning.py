@@ -182,31 +182,31 @@ def count_sentence(counted: CountedIndicator) -> str:
 
     >>> import clusterix_analytics as cx
     >>> print(count_sentence(counted_indicator(cx.load(), "action_plans")))  # doctest: +NORMALIZE_WHITESPACE
-    **Action plans developed and implemented**: 2 action plans are documented in the action_plans table
+    **Action plans developed and implemented**: action plans documented in the action_plans table: 2
     (sourced); the project reported no total (target: 10 action plans). The table also holds 8 demo rows,
     not counted as documented. 2 of the documented action plans have no date: they count in the total,
     not in a reporting period.
     >>> print(count_sentence(counted_indicator(cx.load(), "learning_events", partner="ecoplus")))
     ... # doctest: +NORMALIZE_WHITESPACE
-    **Policy learning events organised**: 3 events of this partner are documented in the events table (sourced).
-    1 of the documented events has no date: they count in the total, not in a reporting period.
+    **Policy learning events organised**: events documented in the events table for this partner: 3 (sourced).
+    1 of the documented events has no date: it counts in the total, not in a reporting period.
     """
     n, unit, reported = counted.documented.value, counted.unit, counted.reported.value
-    verb = "is" if n == 1 else "are"
     if counted.documented.scope != PROJECT_SCOPE:  # one partner: the project's total is not its own
-        head = f"{n:,} {unit} of this partner {verb} documented in the {counted.table} table (sourced)"
+        head = f"{unit} documented in the {counted.table} table for this partner: {n:,} (sourced)"
     elif reported is not None:
-        head = (f"{n:,} of the {reported:,.0f} {unit} the project reported are documented in the {counted.table} "
-                f"table (sourced)")
+        head = (f"{n:,} of the {reported:,.0f} {unit} the project reported {'is' if n == 1 else 'are'} documented "
+                f"in the {counted.table} table (sourced)")
         if reported > n:
             head += f"; the other {reported - n:,.0f} are not documented"
     else:
         goal = f"target: {counted.target.text()}" if counted.target.value is not None else "no target"
-        head = (f"{n:,} {unit} {verb} documented in the {counted.table} table (sourced); the project reported no "
-                f"total ({goal})")
+        head = (f"{unit} documented in the {counted.table} table: {n:,} (sourced); the project reported no total "
+                f"({goal})")
     text = f"**{counted.name}**: {head}."
     if counted.demo:
-        text += f" The table also holds {counted.demo:,} demo rows, not counted as documented."
+        text += (f" The table also holds {counted.demo:,} demo row{'' if counted.demo == 1 else 's'}, not counted as "
+                 "documented.")
     lacking = [(k, what, where) for k, what, where in ((counted.undated, "no date", "a reporting period"),
                                                         (counted.without_partner, "no partner", "a partner's value"))
                if k]
@@ -214,7 +214,8 @@ def count_sentence(counted: CountedIndicator) -> str:
         (k, what, _), rest = lacking[0], lacking[1:]
         text += f" {k:,} of the documented {unit} {'has' if k == 1 else 'have'} {what}"
         text += "".join(f" and {k:,} {w}" for k, w, _ in rest)
-        text += ": they count in the total, not in " + " or ".join(where for *_, where in lacking) + "."
+        they = "it counts" if sum(k for k, *_ in lacking) == 1 else "they count"
+        text += f": {they} in the total, not in " + " or ".join(where for *_, where in lacking) + "."
     return text
 
 
