@@ -136,3 +136,75 @@ def test_partner_rows_feed_the_scorecard_by_period(pilot):
     # vie: e2 in period 2; e4 undated is in no period
     assert tables.periods.dropna(subset=["value"]).set_index("period")["value"].to_dict() == {2: 1.0}
     assert isinstance(tables.as_of, pd.Timestamp)
+
+
+# ---------------------------------------------------------------- the learning journey (fixture by hand)
+def records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    return [tuple(r) for r in frame[columns].itertuples(index=False)]
+
+
+def test_events_by_phase_and_type(pilot):
+    # learn (2020): e1 partner meeting, e2 study visit, e3 workshop (e5 is a milestone); apply (2021): e6
+    # conference, e7 demo workshop; e4 peer review has no date
+    assert records(learning.events_by_phase(pilot), ["phase_id", "event_type", "documented", "demo"]) == [
+        ("learn", "partner_meeting", 1, 0), ("learn", "study_visit", 1, 0), ("learn", "workshop", 1, 0),
+        ("apply", "conference", 1, 0), ("apply", "workshop", 0, 1), ("not dated", "peer_review", 1, 0)]
+    assert records(learning.events_by_phase(pilot, phase="apply"), ["event_type", "documented", "demo"]) == [
+        ("conference", 1, 0), ("workshop", 0, 1)]
+
+
+def test_who_hosted_what(pilot):
+    assert records(learning.events_by_host(pilot), ["host_partner_id", "event_type", "documented", "demo"]) == [
+        ("cph", "partner_meeting", 1, 0), ("cph", "workshop", 0, 1), ("no host stated", "conference", 1, 0),
+        ("sth", "workshop", 1, 0), ("vie", "peer_review", 1, 0), ("vie", "study_visit", 1, 0)]
+
+
+def test_topics_over_time(pilot):
+    # e1 "kick-off; smart specialisation", e2 "digitalisation", e3 "digitalisation; cluster monitoring" in learn;
+    # e6 "cluster monitoring" in apply
+    assert records(learning.topics_over_time(pilot), ["topic", "phase_id", "events"]) == [
+        ("cluster monitoring", "apply", 1), ("cluster monitoring", "learn", 1), ("digitalisation", "learn", 2),
+        ("kick-off", "learn", 1), ("smart specialisation", "learn", 1)]
+
+
+def test_good_practices_by_owner_region_and_theme(pilot):
+    assert records(learning.good_practices_by_region_and_theme(pilot), ["nuts_code", "theme", "documented"]) == [
+        ("AT13", "digitalisation", 1), ("DK01", "cluster financing", 1), ("DK01", "start-ups", 1),
+        ("SE22", "cluster monitoring", 1)]
+
+
+def test_the_learning_network_has_provenance_on_every_edge(pilot):
+    edges = learning.learning_network(pilot)
+    assert records(edges, ["from_partner_id", "to_partner_id", "good_practice_id", "transfer_status", "provenance"]
+                   ) == [("cph", "vie", "g1_vouchers", "adopted", "sourced"),
+                         ("sth", "cph", "g3_dashboard", "adapted", "demo"),
+                         ("sth", "vie", "g3_dashboard", "inspired", "sourced"),
+                         ("vie", "sth", "g2_open_data", "inspired", "sourced")]
+    sourced = edges[edges.provenance == "sourced"]
+    assert sourced.source.str.startswith("https://example.org/").all()
+    assert edges[edges.provenance == "demo"].source.isna().all()
+
+
+def test_a_partner_s_chain_with_its_provenance_step_by_step(pilot):
+    cph = learning.partner_journey(pilot, "cph").set_index("step")
+    assert records(cph.reset_index(), ["step", "text", "provenance"]) == [
+        ("learning events hosted", "2 hosted", "mixed"),                    # e1 sourced, e7 demo
+        ("good practices shared", "1 shared", "sourced"),                   # g1
+        ("good practices taken up", "1 taken up (1 adapted)", "demo"),      # g3 from sth, demo
+        ("action plan", "endorsed, 2020-12-15", "sourced"),
+        ("policy changes achieved", "1 achieved", "demo"),                 # np_1 (the Nordic Pilot's, demo)
+        ("funds influenced", "EUR 250,000", "demo")]
+    assert cph.at["action plan", "sources"] == "https://example.org/learning-pilot/ap-cph"
+    sth = learning.partner_journey(pilot, "sth").set_index("step")
+    assert sth["text"].tolist() == ["1 hosted", "1 shared", "1 taken up (1 inspired)", "not known", "none recorded",
+                                    "not known"]
+    assert sth.at["action plan", "provenance"] == "not known"
+
+
+def test_a_project_without_learning_tables_says_not_known(nordic):
+    chain = learning.partner_journey(nordic, "cph").set_index("step")
+    assert chain.loc[["learning events hosted", "good practices shared", "good practices taken up", "action plan"],
+                     "text"].tolist() == ["not known"] * 4
+    assert chain.at["funds influenced", "value"] == 250_000
+    assert learning.learning_events(nordic).empty and learning.events_by_phase(nordic).empty
+    assert learning.learning_network(nordic).empty and learning.topics_over_time(nordic).empty
