@@ -25,10 +25,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from clusterix_analytics.analytics.metrics import PROJECT_SCOPE, Metric, reported_total, target
+from clusterix_analytics.analytics.metrics import (
+    PROJECT_SCOPE,
+    Metric,
+    achieved_changes,
+    funds_influenced_eur,
+    reported_total,
+    target,
+)
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.fields import LEARNING_EVENT_TYPES, PROJECT_WIDE
 from clusterix_analytics.data.provenance import SOURCED
+from clusterix_analytics.data.tables import TABLES
 
 
 @dataclass(frozen=True)
@@ -182,31 +190,31 @@ def count_sentence(counted: CountedIndicator) -> str:
 
     >>> import clusterix_analytics as cx
     >>> print(count_sentence(counted_indicator(cx.load(), "action_plans")))  # doctest: +NORMALIZE_WHITESPACE
-    **Action plans developed and implemented**: 2 action plans are documented in the action_plans table
+    **Action plans developed and implemented**: action plans documented in the action_plans table: 2
     (sourced); the project reported no total (target: 10 action plans). The table also holds 8 demo rows,
     not counted as documented. 2 of the documented action plans have no date: they count in the total,
     not in a reporting period.
     >>> print(count_sentence(counted_indicator(cx.load(), "learning_events", partner="ecoplus")))
     ... # doctest: +NORMALIZE_WHITESPACE
-    **Policy learning events organised**: 3 events of this partner are documented in the events table (sourced).
-    1 of the documented events has no date: they count in the total, not in a reporting period.
+    **Policy learning events organised**: events documented in the events table for this partner: 3 (sourced).
+    1 of the documented events has no date: it counts in the total, not in a reporting period.
     """
     n, unit, reported = counted.documented.value, counted.unit, counted.reported.value
-    verb = "is" if n == 1 else "are"
     if counted.documented.scope != PROJECT_SCOPE:  # one partner: the project's total is not its own
-        head = f"{n:,} {unit} of this partner {verb} documented in the {counted.table} table (sourced)"
+        head = f"{unit} documented in the {counted.table} table for this partner: {n:,} (sourced)"
     elif reported is not None:
-        head = (f"{n:,} of the {reported:,.0f} {unit} the project reported are documented in the {counted.table} "
-                f"table (sourced)")
+        head = (f"{n:,} of the {reported:,.0f} {unit} the project reported {'is' if n == 1 else 'are'} documented "
+                f"in the {counted.table} table (sourced)")
         if reported > n:
             head += f"; the other {reported - n:,.0f} are not documented"
     else:
         goal = f"target: {counted.target.text()}" if counted.target.value is not None else "no target"
-        head = (f"{n:,} {unit} {verb} documented in the {counted.table} table (sourced); the project reported no "
-                f"total ({goal})")
+        head = (f"{unit} documented in the {counted.table} table: {n:,} (sourced); the project reported no total "
+                f"({goal})")
     text = f"**{counted.name}**: {head}."
     if counted.demo:
-        text += f" The table also holds {counted.demo:,} demo rows, not counted as documented."
+        text += (f" The table also holds {counted.demo:,} demo row{'' if counted.demo == 1 else 's'}, not counted as "
+                 "documented.")
     lacking = [(k, what, where) for k, what, where in ((counted.undated, "no date", "a reporting period"),
                                                         (counted.without_partner, "no partner", "a partner's value"))
                if k]
@@ -214,7 +222,8 @@ def count_sentence(counted: CountedIndicator) -> str:
         (k, what, _), rest = lacking[0], lacking[1:]
         text += f" {k:,} of the documented {unit} {'has' if k == 1 else 'have'} {what}"
         text += "".join(f" and {k:,} {w}" for k, w, _ in rest)
-        text += ": they count in the total, not in " + " or ".join(where for *_, where in lacking) + "."
+        they = "it counts" if sum(k for k, *_ in lacking) == 1 else "they count"
+        text += f": {they} in the total, not in " + " or ".join(where for *_, where in lacking) + "."
     return text
 
 
@@ -239,3 +248,169 @@ def counted_metrics(dataset: Dataset, partner: str | None = None) -> list[Metric
     """
     return [c.documented for c in counted_all(dataset, partner)]
 
+
+
+# ---------------------------------------------------------------- the learning journey
+NO_HOST = "no host stated"
+NOT_DATED = "not dated"
+NOT_KNOWN = "not known"
+
+
+def _with_phase(frame: pd.DataFrame, date_column: str, project) -> pd.DataFrame:
+    """``frame`` with ``phase_id``: the phase containing the row's date, :data:`NOT_DATED` without a date."""
+    phase = [project.phase_of(d) if pd.notna(d) else NOT_DATED for d in frame[date_column]]
+    return frame.assign(phase_id=[p if p is not None else NOT_DATED for p in phase])
+
+
+def _in_phase(frame: pd.DataFrame, phase: str | None) -> pd.DataFrame:
+    return frame if phase in (None, "all") else frame[frame["phase_id"] == phase]
+
+
+def learning_events(dataset: Dataset, phase: str | None = None) -> pd.DataFrame:
+    """The project's learning events (milestones left out) with their phase; empty without an events table.
+
+    ``phase``: one phase id (undated events are then left out), or None / "all".
+
+    >>> import clusterix_analytics as cx
+    >>> events = learning_events(cx.load())
+    >>> len(events), events.phase_id.value_counts().to_dict()
+    (23, {'P1': 16, 'not dated': 4, 'P2': 2, 'AA': 1})
+    """
+    if not dataset.has("events"):
+        return pd.DataFrame(columns=list(TABLES["events"].column_names) + ["phase_id"])
+    events = _with_phase(counting_rows("events", dataset.events), "start", dataset.project)
+    return _in_phase(events, phase).reset_index(drop=True)
+
+
+def events_by_phase(dataset: Dataset, phase: str | None = None) -> pd.DataFrame:
+    """Learning events per phase and type, documented and demo apart (phases in project order, then undated).
+
+    Columns: phase_id, event_type, documented, demo.
+    """
+    events = learning_events(dataset, phase)
+    order = list(dataset.project.phase_ids) + [NOT_DATED]
+    if events.empty:
+        return pd.DataFrame(columns=["phase_id", "event_type", "documented", "demo"])
+    table = (events.assign(documented=~events["synthetic"].astype(bool), demo=events["synthetic"].astype(bool))
+             .groupby(["phase_id", "event_type"])[["documented", "demo"]].sum().astype(int).reset_index())
+    table["_order"] = table["phase_id"].map({p: i for i, p in enumerate(order)})
+    return table.sort_values(["_order", "event_type"]).drop(columns="_order").reset_index(drop=True)
+
+
+def events_by_host(dataset: Dataset, phase: str | None = None) -> pd.DataFrame:
+    """Who hosted what: learning events per host partner and type (:data:`NO_HOST` where the source names none).
+
+    Columns: host_partner_id, event_type, documented, demo.
+    """
+    events = learning_events(dataset, phase)
+    if events.empty:
+        return pd.DataFrame(columns=["host_partner_id", "event_type", "documented", "demo"])
+    events = events.assign(host_partner_id=events["host_partner_id"].astype(object).fillna(NO_HOST),
+                           documented=~events["synthetic"].astype(bool), demo=events["synthetic"].astype(bool))
+    return (events.groupby(["host_partner_id", "event_type"])[["documented", "demo"]].sum().astype(int)
+            .reset_index())
+
+
+def topics_over_time(dataset: Dataset) -> pd.DataFrame:
+    """How often each topic came up in learning events, per phase (topics as the sources name them).
+
+    Columns: topic, phase_id, events (documented and demo together; the events table flags each).
+    """
+    events = learning_events(dataset)
+    if events.empty or events["topics"].isna().all():
+        return pd.DataFrame(columns=["topic", "phase_id", "events"])
+    topics = events.dropna(subset=["topics"]).assign(topic=lambda f: f["topics"].str.split(";")).explode("topic")
+    topics["topic"] = topics["topic"].str.strip()
+    topics = topics[topics["topic"] != ""]
+    return topics.groupby(["topic", "phase_id"]).size().rename("events").reset_index()
+
+
+def good_practices_by_region_and_theme(dataset: Dataset) -> pd.DataFrame:
+    """Good practices per owner region (NUTS code) and theme; "theme not described" where the source gives none.
+
+    Columns: nuts_code, theme, documented, demo.
+    """
+    if not dataset.has("good_practices"):
+        return pd.DataFrame(columns=["nuts_code", "theme", "documented", "demo"])
+    practices = dataset.good_practices
+    practices = practices.assign(nuts_code=practices["nuts_code"].astype(object).fillna(NOT_KNOWN),
+                                 theme=practices["theme"].astype(object).fillna("theme not described"),
+                                 documented=~practices["synthetic"], demo=practices["synthetic"])
+    return practices.groupby(["nuts_code", "theme"])[["documented", "demo"]].sum().astype(int).reset_index()
+
+
+def learning_network(dataset: Dataset) -> pd.DataFrame:
+    """Who learned from whom: one edge per transfer, from the practice's owner to the adopting partner, with the
+    edge's provenance (``sourced`` with its URL, or ``demo``). A practice with no owner partner starts from
+    :data:`NOT_KNOWN`. Empty without transfers.
+
+    Columns: from_partner_id, to_partner_id, good_practice_id, title, transfer_status, date, provenance, source.
+    """
+    columns = ["from_partner_id", "to_partner_id", "good_practice_id", "title", "transfer_status", "date",
+               "provenance", "source"]
+    if not (dataset.has("good_practice_transfers") and dataset.has("good_practices")):
+        return pd.DataFrame(columns=columns)
+    practices = dataset.good_practices[["good_practice_id", "title", "owner_partner_id"]]
+    edges = dataset.good_practice_transfers.merge(practices, on="good_practice_id", how="left")
+    edges = edges.assign(from_partner_id=edges["owner_partner_id"].astype(object).fillna(NOT_KNOWN),
+                         to_partner_id=edges["adopting_partner_id"],
+                         provenance=edges["synthetic"].map({True: "demo", False: SOURCED}))
+    return edges.sort_values(["from_partner_id", "to_partner_id", "good_practice_id"])[columns].reset_index(drop=True)
+
+
+def _step(step: str, rows: pd.DataFrame | None, value, text: str) -> dict:
+    """One step of a partner's chain; ``rows`` None = the project has no table for it (not known)."""
+    if rows is None:
+        return {"step": step, "value": None, "text": NOT_KNOWN, "provenance": NOT_KNOWN, "sources": ""}
+    synthetic = rows["synthetic"].astype(bool) if "synthetic" in rows else pd.Series(False, index=rows.index)
+    where = (NOT_KNOWN if rows.empty else "demo" if synthetic.all() else SOURCED if not synthetic.any() else "mixed")
+    sources = "; ".join(dict.fromkeys(str(s) for s in rows.get("source", pd.Series(dtype=object)).dropna()))
+    return {"step": step, "value": value, "text": text, "provenance": where, "sources": sources}
+
+
+def partner_journey(dataset: Dataset, partner: str) -> pd.DataFrame:
+    """One partner's chain, Interreg Europe's logic step by step: learning events hosted → good practices shared
+    → good practices taken up → action plan → policy changes achieved → funds influenced. Each step says its
+    value, in words, where it comes from (``sourced``, ``demo``, ``mixed``) with the source URLs, or
+    :data:`NOT_KNOWN` where the data has nothing (a table the project lacks, no action plan, no known amount).
+
+    Columns: step, value, text, provenance, sources.
+    """
+    rows = []
+    if dataset.has("events"):
+        hosted = learning_events(dataset)
+        hosted = hosted[hosted["host_partner_id"] == partner]
+        rows.append(_step("learning events hosted", hosted, len(hosted), f"{len(hosted)} hosted"))
+    else:
+        rows.append(_step("learning events hosted", None, None, ""))
+    if dataset.has("good_practices"):
+        shared = dataset.good_practices[dataset.good_practices["owner_partner_id"] == partner]
+        rows.append(_step("good practices shared", shared, len(shared), f"{len(shared)} shared"))
+    else:
+        rows.append(_step("good practices shared", None, None, ""))
+    if dataset.has("good_practice_transfers"):
+        taken = dataset.good_practice_transfers
+        taken = taken[taken["adopting_partner_id"] == partner]
+        statuses = ", ".join(f"{n} {s}" for s, n in taken["transfer_status"].value_counts().sort_index().items())
+        rows.append(_step("good practices taken up", taken, len(taken),
+                          f"{len(taken)} taken up" + (f" ({statuses})" if statuses else "")))
+    else:
+        rows.append(_step("good practices taken up", None, None, ""))
+    plans = dataset.action_plans[dataset.action_plans["partner_id"] == partner] if dataset.has("action_plans") else None
+    if plans is None or plans.empty:
+        rows.append(_step("action plan", None, None, ""))
+    else:
+        words = [f"{p.plan_status if pd.notna(p.plan_status) else 'status not known'}, "
+                 + (f"{p.date:%Y-%m-%d}" if pd.notna(p.date) else "date not known") for p in plans.itertuples()]
+        rows.append(_step("action plan", plans, len(plans), "; ".join(words)))
+    changes = dataset.policy_changes[dataset.policy_changes["partner_id"] == partner]
+    achieved = achieved_changes(changes)
+    step = _step("policy changes achieved", achieved, len(achieved), f"{len(achieved)} achieved")
+    rows.append(step if len(achieved) else {**step, "text": "none recorded", "provenance": NOT_KNOWN})
+    funds = funds_influenced_eur(changes)
+    if funds.value is None:
+        rows.append(_step("funds influenced", None, None, ""))
+    else:
+        with_amount = achieved[achieved["funds_influenced_eur"].notna()]
+        rows.append(_step("funds influenced", with_amount, funds.value, f"EUR {funds.value:,.0f}"))
+    return pd.DataFrame(rows)

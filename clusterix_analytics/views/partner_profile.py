@@ -273,7 +273,7 @@ def counted_sentences(page: ProfilePage) -> str:
 
     >>> import clusterix_analytics as cx
     >>> print(counted_sentences(build(cx.load(), partner="inma")).splitlines()[0])  # doctest: +ELLIPSIS
-    **Policy learning events organised**: 2 events of this partner are documented in the events table (sourced). ...
+    **Policy learning events organised**: events documented in the events table for this partner: 2 (sourced). ...
     """
     return "\n\n".join(count_sentence(c) for c in page.counted)
 
