@@ -1,7 +1,16 @@
 """The ``clusterix-analytics`` command: init | template | validate | demo | report | diff | geodata | plotlyjs.
 
-Exit codes: 0 success; 1 a report run failed; 2 bad data or bad parameters (nothing was run).
-A user's data error is printed as ``file:row:column: message`` lines, never as a traceback.
+Exit codes (README "Exit codes"):
+
+- 0: success;
+- 1: a report run failed (the others completed);
+- 2: bad input, parameters or environment, nothing was run: a data or project.yaml problem, a bad plan or
+  ``-p`` value, an input over a limit, an unusable ``--out`` folder, a full disk, a bad ``$CLUSTERIX_*``
+  setting;
+- 130: interrupted.
+
+A user's data error is printed as ``file:row:column: message`` lines, any other refusal as one line, never as
+a traceback.
 
 >>> from clusterix_analytics.cli import main
 >>> main(["validate", "data/clusterix2"])  # doctest: +ELLIPSIS
@@ -11,11 +20,19 @@ data/clusterix2: valid ...
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
-from clusterix_analytics.config import DEFAULT_PROJECT_DIR
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR, REPORTS_DIR, SettingError
 from clusterix_analytics.errors import DataValidationError
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class Refusal(Exception):
+    """The command cannot start: one line saying why (exit 2)."""
 
 
 def _validate(args) -> int:
@@ -25,7 +42,11 @@ def _validate(args) -> int:
     counts = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     share = ds.synthetic_share()
     print(f"{args.project_dir}: valid – {counts}; {share:.0%} of rows are demo data")
-    return 0
+    for reading in ds.readings:   # how each file was read, where it is not the plain default
+        described = reading.describe()
+        if described:
+            print(f"  {reading.file}: {described}")
+    return EXIT_OK
 
 
 def _scaffold(args) -> int:
@@ -46,12 +67,35 @@ def _demo(args) -> int:
     written = write_demo(args.project_dir)
     for path, rows in written.items():
         print(f"wrote {path} ({rows} rows)")
-    return 0
+    return EXIT_OK
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse, before anything runs, a snapshots folder that cannot take a snapshot: a file, a folder that
+    cannot be written, or one whose ``latest`` is not the link the runner replaces (a real folder)."""
+    from clusterix_analytics.reports.snapshot import LATEST
+
+    if out.exists() and not out.is_dir():
+        raise Refusal(f"--out {out}: is a file, not a folder of snapshots")
+    latest = out / LATEST
+    if latest.exists() and not latest.is_symlink():
+        raise Refusal(f"{latest}: is a real {'folder' if latest.is_dir() else 'file'}, not the link to the newest "
+                      f"snapshot that each report replaces: rename or remove it")
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise Refusal(f"--out {out}: {existing} is a file, not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".probe-", dir=existing))
+    except OSError as exc:
+        raise Refusal(f"--out {out}: cannot write in {existing} ({exc.strerror or exc})") from None
 
 
 def _report(args) -> int:
     from clusterix_analytics.reports.runner import run_report
 
+    check_out_dir(args.out or REPORTS_DIR)
     return run_report(project_dir=args.project, out_dir=args.out, label=args.label, plan=args.plan,
                       jobs=args.jobs, only=args.only, overrides=args.param, timeout=args.timeout,
                       fail_fast=args.fail_fast, thumbnails=not args.no_thumbnails, pdf=args.pdf,
@@ -148,14 +192,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    where = f"{build_parser().prog} {args.command}"
     try:
         return args.func(args)
     except DataValidationError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
+    except (Refusal, SettingError) as exc:
+        print(f"{where}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:   # the environment: a full disk, a folder that cannot be written, a file that vanished
+        file = f": {exc.filename}" if exc.filename else ""
+        print(f"{where}: {exc.strerror or exc}{file}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

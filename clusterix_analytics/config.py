@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -54,6 +55,12 @@ GEO_CACHE_ENV = "CLUSTERIX_GEO_CACHE"            # where downloaded geometry is 
 GISCO_BASE_URL_ENV = "CLUSTERIX_GISCO_BASE_URL"  # another GISCO server (tests: a fixture server on 127.0.0.1)
 BROWSER_PATH_ENV = "BROWSER_PATH"                # a Chromium to use (kaleido's own override, honoured here too)
 REQUIRE_BROWSER_ENV = "CLUSTERIX_REQUIRE_BROWSER"  # "1": a missing Chromium fails the browser tests (CI)
+# The input limits (input_limits below; README "Input limits"): each a positive whole number.
+MAX_FILE_MB_ENV = "CLUSTERIX_MAX_FILE_MB"            # one table file as stored (CSV, or XLSX packed)
+MAX_UNPACKED_MB_ENV = "CLUSTERIX_MAX_UNPACKED_MB"    # the XML inside one XLSX file, unpacked
+MAX_ROWS_ENV = "CLUSTERIX_MAX_ROWS"                  # data rows of one table file
+MAX_COLUMNS_ENV = "CLUSTERIX_MAX_COLUMNS"            # columns of one table file
+MAX_PARAMETER_CHARS_ENV = "CLUSTERIX_MAX_PARAMETER_CHARS"  # one `report -p key=value` (or --only) value
 
 # -- the checkout's folders -------------------------------------------------------------------------------
 PROJ_ROOT = _checkout_root()
@@ -72,6 +79,56 @@ HEADLINE_MIMETYPE = "application/vnd.clusterix.headline+json"
 # The output a notebook displays to record a stated metric (key, name, value, unit, provenance, scope).
 METRIC_MIMETYPE = "application/vnd.clusterix.metric+json"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+# -- input limits ------------------------------------------------------------------------------------------
+# A partner's spreadsheet is kilobytes; these bounds keep a hostile or broken file (a declared sheet range of
+# a million rows, a zip bomb, a YAML alias bomb) from taking the machine's memory: each is refused with a
+# message naming the limit. Table limits are configurable (the variables above); the YAML bounds are not.
+DEFAULT_LIMITS = {MAX_FILE_MB_ENV: 20, MAX_UNPACKED_MB_ENV: 50, MAX_ROWS_ENV: 100_000, MAX_COLUMNS_ENV: 200,
+                  MAX_PARAMETER_CHARS_ENV: 1000}
+YAML_MAX_BYTES = 1_000_000   # project.yaml and plan.yaml are hand-written: a few kilobytes
+YAML_MAX_NODES = 10_000      # values in a YAML file, aliases counted as the copies they stand for
+YAML_MAX_DEPTH = 32          # nesting of mappings and lists
+
+
+class SettingError(ValueError):
+    """An environment variable of the workbook holds a value it cannot use (a limit that is not a number)."""
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """How much one input may hold; read from the environment by :func:`input_limits`."""
+
+    file_bytes: int
+    unpacked_bytes: int
+    rows: int
+    columns: int
+    parameter_chars: int
+
+
+def input_limits() -> InputLimits:
+    """The limits in force: each environment variable of DEFAULT_LIMITS if set, else its default.
+
+    >>> input_limits().rows
+    100000
+    """
+    values = {}
+    for name, default in DEFAULT_LIMITS.items():
+        raw = os.environ.get(name, "").strip()
+        if not raw:
+            values[name] = default
+            continue
+        try:
+            values[name] = int(raw.replace("_", ""))
+        except ValueError:
+            values[name] = 0
+        if values[name] < 1:
+            raise SettingError(f"${name}={raw!r}: expected a positive whole number (default {default})")
+    mb = 1024 * 1024
+    return InputLimits(file_bytes=values[MAX_FILE_MB_ENV] * mb, unpacked_bytes=values[MAX_UNPACKED_MB_ENV] * mb,
+                       rows=values[MAX_ROWS_ENV], columns=values[MAX_COLUMNS_ENV],
+                       parameter_chars=values[MAX_PARAMETER_CHARS_ENV])
 
 
 def report_run() -> bool:

@@ -11,6 +11,7 @@ folded into one line saying how many more rows have it.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,16 @@ def field_path(loc: tuple) -> str:
     """
     text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
     return text or "-"
+
+
+def did_you_mean(name: str, known) -> str:
+    """A hint naming the known name closest to a misspelt one, or nothing when none is close.
+
+    >>> did_you_mean("dmeo", ["id", "phases", "demo"]), did_you_mean("colour", ["id", "demo"])
+    (" (did you mean 'demo'?)", '')
+    """
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 @dataclass(frozen=True, order=True)

@@ -17,7 +17,15 @@ from clusterix_analytics.config import DEFAULT_PROJECT_DIR
 from clusterix_analytics.data.nuts import nuts_codes, unknown_code_hint
 from clusterix_analytics.data.project import Project, load_project
 from clusterix_analytics.data.provenance import synthetic_rows
-from clusterix_analytics.data.readers import FILE, ROW, check_columns, coerce_table, read_raw_table
+from clusterix_analytics.data.readers import (
+    FILE,
+    ROW,
+    TRUE,
+    FileReading,
+    check_columns,
+    coerce_table,
+    read_raw_table,
+)
 from clusterix_analytics.data.tables import (
     LOAD_ORDER,
     REFERENCED_COLUMNS,
@@ -32,7 +40,8 @@ from clusterix_analytics.errors import DataProblem, DataValidationError
 
 @dataclass
 class Dataset:
-    """Every validated table of one project, plus its configuration and the files read.
+    """Every validated table of one project, plus its configuration, the files read and how each was read
+    (encoding, delimiter, the convention of its numbers).
 
     An optional table the project folder does not have (:attr:`TableSpec.optional`: the policy-learning
     tables) is not in ``tables``: :meth:`has` says whether it is.
@@ -45,6 +54,7 @@ class Dataset:
     project: Project
     tables: dict[str, pd.DataFrame]
     files: tuple[Path, ...] = field(default_factory=tuple)
+    readings: tuple[FileReading, ...] = field(default_factory=tuple)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -83,14 +93,14 @@ class Dataset:
 
 def table_files(project: Project, name: str, include_demo: bool = True) -> list[Path]:
     """The files making up one table: those listed in project.yaml (by default ``<name>.csv``; for an optional
-    table only if that file exists), then the demo file if any."""
-    listed = project.tables.get(name)
-    if listed is None:
-        default = f"{name}.csv"
-        listed = (default,) if not TABLES[name].optional or (project.directory / default).is_file() else ()
+    table only if that file exists), then the demo file if any (all inside the project folder:
+    :func:`~clusterix_analytics.data.project.load_project` refuses any other path)."""
+    listed = project.table_files(name)
+    if name not in project.tables and TABLES[name].optional and not (project.directory / listed[0]).is_file():
+        listed = ()
     files = [project.directory / f for f in listed]
     if include_demo and name in project.demo_tables:
-        files.append(project.directory / project.demo_directory / f"{name}.csv")
+        files.append(project.demo_dir / f"{name}.csv")
     return files
 
 
@@ -104,6 +114,35 @@ def has_table(project: Project, name: str) -> bool:
     """
     return (not TABLES[name].optional or name in project.tables or name in project.demo_tables
             or bool(table_files(project, name, include_demo=False)))
+
+
+def demo_folder(project: Project, tables) -> Path:
+    """The folder ``demo`` writes ``tables`` into, once it is sure that writing loses nothing: each file it
+    would replace holds demo rows only (``synthetic`` true on every row). project.yaml already keeps the folder
+    inside the project, apart from the project folder itself and from every sourced table.
+
+    Raises DataValidationError naming each file it will not overwrite.
+    """
+    problems = []
+    for name in tables:
+        path = project.demo_dir / f"{name}.csv"
+        if not path.exists() and not path.is_symlink():
+            continue
+        label = str(path.relative_to(project.directory))
+        keep = (f"the demo generator would overwrite it: move it out of the demo folder "
+                f"('{project.demo_directory}') or delete it")
+        raw, found = read_raw_table(path, label) if path.is_file() else (None, [])
+        if raw is None or "synthetic" not in raw.frame:
+            what = "is not a table of demo rows" if raw is None else "has no 'synthetic' column"
+            problems.append(DataProblem(label, 0, "-", f"{what}: {keep}"))
+            continue
+        sourced = raw.frame[~raw.frame["synthetic"].map(lambda v: str(v).strip().lower() in TRUE)]
+        if len(sourced):
+            problems.append(DataProblem(label, int(sourced[ROW].iloc[0]), "synthetic", f"holds {len(sourced)} "
+                                        f"row{'s' if len(sourced) != 1 else ''} that are not demo data: {keep}"))
+    if problems:
+        raise DataValidationError(problems)
+    return project.demo_dir
 
 
 def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad_cells: set,
@@ -135,9 +174,10 @@ def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad
 
 def _read_table(spec: TableSpec, files: list[Path], project_dir: Path, demo_dir: Path | None = None):
     """The table's rows from all its files, the problems found reading them, the cells that could not be read,
-    and whether every file was read with every column (else the table's ids are not known)."""
+    whether every file was read with every column (else the table's ids are not known), and how each file
+    was read."""
     problems: list[DataProblem] = []
-    parts, bad_cells, complete = [], set(), True
+    parts, bad_cells, complete, readings = [], set(), True, []
     for path in files:
         label = str(path.relative_to(project_dir)) if path.is_relative_to(project_dir) else str(path)
         if not path.is_file() and demo_dir is not None and path.parent == demo_dir:
@@ -147,18 +187,19 @@ def _read_table(spec: TableSpec, files: list[Path], project_dir: Path, demo_dir:
             continue
         raw, found = read_raw_table(path, label, sheet=spec.name)
         problems += found
-        if raw is not None and raw.attrs.get("sheet"):
-            label = f"{label}[{raw.attrs['sheet']}]"   # problems name the workbook's sheet
+        if raw is not None and raw.reading.format == "xlsx" and raw.reading.sheet == spec.name:
+            label = f"{label}[{spec.name}]"   # a workbook of several tables: problems name the table's sheet
         if raw is None:
             complete = False
             continue
-        missing = check_columns(raw, spec, label)
+        missing = check_columns(raw.frame, spec, label, raw.header_row)
         problems += missing
         if missing:
             complete = False
             continue
-        typed, found, bad = coerce_table(raw, spec, label)
+        typed, found, bad, reading = coerce_table(raw, spec, label)
         problems += found
+        readings.append(reading)
         typed[FILE] = label
         offset = sum(len(p) for p in parts)
         bad_cells |= {(i + offset, c) for i, c in bad}
@@ -168,7 +209,7 @@ def _read_table(spec: TableSpec, files: list[Path], project_dir: Path, demo_dir:
     else:
         frame = pd.concat(parts, ignore_index=True)
     frame.attrs["key"] = spec.key
-    return frame, problems, bad_cells, complete
+    return frame, problems, bad_cells, complete, readings
 
 
 def _validate(spec: TableSpec, frame: pd.DataFrame, bad_cells: set, ctx: ValidationContext) -> list[DataProblem]:
@@ -211,15 +252,16 @@ def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = Tru
     problems: list[DataProblem] = []
     tables: dict[str, pd.DataFrame] = {}
     files: list[Path] = [project_dir / "project.yaml"]
+    readings: list[FileReading] = []
     for name in LOAD_ORDER:
         if not has_table(project, name):
             continue  # an optional table the project does not have: references to it find no ids
         spec = TABLES[name]
         paths = table_files(project, name, include_demo)
         files += [p for p in paths if p.is_file()]
-        frame, found, bad_cells, complete = _read_table(spec, paths, project_dir,
-                                                        project_dir / project.demo_directory)
+        frame, found, bad_cells, complete, read = _read_table(spec, paths, project_dir, project.demo_dir)
         problems += found
+        readings += read
         for target in REFERENCED_COLUMNS:
             table, column = target.split(".")
             if table == name:
@@ -233,4 +275,4 @@ def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = Tru
     if problems:
         raise DataValidationError(problems)
     return Dataset(project=project, tables={n: _finalise(TABLES[n], t) for n, t in tables.items()},
-                   files=tuple(files))
+                   files=tuple(files), readings=tuple(readings))

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from clusterix_analytics.analytics.aggregation import amounts_counted_once
-from clusterix_analytics.data.dataset import Dataset, load
+from clusterix_analytics.data.dataset import Dataset, demo_folder, load
 from clusterix_analytics.data.fields import PROJECT_WIDE, TRANSFER_STATUSES
 from clusterix_analytics.data.project import load_project
 from clusterix_analytics.data.tables import TABLES
@@ -299,7 +299,7 @@ def write_demo(project_dir: str | Path) -> dict[Path, int]:
     """Write the demo tables to ``<project>/<demo.directory>/<table>.csv``; returns {path: rows}."""
     project_dir = Path(project_dir)
     frames = generate_demo(project_dir)
-    out_dir = project_dir / load_project(project_dir).demo_directory
+    out_dir = demo_folder(load_project(project_dir), frames)   # overwrites nothing but demo rows
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, frame in frames.items():

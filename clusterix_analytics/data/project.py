@@ -3,7 +3,9 @@
 Nothing project-specific lives in code: another Interreg project is another folder with its own
 ``project.yaml``. The file's keys, types and rules are one pydantic model (:class:`ProjectSpec`); its
 errors become ``project.yaml:<line>:<key>: message`` problems, every one at once, and a valid file becomes
-the :class:`Project` the rest of the package uses.
+the :class:`Project` the rest of the package uses. A key the model does not know is refused (with the key
+it probably means), and every path in the file stays inside the project folder: no absolute path, no
+``..``, no link leading out; the demo folder is a folder of its own, holding no sourced table.
 
 >>> from clusterix_analytics.data.project import load_project
 >>> from clusterix_analytics.config import DEFAULT_PROJECT_DIR
@@ -14,9 +16,10 @@ the :class:`Project` the rest of the package uses.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated
 
 import pandas as pd
@@ -34,7 +37,9 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from clusterix_analytics.config import NUTS_VERSIONS
-from clusterix_analytics.errors import DataProblem, DataValidationError, field_path
+from clusterix_analytics.data.safe_yaml import YamlProblem, read_yaml_file
+from clusterix_analytics.data.tables import TABLES
+from clusterix_analytics.errors import DataProblem, DataValidationError, did_you_mean, field_path
 
 PROJECT_FILE = "project.yaml"
 DATE_STATUSES = ("sourced", "assumed")
@@ -73,7 +78,15 @@ class Project:
     demo_seed: int = 0
     demo_directory: str = "demo"
     demo_options: dict = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)
+
+    def table_files(self, name: str) -> tuple[str, ...]:
+        """The files of one table, relative to the project folder: as listed in ``tables:``, else <name>.csv."""
+        return self.tables.get(name, (f"{name}.csv",))
+
+    @property
+    def demo_dir(self) -> Path:
+        """The folder the demo generator writes to and the demo rows are read from."""
+        return self.directory / self.demo_directory
 
     @property
     def timeline_start(self) -> dt.date:
@@ -205,11 +218,50 @@ def _day(value) -> dt.date:
         raise PydanticCustomError("date", "{value} is not a date YYYY-MM-DD", {"value": repr(value)}) from None
 
 
+def _inside_path(value: str) -> str:
+    """A path of project.yaml: relative to the project folder, '/' between folders, never leading out.
+
+    >>> _inside_path("sources/partners.xlsx")
+    'sources/partners.xlsx'
+    >>> _inside_path("../other/partners.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.PydanticCustomError: '../other/partners.csv' leads out of the project folder ...
+    """
+    text = value.strip()
+    if not text:
+        raise PydanticCustomError("path", "expected a file name, found an empty one")
+    if any(ord(c) < 32 for c in text):
+        raise PydanticCustomError("path", "{path} holds a control character", {"path": repr(text)})
+    if "\\" in text:
+        raise PydanticCustomError("path", "'{path}': write '/' between folders", {"path": text})
+    if text.startswith("/") or re.match(r"[A-Za-z]:", text):
+        raise PydanticCustomError("path", "'{path}' is an absolute path: name the project's files relative to its "
+                                  "folder (the folder of project.yaml)", {"path": text})
+    if ".." in PurePosixPath(text).parts:
+        raise PydanticCustomError("path", "'{path}' leads out of the project folder ('..'): a project's files are "
+                                  "inside its folder", {"path": text})
+    return text
+
+
 def _file_names(value) -> tuple[str, ...]:
     files = [value] if isinstance(value, str) else value
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise PydanticCustomError("file_names", "expected a file name or a list of file names")
-    return tuple(files)
+    return tuple(_inside_path(f) for f in files)
+
+
+def _demo_folder(value) -> str:
+    folder = _inside_path(_text(value))
+    if not _parts(folder):
+        raise PydanticCustomError("demo_folder", "the demo folder cannot be the project folder itself: the demo "
+                                  "generator writes its tables there and would overwrite the sourced ones")
+    return folder
+
+
+def _parts(path: str) -> tuple[str, ...]:
+    """The folders and name of a relative path ('./demo/' → ('demo',))."""
+    return PurePosixPath(path).parts
 
 
 Text = Annotated[str, BeforeValidator(_required(_text))]
@@ -218,6 +270,7 @@ WholeNumber = Annotated[int, BeforeValidator(_required(_whole_number))]
 OptionalWholeNumber = Annotated[int | None, BeforeValidator(_optional(_whole_number))]
 Day = Annotated[dt.date, BeforeValidator(_required(_day))]
 FileNames = Annotated[tuple[str, ...], BeforeValidator(_file_names)]
+DemoFolder = Annotated[str | None, BeforeValidator(_optional(_demo_folder))]
 
 
 def _date_status(dates: str) -> str:
@@ -241,7 +294,7 @@ def _error_at(loc: tuple, kind: str, message: str, **context) -> InitErrorDetail
 class PhaseSpec(BaseModel):
     """One entry of ``phases`` in project.yaml (becomes a :class:`Phase`)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
 
     id: Text
     name: Text
@@ -272,13 +325,26 @@ class PhaseSpec(BaseModel):
 
 
 class DemoSpec(BaseModel):
-    """``demo:`` in project.yaml: the seeded generator's settings; other keys are its options."""
+    """``demo:`` in project.yaml: the seeded generator's settings and options (``Project.demo_options``)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     seed: OptionalWholeNumber = None
-    directory: OptionalText = "demo"
+    directory: DemoFolder = "demo"
     tables: Annotated[tuple[str, ...], BeforeValidator(lambda value: value or ())] = ()
+    # the generator's options: the indicators whose sourced project-wide totals demo rows add up to
+    funds_indicator: OptionalText = None
+    link_projects_indicator: OptionalText = None
+
+    @field_validator("tables")
+    @classmethod
+    def _known_tables(cls, tables: tuple[str, ...]) -> tuple[str, ...]:
+        errors = [_error_at((i,), "unknown_table", "unknown table '{name}'{hint}; tables: {known}", name=name,
+                            hint=did_you_mean(name, TABLES), known=", ".join(TABLES))
+                  for i, name in enumerate(tables) if name not in TABLES]
+        if errors:
+            raise ValidationError.from_exception_data("tables", errors)
+        return tables
 
     @model_validator(mode="after")
     def _seeded(self) -> DemoSpec:
@@ -313,8 +379,7 @@ def _demo_mapping(value):
 
 
 class ProjectSpec(BaseModel):
-    """The model of ``project.yaml``: every key, its type and its rules. Unknown top-level keys are kept
-    (``Project.extra``).
+    """The model of ``project.yaml``: every key, its type and its rules; any other key is refused.
 
     >>> spec = ProjectSpec.model_validate({
     ...     "id": "p", "name": "Pilot", "programme": "Test", "nuts_version": 2016, "start": "2020-01-01",
@@ -324,7 +389,7 @@ class ProjectSpec(BaseModel):
     (6, datetime.date(2020, 12, 31))
     """
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     id: Text
     name: Text
@@ -388,6 +453,28 @@ class ProjectSpec(BaseModel):
             raise ValidationError.from_exception_data("phases", errors)
         return phases
 
+    @field_validator("tables")
+    @classmethod
+    def _known_tables(cls, tables: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        errors = [_error_at((name,), "unknown_table", "unknown table '{name}'{hint}; tables: {known}", name=name,
+                            hint=did_you_mean(name, TABLES), known=", ".join(TABLES))
+                  for name in tables if name not in TABLES]
+        if errors:
+            raise ValidationError.from_exception_data("tables", errors)
+        return tables
+
+    @model_validator(mode="after")
+    def _demo_folder_holds_no_table(self) -> ProjectSpec:
+        folder = _parts((self.demo.directory if self.demo else None) or "demo")
+        for name in TABLES:
+            for file in self.tables.get(name, (f"{name}.csv",)):
+                if _parts(file)[:len(folder)] == folder:
+                    raise ValidationError.from_exception_data("demo", [_error_at(
+                        ("demo", "directory"), "demo_folder", "the demo folder '{folder}' holds '{file}' (tables."
+                        "{name}): the demo generator writes into its folder and would overwrite it; give demo a "
+                        "folder of its own", folder="/".join(folder), file=file, name=name)])
+        return self
+
     _dates_status = field_validator("dates")(_date_status)
     _sourced = field_validator("source")(_sourced_dates_have_a_source)
 
@@ -404,8 +491,17 @@ class ProjectSpec(BaseModel):
             demo_seed=demo.seed if demo.seed is not None else 0,
             demo_directory=demo.directory or "demo",
             demo_options=demo.model_dump(exclude_unset=True),
-            extra=dict(self.model_extra or {}),
         )
+
+
+# The keys a mapping of project.yaml may have, by where it is (for "did you mean").
+_KEYS_AT = {(): ProjectSpec.model_fields, ("phases",): PhaseSpec.model_fields, ("demo",): DemoSpec.model_fields}
+
+
+def _unknown_key(loc: tuple) -> str:
+    *where, key = loc
+    known = _KEYS_AT.get(tuple(part for part in where if not isinstance(part, int)), {})
+    return f"unknown key '{key}'{did_you_mean(str(key), known)}; valid keys here: {', '.join(known)}"
 
 
 def _problems(error: ValidationError, file: str, node: yaml.Node | None) -> list[DataProblem]:
@@ -415,6 +511,8 @@ def _problems(error: ValidationError, file: str, node: yaml.Node | None) -> list
         loc = tuple(e["loc"])
         if e["type"] == "missing":   # an absent key is the problem of the mapping that lacks it
             loc, message = loc[:-1], f"missing required key '{loc[-1]}'"
+        elif e["type"] == "extra_forbidden":
+            message = _unknown_key(loc)
         else:
             message = e["msg"]
         problems.append(DataProblem(file, _line_of(node, loc), field_path(loc), message))
@@ -431,16 +529,40 @@ def load_project(project_dir: str | Path) -> Project:
     if not path.is_file():
         raise DataValidationError([DataProblem(str(path), 0, "-", "project file not found: a project folder "
                                                "needs a project.yaml (see data/README.md)")])
-    text = path.read_text(encoding="utf-8-sig")
     try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataValidationError([DataProblem(path.name, (mark.line + 1) if mark else 0, "-",
-                                               f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+        raw, node, _ = read_yaml_file(path)
+    except YamlProblem as exc:
+        raise DataValidationError([DataProblem(path.name, exc.line, "-", exc.message)]) from None
     try:
         spec = ProjectSpec.model_validate(raw)
     except ValidationError as exc:
         raise DataValidationError(_problems(exc, path.name, node)) from None
-    return spec.to_project(project_dir)
+    project = spec.to_project(project_dir)
+    problems = _links_leading_out(project, path.name, node)
+    if problems:
+        raise DataValidationError(problems)
+    return project
+
+
+def _links_leading_out(project: Project, file: str, node: yaml.Node | None) -> list[DataProblem]:
+    """The paths that a link (a symlink on the way) takes out of the project folder, into the demo folder,
+    or makes the demo folder the project folder itself."""
+    root = project.directory.resolve()
+    demo = project.demo_dir.resolve()
+    problems = []
+    if not demo.is_relative_to(root) or demo == root:
+        where = "out of the project folder" if demo != root else "to the project folder itself"
+        problems.append(DataProblem(file, _line_of(node, ("demo", "directory")), "demo.directory",
+                                    f"'{project.demo_directory}' is a link {where}: give demo a folder of its own"))
+    for name in TABLES:
+        for relative in project.table_files(name):
+            target = (project.directory / relative).resolve()
+            loc = ("tables", name) if name in project.tables else ()
+            key = field_path(loc) if loc else name
+            if not target.is_relative_to(root):
+                problems.append(DataProblem(file, _line_of(node, loc), key, f"'{relative}' is a link leading out of "
+                                            "the project folder: a project's files are inside its folder"))
+            elif demo != root and target.is_relative_to(demo):
+                problems.append(DataProblem(file, _line_of(node, loc), key, f"'{relative}' is inside the demo folder "
+                                            f"('{project.demo_directory}'), which the demo generator overwrites"))
+    return problems

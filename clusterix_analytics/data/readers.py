@@ -1,12 +1,27 @@
-"""Reading tables as real exports arrive: CSV or XLSX, UTF-8 (with or without BOM) or cp1252,
+"""Reading tables as real exports arrive: CSV or XLSX, UTF-8 (with or without BOM), UTF-16 or cp1252,
 ``,`` ``;`` or tab delimiters, decimal commas, stray whitespace, upper/lower-case codes.
 
 Readers never raise on a user's bad file: they return what they could read plus a list of
-:class:`~clusterix_analytics.errors.DataProblem`, each naming file, spreadsheet row and column.
+:class:`~clusterix_analytics.errors.DataProblem`, each naming file, spreadsheet row and column. They never
+guess either:
+
+- every read is bounded (``config.input_limits``: file size, unpacked XLSX size, rows, columns), and an XLSX
+  sheet is read cell by cell as stored, so a declared range of a million empty rows costs nothing;
+- a file is text in one encoding (:mod:`.encoding`); a header names each column once; a value right of the
+  named columns, a formula without a saved value or an Excel error is refused where it is;
+- numbers are read in one convention per file, decimal comma (``1.234,5``) or decimal point (``1,234.5``),
+  shown by the file's own numbers; ``1,234`` or ``898.097`` alone could be either and is refused with both
+  readings unless the file's other numbers settle it; a number that is not finite is refused.
 
 >>> from clusterix_analytics.data.readers import parse_number
 >>> parse_number("1.234,5"), parse_number("0,25"), parse_number(" 13 000 000 ")
 (1234.5, 0.25, 13000000.0)
+>>> parse_number("898.097")
+Traceback (most recent call last):
+...
+clusterix_analytics.data.readers.AmbiguousNumber: 898.097
+>>> parse_number("898.097", DECIMAL_COMMA), parse_number("898.097", DECIMAL_POINT)
+(898097.0, 898.097)
 """
 from __future__ import annotations
 
@@ -14,12 +29,25 @@ import csv
 import datetime as dt
 import difflib
 import io as _io
+import math
 import re
+import warnings
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
+from clusterix_analytics.config import (
+    MAX_COLUMNS_ENV,
+    MAX_FILE_MB_ENV,
+    MAX_ROWS_ENV,
+    MAX_UNPACKED_MB_ENV,
+    InputLimits,
+    input_limits,
+)
+from clusterix_analytics.data.encoding import CP1252, UTF16, EncodingProblem, decode_text
 from clusterix_analytics.data.tables import Column, TableSpec
 from clusterix_analytics.errors import DataProblem
 
@@ -28,77 +56,360 @@ FILE = "_file"
 DELIMITERS = (",", ";", "\t")
 TRUE = {"true", "yes", "y", "1", "wahr", "ja", "oui", "da", "ano"}
 FALSE = {"false", "no", "n", "0", "falsch", "nein", "non", "nu", "ne"}
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+UNSUPPORTED_SUFFIXES = {".xls": "an Excel 97–2003 workbook", ".ods": "an OpenDocument spreadsheet",
+                        ".numbers": "a Numbers spreadsheet"}
+DECIMAL_COMMA, DECIMAL_POINT = "decimal comma", "decimal point"
+_DECIMAL_MARK = {DECIMAL_COMMA: ",", DECIMAL_POINT: "."}
+_MB = 1024 * 1024
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # Excel "CSV" on Windows in Western Europe
+# ---- how a file was read ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FileReading:
+    """How one table file was read: what a user should know to trust the numbers (``validate`` states it).
+
+    >>> FileReading("o.csv", "csv", encoding="cp1252", delimiter=";", numbers=DECIMAL_COMMA,
+    ...             numbers_example="row 4, value: '0,25'").describe()
+    "numbers with a decimal comma (row 4, value: '0,25'); Windows-1252 text; ';'-separated"
+    >>> FileReading("p.csv", "csv", encoding="utf-8", delimiter=",").describe() is None
+    True
+    """
+
+    file: str
+    format: str                        # "csv" or "xlsx"
+    encoding: str | None = None        # CSV: utf-8, utf-16 or cp1252
+    delimiter: str | None = None       # CSV: ',', ';' or tab
+    numbers: str | None = None         # DECIMAL_COMMA, DECIMAL_POINT, or None: no number shows a convention
+    numbers_example: str = ""          # the cell that shows it: "row 4, value: '0,25'"
+    sheet: str | None = None           # XLSX: the sheet read (the first)
+    other_sheets: tuple[str, ...] = ()  # XLSX: sheets not read
+
+    def describe(self) -> str | None:
+        """One line of what is not the default (UTF-8, comma-separated, no decimals), or None."""
+        notes = []
+        if self.numbers:
+            notes.append(f"numbers with a {self.numbers} ({self.numbers_example})")
+        if self.encoding == CP1252:
+            notes.append("Windows-1252 text")
+        elif self.encoding == UTF16:
+            notes.append("UTF-16 text")
+        if self.delimiter and self.delimiter != ",":
+            notes.append("tab-separated" if self.delimiter == "\t" else f"'{self.delimiter}'-separated")
+        if self.other_sheets:
+            notes.append(f"sheet '{self.sheet}' read; not read: " + ", ".join(f"'{s}'" for s in self.other_sheets))
+        return "; ".join(notes) or None
 
 
+@dataclass
+class RawTable:
+    """One file's cells as read: strings (stripped), XLSX numbers as Python numbers, a ``_row`` column."""
+
+    frame: pd.DataFrame
+    reading: FileReading
+    header_row: int = 1
+
+
+class _Refused(Exception):
+    """Reading stops: the file as a whole (or from this row on) cannot be read."""
+
+    def __init__(self, row: int, message: str, column: str = "-"):
+        self.problem = (row, column, message)
+
+
+def _limit_hint(env: str) -> str:
+    return f"set ${env} to raise the limit"
+
+
+def _column_letter(index: int) -> str:
+    """Spreadsheet letters of a 1-based column index: 1 → A, 28 → AB."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# ---- CSV ----------------------------------------------------------------------------------------------------
 def _delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
 
 
+def _csv_records(text: str, limits: InputLimits) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+    """The delimiter and the records (spreadsheet row number, cells) of a CSV text."""
+    start = len(text) - len(text.lstrip("\r\n"))
+    end = text.find("\n", start)
+    first_line = text[start:end if end >= 0 else len(text)]
+    delimiter = _delimiter(first_line)
+    if first_line.count(delimiter) >= limits.columns:
+        raise _Refused(1, f"the header row has more than {limits.columns} columns, the most one table file may "
+                       f"have ({_limit_hint(MAX_COLUMNS_ENV)})")
+
+    def records():
+        reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        row = 0
+        while True:
+            opened_on = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "end of data" in str(exc):
+                    raise _Refused(opened_on, f"a quoted cell opened in line {opened_on} is never closed: "
+                                   "the rest of the file would be one cell") from None
+                raise _Refused(reader.line_num, f"not a readable table: {exc} (line {reader.line_num})") from None
+            row += 1
+            yield row, cells
+    return delimiter, records()
+
+
+def _read_csv(data: bytes, label: str, limits: InputLimits):
+    try:
+        text, encoding = decode_text(data)
+    except EncodingProblem as exc:
+        raise _Refused(exc.line, exc.message) from None
+    if not text.strip():
+        raise _Refused(0, "file is empty: expected a header row and data rows")
+    if "\x00" in text or (data[:2] == b"PK" and zipfile.is_zipfile(_io.BytesIO(data))):
+        raise _Refused(0, "not a table: this is a binary file, expected CSV text (or an .xlsx file with the "
+                       ".xlsx extension)")
+    delimiter, records = _csv_records(text, limits)
+    reading = FileReading(label, "csv", encoding=encoding, delimiter=delimiter)
+    return reading, ((row, [c.strip() for c in cells]) for row, cells in records)
+
+
+# ---- XLSX ---------------------------------------------------------------------------------------------------
+FORMULA = "formula"   # the data type of a formula cell that has no saved value
+ERROR = "e"
+
+
+def _sheet_rows(workbook, sheet) -> Iterator[tuple[int, list[dict]]]:
+    """(row number, cells holding something) of a read-only sheet, as stored: no cell is made up for a declared
+    range, and each row is freed once read (the sheet's formatting, merged ranges, ... are skipped)."""
+    from openpyxl.worksheet._reader import CELL_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
+    from openpyxl.xml.functions import iterparse
+
+    # openpyxl's own cell reader (types, shared strings, dates by number format), as a read-only sheet uses it
+    cells = WorkSheetParser(None, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+                            date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+    with sheet._get_source() as source:
+        open_elements, row_open = [], False
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                open_elements.append(element)
+                row_open = row_open or element.tag == ROW_TAG
+                continue
+            open_elements.pop()
+            if element.tag == ROW_TAG:
+                number = element.get("r")
+                cells.row_counter = int(number) if number else cells.row_counter + 1
+                cells.col_counter = 0
+                found = []
+                for c in element:
+                    if c.tag != CELL_TAG:
+                        continue
+                    cell = cells.parse_cell(c)
+                    if cell["value"] is None and c.find(FORMULA_TAG) is not None:
+                        cell["data_type"], cell["value"] = FORMULA, "=" + (c.findtext(FORMULA_TAG) or "…")
+                    if cell["value"] is not None and cell["value"] != "":
+                        found.append(cell)
+                row_open = False
+                yield cells.row_counter, found
+            elif row_open:
+                continue   # a cell of the row being read
+            if open_elements:
+                del open_elements[-1][-1]   # the element just read is its parent's last child
+
+
+def _xlsx_text(value) -> str | int | float:
+    """A cell value as the readers keep it: text, or an int/float for a number cell."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return str(value).strip()
+
+
+def _read_xlsx(data: bytes, label: str, limits: InputLimits, sheet_name: str | None = None):
+    try:
+        archive = zipfile.ZipFile(_io.BytesIO(data))
+        unpacked = sum(i.file_size for i in archive.infolist() if i.filename.endswith((".xml", ".rels")))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _Refused(0, "not a readable Excel workbook (not an .xlsx file: save it from Excel as .xlsx, or as "
+                       "CSV with the .csv extension)") from None
+    if unpacked > limits.unpacked_bytes:
+        raise _Refused(0, f"the workbook unpacks to {unpacked / _MB:,.0f} MB of XML; an .xlsx table may unpack to "
+                       f"at most {limits.unpacked_bytes / _MB:,.0f} MB ({_limit_hint(MAX_UNPACKED_MB_ENV)})")
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():   # "no default style", unsupported extensions: nothing for the user
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # noqa: BLE001 – any failure of a third-party parser on a user's file means "unreadable"
+        raise _Refused(0, f"not a readable Excel workbook ({type(exc).__name__})") from None
+    if not workbook.worksheets:
+        raise _Refused(0, "the workbook has no worksheet")
+    by_name = sheet_name in workbook.sheetnames   # a workbook of several tables, a sheet each (the template's)
+    sheet = workbook[sheet_name] if by_name else workbook.worksheets[0]
+    reading = FileReading(label, "xlsx", sheet=sheet.title,
+                          other_sheets=() if by_name else tuple(s.title for s in workbook.worksheets[1:]))
+
+    def records():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                yield from _sheet_rows(workbook, sheet)
+        except _Refused:
+            raise
+        except Exception as exc:  # noqa: BLE001 – as above: a sheet openpyxl cannot parse
+            raise _Refused(0, f"not a readable Excel workbook: its sheet '{sheet.title}' cannot be read "
+                           f"({type(exc).__name__})") from None
+        finally:
+            workbook.close()
+    return reading, records()
+
+
+def _xlsx_row(found: list[dict], width: int | None) -> tuple[list, list[tuple[int, str | None]]]:
+    """The cells of one sheet row as a list (``width`` of them, or up to the last for the header), and the
+    cells that cannot be used: (column index, why), why None for a value right of the ``width`` columns."""
+    width = width if width is not None else max(c["column"] for c in found)
+    cells: list = [""] * width
+    refused: list[tuple[int, str | None]] = []
+    for cell in found:
+        column = cell["column"]
+        if column > width:
+            refused.append((column, None))
+        elif cell["data_type"] == FORMULA:
+            refused.append((column, f"a formula without a saved value ({cell['value'][:40]}): open the file in "
+                                    "Excel and save it again, or type the value"))
+        elif cell["data_type"] == ERROR:
+            refused.append((column, f"an Excel error value {cell['value']}: fix the formula or type the value"))
+        else:
+            cells[column - 1] = _xlsx_text(cell["value"])
+    return cells, refused
+
+
+# ---- both formats -------------------------------------------------------------------------------------------
+def _table(label: str, reading: FileReading, records, limits: InputLimits) -> tuple[RawTable | None, list]:
+    """Header, rows and the problems that make a column unusable: duplicate names, values without a name."""
+    is_xlsx = reading.format == "xlsx"
+    problems: list[DataProblem] = []
+    header: list[str] | None = None
+    header_row = 0
+    rows, row_numbers = [], []
+    unnamed: dict[int, int] = {}    # column index (0-based) of a value without a column name -> its first row
+    for number, cells in records:
+        refused: list[tuple[int, str | None]] = []
+        if is_xlsx:
+            if not cells:
+                continue
+            cells, refused = _xlsx_row(cells, len(header) if header is not None else None)
+        if header is None:
+            if not any(c != "" for c in cells):
+                continue   # blank rows above the header
+            if len(cells) > limits.columns:
+                raise _Refused(number, f"the header row has {len(cells)} columns; one table file may have at most "
+                               f"{limits.columns} ({_limit_hint(MAX_COLUMNS_ENV)})")
+            header, header_row = [str(c).strip() for c in cells], number
+            problems += [DataProblem(label, number, _column_letter(col), f"the header cell is {why}")
+                         for col, why in refused]
+            continue
+        for col, why in refused:
+            if why is None:
+                unnamed.setdefault(col - 1, number)
+            else:
+                problems.append(DataProblem(label, number, header[col - 1] or _column_letter(col), why))
+        if len(cells) > len(header):   # a CSV row longer than the header: its last cells must be empty
+            beyond = next((i for i, c in enumerate(cells[len(header):], len(header)) if c != ""), None)
+            if beyond is not None:
+                unnamed.setdefault(beyond, number)
+            cells = cells[:len(header)]
+        elif len(cells) < len(header):
+            cells = cells + [""] * (len(header) - len(cells))   # a short row: its last cells are empty
+        if not any(c != "" for c in cells):
+            continue
+        if len(rows) == limits.rows:
+            raise _Refused(number, f"more than {limits.rows:,} data rows; one table file may have at most "
+                           f"{limits.rows:,} ({_limit_hint(MAX_ROWS_ENV)})")
+        for i, name in enumerate(header):
+            if not name and cells[i] != "":
+                unnamed.setdefault(i, number)
+        rows.append(cells)
+        row_numbers.append(number)
+    if header is None:
+        raise _Refused(0, "file is empty: expected a header row and data rows")
+    for i, row in sorted(unnamed.items()):
+        problems.append(DataProblem(label, row, _column_letter(i + 1), f"a value in column {_column_letter(i + 1)}, "
+                                    f"which has no name in the header row (row {header_row}): name the column or "
+                                    "clear it"))
+    seen: dict[str, list[int]] = {}
+    for i, name in enumerate(header):
+        if name:
+            seen.setdefault(name.casefold(), []).append(i)
+    for places in seen.values():
+        if len(places) > 1:
+            where = ", ".join(_column_letter(i + 1) for i in places)
+            names = " and ".join(sorted({f"'{header[i]}'" for i in places}))
+            problems.append(DataProblem(label, header_row, header[places[0]], f"column {names} appears "
+                                        f"{len(places)} times (columns {where}): a table has one column of each "
+                                        "name"))
+    if problems:
+        return None, problems
+    named = [i for i, name in enumerate(header) if name]
+    frame = pd.DataFrame([[row[i] for i in named] for row in rows], columns=[header[i] for i in named],
+                         dtype=object)
+    frame[ROW] = row_numbers
+    return RawTable(frame.reset_index(drop=True), reading, header_row), []
+
+
 def read_raw_table(path: Path, label: str | None = None,
-                   sheet: str | None = None) -> tuple[pd.DataFrame | None, list[DataProblem]]:
-    """Read one CSV or XLSX file as strings: stripped headers and cells, blank rows dropped,
-    a ``_row`` column with the spreadsheet row number. Returns (frame or None, problems).
+                   sheet: str | None = None) -> tuple[RawTable | None, list[DataProblem]]:
+    """Read one CSV or XLSX file: stripped headers and cells, blank rows dropped, a ``_row`` column with the
+    spreadsheet row number. Returns (raw table or None, problems).
 
     A workbook is read from its sheet named ``sheet`` (the table's name) when it has one, else from its first
-    sheet; the frame's ``attrs["sheet"]`` names a sheet so chosen.
+    sheet (``reading.sheet`` says which).
     """
     label = label or path.name
     if not path.is_file():
-        return None, [DataProblem(label, 0, "-", "file not found")]
+        return None, [DataProblem(label, 0, "-", "not a file (a folder?)" if path.exists() else "file not found")]
+    limits = input_limits()
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        return None, [DataProblem(label, 0, "-", f"the file has {size / _MB:,.1f} MB; one table file may have at "
+                                  f"most {limits.file_bytes / _MB:,.0f} MB ({_limit_hint(MAX_FILE_MB_ENV)})")]
+    suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED_SUFFIXES:
+        return None, [DataProblem(label, 0, "-", f"{UNSUPPORTED_SUFFIXES[suffix]} cannot be read: save it as "
+                                  ".xlsx or as CSV")]
     data = path.read_bytes()
     if not data.strip():
         return None, [DataProblem(label, 0, "-", "file is empty: expected a header row and data rows")]
-    chosen = None
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            with pd.ExcelFile(_io.BytesIO(data)) as book:
-                chosen = sheet if sheet in book.sheet_names else None
-                frame = pd.read_excel(book, sheet_name=chosen if chosen else 0, dtype=str, header=0,
-                                      keep_default_na=False)
-        except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-            return None, [DataProblem(label, 0, "-", f"not a readable Excel workbook ({exc.__class__.__name__})")]
-        frame = frame.fillna("")
-    else:
-        text = _decode(data)
-        if "\x00" in text or (data[:2] == b"PK" and zipfile.is_zipfile(_io.BytesIO(data))):
-            return None, [DataProblem(label, 0, "-", "not a table: this is a binary file, expected CSV text "
-                                      "(or an .xlsx file with the .xlsx extension)")]
-        first_line = text.lstrip("\r\n").splitlines()[0]
-        try:
-            frame = pd.read_csv(_io.StringIO(text), sep=_delimiter(first_line), dtype=str, keep_default_na=False,
-                                skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL)
-        except (pd.errors.ParserError, csv.Error, UnicodeError) as exc:
-            msg = str(exc).strip().splitlines()[-1]
-            m = re.search(r"line (\d+)", msg)
-            return None, [DataProblem(label, int(m.group(1)) if m else 0, "-", f"not a readable table: {msg}")]
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.apply(lambda s: s.astype(str).str.strip()) if len(frame.columns) else frame
-    frame[ROW] = range(2, len(frame) + 2)
-    data_cols = [c for c in frame.columns if c != ROW]
-    if data_cols:
-        frame = frame[(frame[data_cols] != "").any(axis=1)]
-    frame = frame.reset_index(drop=True)
-    if chosen:
-        frame.attrs["sheet"] = chosen
-    return frame, []
+    try:
+        if suffix in XLSX_SUFFIXES:
+            reading, records = _read_xlsx(data, label, limits, sheet)
+        else:
+            reading, records = _read_csv(data, label, limits)
+        return _table(label, reading, records, limits)
+    except _Refused as refused:
+        row, column, message = refused.problem
+        return None, [DataProblem(label, row, column, message)]
 
 
-def check_columns(frame: pd.DataFrame, spec: TableSpec, label: str) -> list[DataProblem]:
-    """Missing columns (with a 'did you mean' for misspellings) and not-a-table files."""
+def check_columns(frame: pd.DataFrame, spec: TableSpec, label: str, header_row: int = 1) -> list[DataProblem]:
+    """Missing columns (with a 'did you mean' for misspellings, optional ones too) and not-a-table files."""
     present = [c for c in frame.columns if c != ROW]
     expected = spec.column_names
     if len(present) == 1 and len(expected) > 1 and present[0] not in expected:
-        return [DataProblem(label, 1, "-", f"not a table of {spec.name}: found a single column "
+        return [DataProblem(label, header_row, "-", f"not a table of {spec.name}: found a single column "
                             f"'{present[0][:40]}'; expected columns {', '.join(expected)} "
                             "separated by ',' or ';'")]
     problems = []
@@ -110,59 +421,155 @@ def check_columns(frame: pd.DataFrame, spec: TableSpec, label: str) -> list[Data
         if name in lowered:  # "Partner_ID" for "partner_id": accept, it is the same column
             frame.rename(columns={lowered[name]: name}, inplace=True)
             continue
-        if spec.column(name).optional:
-            frame[name] = ""  # a column the workbook added later: a file without it is still valid
-            continue
         close = difflib.get_close_matches(name, extra, n=1, cutoff=0.75)
         hint = f" (found '{close[0]}': misspelt?)" if close else ""
-        problems.append(DataProblem(label, 1, name, f"missing column{hint}"))
+        if spec.column(name).optional and not close:
+            frame[name] = ""  # a column the workbook added later: a file without it is still valid
+            continue
+        problems.append(DataProblem(label, header_row, name, f"missing column{hint}"))
     return problems
 
 
-def parse_number(text: str) -> float:
+# ---- numbers --------------------------------------------------------------------------------------------------
+class AmbiguousNumber(ValueError):
+    """A number that reads two ways: ``1,234`` is 1234 or 1.234, ``898.097`` is 898097 or 898.097."""
+
+
+class CellError(ValueError):
+    """A cell that cannot be read, with the message the user sees."""
+
+
+@dataclass(frozen=True)
+class _NumberText:
+    """What the text of a number says: its value, the convention its separators show (if any), and for an
+    ambiguous text (one separator before three digits) the separator, ``value`` being its decimal reading."""
+
+    value: float
+    shows: str | None = None
+    ambiguous_separator: str | None = None
+    thousands: float | None = None     # an ambiguous text's reading with the separator between thousands
+
+    def read(self, convention: str | None) -> float:
+        if self.ambiguous_separator is None:
+            return self.value
+        if convention is None:
+            raise AmbiguousNumber
+        return self.value if _DECIMAL_MARK[convention] == self.ambiguous_separator else self.thousands
+
+
+_SPACE = "[ \u00a0\u202f']"   # spaces and the apostrophe only ever separate thousands
+_NUMBER_FORMS = [
+    ("plain", re.compile(r"\d+")),
+    ("exponent", re.compile(r"(?P<m>\d+(?:[.,]\d+)?|[.,]\d+)[eE](?P<e>[-+]?\d+)")),
+    ("spaced", re.compile(rf"(?P<i>[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+)(?:(?P<d>[.,])(?P<f>\d+))?")),
+    ("grouped", re.compile(r"(?P<i>[1-9]\d{0,2}(?P<g>[.,])\d{3}(?:(?P=g)\d{3})+)")),
+    ("grouped_decimal", re.compile(r"(?P<i>[1-9]\d{0,2}(?:(?P<g>[.,])\d{3})+)(?P<d>[.,])(?P<f>\d+)")),
+    ("one_separator", re.compile(r"(?P<i>\d*)(?P<d>[.,])(?P<f>\d+)")),
+]
+_SHOWS = {",": DECIMAL_COMMA, ".": DECIMAL_POINT}          # a decimal mark shows its convention
+_GROUP_SHOWS = {".": DECIMAL_COMMA, ",": DECIMAL_POINT}    # so does a thousands separator
+
+
+def _number_text(text: str) -> _NumberText:
+    """Read the text of a number; ValueError if it is not one in any unambiguous or ambiguous form."""
+    t = text.strip().replace("\u2212", "-")
+    sign = -1.0 if t[:1] == "-" else 1.0
+    t = t[1:] if t[:1] in "+-" else t
+    for form, pattern in _NUMBER_FORMS:
+        m = pattern.fullmatch(t)
+        if not m:
+            continue
+        if form == "plain":
+            value, shows = float(t), None
+        elif form == "exponent":
+            mantissa = m["m"]
+            mark = "," if "," in mantissa else "." if "." in mantissa else None
+            value, shows = float(f"{mantissa.replace(',', '.')}e{m['e']}"), _SHOWS.get(mark)
+        elif form == "spaced":
+            value = float(re.sub(_SPACE, "", m["i"]) + (f".{m['f']}" if m["d"] else ""))
+            shows = _SHOWS.get(m["d"])
+        elif form == "grouped":
+            value, shows = float(m["i"].replace(m["g"], "")), _GROUP_SHOWS[m["g"]]
+        elif form == "grouped_decimal":
+            if m["d"] == m["g"]:
+                raise ValueError(text)
+            value, shows = float(m["i"].replace(m["g"], "") + "." + m["f"]), _SHOWS[m["d"]]
+        elif re.fullmatch(r"[1-9]\d{0,2}", m["i"]) and len(m["f"]) == 3:   # '1,234', '898.097': either reading
+            return _NumberText(sign * float(f"{m['i']}.{m['f']}"), None, m["d"], sign * float(m["i"] + m["f"]))
+        else:
+            value, shows = float(f"{m['i'] or '0'}.{m['f']}"), _SHOWS[m["d"]]
+        return _NumberText(sign * value, shows)
+    raise ValueError(text)
+
+
+def parse_number(text: str, convention: str | None = None) -> float:
     """A number as Europeans and spreadsheets write it: '1.234,5', '1,234.5', '0,25', '13 000 000'.
 
-    A single comma is a decimal comma; repeated separators are thousands separators.
-    Raises ValueError for anything else.
+    ``convention`` (DECIMAL_COMMA or DECIMAL_POINT) reads a text with one separator before three digits,
+    which is otherwise ambiguous (:class:`AmbiguousNumber`). Raises ValueError for anything else, and for a
+    number that is not finite ('1e309').
     """
-    t = _SPACES.sub("", text)
-    if t.count(",") and t.count("."):
-        decimal = "," if t.rfind(",") > t.rfind(".") else "."
-        t = t.replace("." if decimal == "," else ",", "").replace(",", ".")
-    elif t.count(",") > 1 or t.count(".") > 1:
-        if not re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", t):
-            raise ValueError(text)
-        t = t.replace(",", "").replace(".", "")
-    else:
-        t = t.replace(",", ".")
-    if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", t):
+    try:
+        value = _number_text(text).read(convention)
+    except AmbiguousNumber:
+        raise AmbiguousNumber(text) from None
+    if not math.isfinite(value):
         raise ValueError(text)
-    return float(t)
+    return value
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
+DATE_YEARS = (1900, 2199)   # a date outside is a typing slip (and outside what pandas' timestamps hold)
 
 
 def parse_date(text: str) -> pd.Timestamp:
     """ISO dates, Excel datetimes and day-first European dates ('23.05.2018', '23/05/2018')."""
     for fmt in _DATE_FORMATS:
         try:
-            return pd.Timestamp(dt.datetime.strptime(text.strip(), fmt))
+            day = dt.datetime.strptime(text.strip(), fmt)
         except ValueError:
             continue
+        if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+            raise CellError(f"'{text}' is not a date between {DATE_YEARS[0]} and {DATE_YEARS[1]}")
+        return pd.Timestamp(day)
     raise ValueError(text)
 
 
-def _coerce_cell(text: str, col: Column):
+_EXPECTED = {"int": "a whole number", "float": "a number", "date": "a date (YYYY-MM-DD or DD.MM.YYYY)",
+             "bool": "true or false"}
+_EMPTY = {"str": None, "int": pd.NA, "float": float("nan"), "date": pd.NaT, "bool": None}
+_EXACT_INTEGERS = 2 ** 53   # a whole number beyond is not exact as a float (and not a count anyone has)
+
+
+def _as_text(value) -> str:
+    """A number cell of a workbook where text is expected: 2019, not 2019.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _number(value, text: str, col: Column, convention: str | None, numbers: dict) -> float | int:
+    if isinstance(value, str):
+        number = numbers[text].read(convention) if numbers.get(text) is not None else parse_number(text)
+    else:
+        number = float(value)   # a workbook's number cell: no separators to read
+    if not math.isfinite(number):
+        raise CellError(f"'{text}' is not a finite number (too large)")
+    if col.kind == "int":
+        if number != int(number):
+            raise ValueError(text)
+        if abs(number) > _EXACT_INTEGERS:
+            raise CellError(f"'{text}' is too large for a whole number")
+        return int(number)
+    return number
+
+
+def _coerce_cell(value, col: Column, convention: str | None, numbers: dict):
+    text = value if isinstance(value, str) else _as_text(value)
     if col.kind == "str":
         return text.upper() if col.upper else text.lower() if col.lower else text
-    if col.kind == "float":
-        return parse_number(text)
-    if col.kind == "int":
-        value = parse_number(text)
-        if value != int(value):
-            raise ValueError(text)
-        return int(value)
+    if col.kind in ("float", "int"):
+        return _number(value, text, col, convention, numbers)
     if col.kind == "date":
         return parse_date(text)
     if col.kind == "bool":
@@ -173,17 +580,57 @@ def _coerce_cell(text: str, col: Column):
     raise AssertionError(col.kind)
 
 
-_EXPECTED = {"int": "a whole number", "float": "a number", "date": "a date (YYYY-MM-DD or DD.MM.YYYY)",
-             "bool": "true or false"}
-_EMPTY = {"str": None, "int": pd.NA, "float": float("nan"), "date": pd.NaT, "bool": None}
+def _ambiguous_message(text: str, number: _NumberText) -> str:
+    separator = number.ambiguous_separator
+    decimal = DECIMAL_COMMA if separator == "," else DECIMAL_POINT
+    return (f"'{text}' is ambiguous: {number.thousands:.0f} with '{separator}' between thousands, or "
+            f"{number.value:g} with a {decimal}; no other number in this file shows which convention it uses "
+            f"(write {number.thousands:.0f} without a separator if that is meant)")
 
 
-def coerce_table(frame: pd.DataFrame, spec: TableSpec, label: str) -> tuple[pd.DataFrame, list[DataProblem], set]:
-    """Convert the string cells of ``frame`` to the spec's types.
+def number_convention(frame: pd.DataFrame, spec: TableSpec) -> tuple[str | None, str, dict, list]:
+    """The convention of a file's numbers: (DECIMAL_COMMA, DECIMAL_POINT or None, the first cell that shows
+    it, {text: what it says}, [(index, column, text, convention)] of the cells showing the other convention).
 
-    Returns (typed frame with ``_row``, problems, {(index, column)} of cells that could not be read).
-    Empty cells become missing values; whether a value is required is checked later by the schema.
+    Every text cell of every number column counts; when both conventions show, the one more cells show wins
+    (the first shown, on a tie) and the others are the file's inconsistencies.
     """
+    numbers: dict[str, _NumberText | None] = {}
+    shown: dict[str, list] = {DECIMAL_COMMA: [], DECIMAL_POINT: []}
+    for col in spec.columns:
+        if col.kind not in ("int", "float") or col.name not in frame:
+            continue
+        for idx, value in frame[col.name].items():
+            if not isinstance(value, str) or value == "":
+                continue
+            if value not in numbers:
+                try:
+                    numbers[value] = _number_text(value)
+                except ValueError:
+                    numbers[value] = None
+            number = numbers[value]
+            if number is not None and number.shows:
+                shown[number.shows].append((int(frame.at[idx, ROW]), idx, col.name, value))
+    if not shown[DECIMAL_COMMA] and not shown[DECIMAL_POINT]:
+        return None, "", numbers, []
+    ranked = sorted(shown, key=lambda c: (-len(shown[c]), min(shown[c], default=(math.inf,))[0]))
+    convention, other = ranked
+    row, _, column, text = min(shown[convention])
+    others = [(idx, col, text_, other) for _, idx, col, text_ in sorted(shown[other])]
+    return convention, f"row {row}, {column}: '{text}'", numbers, others
+
+
+def coerce_table(raw: RawTable, spec: TableSpec, label: str) -> tuple[pd.DataFrame, list[DataProblem], set,
+                                                                       FileReading]:
+    """Convert the cells of one file to the spec's types, its numbers read in the file's convention.
+
+    Returns (typed frame with ``_row``, problems, {(index, column)} of cells that could not be read, the
+    file's reading with its number convention). Empty cells become missing values; whether a value is
+    required is checked later by the schema.
+    """
+    frame = raw.frame
+    convention, example, numbers, inconsistent = number_convention(frame, spec)
+    refused = {(idx, col): (text, other) for idx, col, text, other in inconsistent}
     problems: list[DataProblem] = []
     bad_cells: set = set()
     out = pd.DataFrame(index=frame.index)
@@ -191,26 +638,36 @@ def coerce_table(frame: pd.DataFrame, spec: TableSpec, label: str) -> tuple[pd.D
         if col.name not in frame:
             continue
         values = []
-        for idx, text in frame[col.name].items():
-            if text == "":
+        for idx, value in frame[col.name].items():
+            if isinstance(value, str) and value == "":
                 values.append(_EMPTY[col.kind])
                 continue
-            try:
-                values.append(_coerce_cell(text, col))
-            except (ValueError, OverflowError):
+            message = None
+            if (idx, col.name) in refused:
+                text, other = refused[idx, col.name]
+                message = (f"'{text}' is written with a {other}, but this file writes its numbers with a "
+                           f"{convention} ({example}): write every number of the file the same way")
+            else:
+                try:
+                    values.append(_coerce_cell(value, col, convention, numbers))
+                except AmbiguousNumber:
+                    message = _ambiguous_message(value, numbers[value])
+                except CellError as exc:
+                    message = str(exc)
+                except (ValueError, OverflowError):
+                    shown = value if isinstance(value, str) else _as_text(value)
+                    message = f"'{shown}' is not {_EXPECTED[col.kind]}"
+            if message is not None:
                 values.append(_EMPTY[col.kind])
                 bad_cells.add((idx, col.name))
-                problems.append(DataProblem(label, int(frame.at[idx, ROW]), col.name,
-                                            f"'{text}' is not {_EXPECTED[col.kind]}"))
+                problems.append(DataProblem(label, int(frame.at[idx, ROW]), col.name, message))
         if col.kind == "int":
             out[col.name] = pd.array(values, dtype="Int64")
         elif col.kind == "float":
             out[col.name] = pd.Series(values, index=frame.index, dtype="float64")
         elif col.kind == "date":
             out[col.name] = pd.to_datetime(pd.Series(values, index=frame.index, dtype=object)).astype("datetime64[ns]")
-        elif col.kind == "bool":
-            out[col.name] = pd.Series(values, index=frame.index, dtype=object)
         else:
             out[col.name] = pd.Series(values, index=frame.index, dtype=object)
     out[ROW] = frame[ROW]
-    return out, problems, bad_cells
+    return out, problems, bad_cells, replace(raw.reading, numbers=convention, numbers_example=example)

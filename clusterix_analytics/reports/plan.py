@@ -5,7 +5,10 @@ partner of the project (so a new project needs no plan edit). Every run's parame
 against the notebook's parameters cell (names, types) and against the data (the entry's ``checker``,
 a ``check_parameters(dataset, **params) -> list[str]`` function of the notebook's analytics module).
 The file itself is two pydantic models, :class:`Plan` and :class:`PlanEntry` (keys and types); what they
-refuse is reported in the plan's own words, with every other problem of the plan.
+refuse is reported in the plan's own words, with every other problem of the plan. The file is read like
+project.yaml (bounded, one encoding: :mod:`clusterix_analytics.data.safe_yaml`), an unknown key is refused
+with the key it probably means, and a ``-p`` value or ``--only`` pattern is at most
+``$CLUSTERIX_MAX_PARAMETER_CHARS`` characters long.
 
 >>> from clusterix_analytics.reports.plan import slugify
 >>> slugify("Région Île-de-France / 2019")
@@ -27,11 +30,12 @@ from typing import Annotated, Any
 import nbformat
 import pandas as pd
 import papermill as pm
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from clusterix_analytics.config import NOTEBOOKS_DIR
+from clusterix_analytics.config import MAX_PARAMETER_CHARS_ENV, NOTEBOOKS_DIR, input_limits
 from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.data.safe_yaml import YamlProblem, load_yaml, read_yaml_file
+from clusterix_analytics.errors import did_you_mean
 
 _UNSET = object()
 # The runner passes the project folder itself; plans never name it.
@@ -83,10 +87,10 @@ class Plan(BaseModel):
     """``reports/plan.yaml``: where the notebooks are and the list of entries.
 
     Each entry is checked as a :class:`PlanEntry` on its own (:func:`check_entry`), so that one bad entry
-    does not hide the problems of the others. Other top-level keys are left to the plan's readers.
+    does not hide the problems of the others. Any other top-level key is refused.
     """
 
-    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
     notebooks_dir: str | None = None   # relative to the plan file; default notebooks/
     runs: list
@@ -253,8 +257,8 @@ def coerce_override(raw: str, expected):
     if expected and len(expected) > 1 or expected and str in expected and raw.lstrip().startswith("["):
         # several types (or a list where text is the default): read it as YAML, keep text otherwise
         try:
-            value = yaml.safe_load(raw)
-        except yaml.YAMLError:
+            value = load_yaml(raw)[0]
+        except YamlProblem:
             value = raw
         if type_matches(value, expected):
             return value
@@ -277,16 +281,36 @@ def coerce_override(raw: str, expected):
         except ValueError:
             raise ValueError(f"'{raw}' is not {describe_types(expected)} (if the notebook also takes text, "
                              f"annotate the parameter in its parameters cell, e.g. `name: int | str = 1`)") from None
-    value = yaml.safe_load(raw)
+    try:
+        value = load_yaml(raw)[0]
+    except YamlProblem as exc:
+        raise ValueError(f"'{raw}' is not {describe_types(expected)} ({exc.message})") from None
     if expected is not None and not type_matches(value, expected):
         raise ValueError(f"'{raw}' is not {describe_types(expected)}")
     return value
 
 
+def _too_long(option: str, text: str) -> str | None:
+    """The problem of a command-line value longer than $CLUSTERIX_MAX_PARAMETER_CHARS, or None."""
+    limit = input_limits().parameter_chars
+    if len(text) <= limit:
+        return None
+    return (f"{option} {text[:40]}…: {len(text):,} characters; a value may have at most {limit:,} "
+            f"(set ${MAX_PARAMETER_CHARS_ENV} to raise the limit)")
+
+
 def parse_overrides(pairs: list[str] | None) -> tuple[dict[str, str], list[str]]:
-    """``["partner=ecoplus"]`` → ({"partner": "ecoplus"}, problems)."""
+    """``["partner=ecoplus"]`` → ({"partner": "ecoplus"}, problems).
+
+    >>> parse_overrides(["partner=ecoplus", "phase", "title=" + "x" * 5000])[1]  # doctest: +ELLIPSIS
+    ['-p phase: expected key=value', '-p title=xxx...…: 5,006 characters; a value may have at most 1,000 (set ...)']
+    """
     found, problems = {}, []
     for pair in pairs or []:
+        long = _too_long("-p", pair)
+        if long:
+            problems.append(long)
+            continue
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             problems.append(f"-p {pair}: expected key=value")
@@ -319,17 +343,19 @@ def read_plan(plan_path: Path) -> tuple[Plan | None, list[str]]:
     if not plan_path.is_file():
         return None, [f"{plan_path}: plan file not found"]
     try:
-        raw = yaml.safe_load(plan_path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        return None, [f"{where}{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]
+        raw, _, _ = read_yaml_file(plan_path)
+    except YamlProblem as exc:
+        return None, [f"{where}{f':{exc.line}' if exc.line else ''}: {exc.message}"]
     try:
         return Plan.model_validate(raw), []
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            if error["loc"] == ("notebooks_dir",):
+            if error["type"] == "extra_forbidden":
+                key = error["loc"][0]
+                problems.append(f"{where}: unknown key '{key}'{did_you_mean(key, Plan.model_fields)}; valid keys: "
+                                f"{', '.join(Plan.model_fields)}")
+            elif error["loc"] == ("notebooks_dir",):
                 problems.append(f"{where}: 'notebooks_dir' should be a folder name, got {error['input']!r}")
             elif f"{where}: expected a mapping with a 'runs' list (see reports/plan.yaml)" not in problems:
                 problems.append(f"{where}: expected a mapping with a 'runs' list (see reports/plan.yaml)")
@@ -364,8 +390,9 @@ def expand_plan(plan_path: Path, dataset: Dataset, overrides: dict[str, str] | N
     """
     plan_path = Path(plan_path)
     plan, problems = read_plan(plan_path)
-    if problems:
-        raise PlanError(problems)
+    long = [p for p in (_too_long("--only", pattern) for pattern in only or []) if p]
+    if problems or long:
+        raise PlanError(problems + long)
     where = plan_path.name
     if notebooks_dir is None:
         notebooks_dir = (plan_path.parent / plan.notebooks_dir) if plan.notebooks_dir else NOTEBOOKS_DIR
@@ -382,7 +409,8 @@ def expand_plan(plan_path: Path, dataset: Dataset, overrides: dict[str, str] | N
         at = f"{where}: runs[{i}] ({name})"
         unknown = sorted(str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden")
         if unknown:
-            problems.append(f"{at}: unknown key(s) {', '.join(unknown)}; valid: {', '.join(sorted(ENTRY_KEYS))}")
+            named = ", ".join(key + did_you_mean(key, ENTRY_KEYS) for key in unknown)
+            problems.append(f"{at}: unknown key(s) {named}; valid: {', '.join(sorted(ENTRY_KEYS))}")
         path = Path(notebooks_dir) / f"{name}.ipynb"
         if not path.is_file():
             problems.append(f"{at}: notebook {path.name} not found in {notebooks_dir}; "

@@ -79,10 +79,9 @@ def test_each_shipped_nuts_version_is_accepted(project):
 def test_values_are_read_as_a_user_means_them(project):
     edit(project, "start: 2020-01-01\nend", "start: '2020-01-01'\nend")       # a quoted date
     edit(project, "reporting_period_months: 4", "reporting_period_months: 4.0")
-    edit(project, "tables:", "colour: teal\ndemo:\n  seed: 7\n  funds_indicator: funds\ntables:")
+    edit(project, "tables:", "demo:\n  seed: 7\n  funds_indicator: funds\ntables:")
     loaded = load_project(project)
     assert (loaded.start, loaded.reporting_period_months) == (dt.date(2020, 1, 1), 4)
-    assert loaded.extra == {"colour": "teal"}
     assert (loaded.demo_seed, loaded.demo_tables, loaded.demo_directory) == (7, (), "demo")
     assert loaded.demo_options == {"seed": 7, "funds_indicator": "funds"}
     assert loaded.tables["cluster_links"] == ("cluster_links.csv",)

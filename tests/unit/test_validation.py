@@ -200,9 +200,13 @@ def test_cli_validate_prints_problems_and_exits_2_without_traceback(project):
 def test_cli_validate_summary_for_good_data(project):
     result = _cli("validate", str(project))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith(
+    summary, *readings = result.stdout.strip().splitlines()
+    assert summary.endswith(
         "valid – 3 partners, 2 policy_instruments, 3 indicators, 2 policy_changes, 6 observations, 5 clusters, "
         "3 cluster_links; 67% of rows are demo data")
+    # how the files were read where it is not the default: the convention of the numbers, and the cell showing it
+    assert readings == ["  indicators.csv: numbers with a decimal point (row 3, target: '4.5')",
+                        "  observations.csv: numbers with a decimal point (row 5, value: '3.5')"]
 
 
 def _drop_column(path: Path, name: str) -> None:
