@@ -34,7 +34,7 @@ from clusterix_analytics.analytics.metrics import (
     target,
 )
 from clusterix_analytics.data.dataset import Dataset
-from clusterix_analytics.data.fields import LEARNING_EVENT_TYPES, PROJECT_WIDE
+from clusterix_analytics.data.fields import NOT_LEARNING_EVENT_TYPES, PROJECT_WIDE
 from clusterix_analytics.data.provenance import SOURCED
 from clusterix_analytics.data.tables import TABLES
 
@@ -62,7 +62,7 @@ def counting_rows(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     ['workshop']
     """
     if table == "events":
-        return frame[frame["event_type"].isin(LEARNING_EVENT_TYPES)]
+        return frame[~frame["event_type"].isin(NOT_LEARNING_EVENT_TYPES)]
     return frame
 
 

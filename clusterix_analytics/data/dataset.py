@@ -244,6 +244,7 @@ def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = Tru
     project = load_project(project_dir)
     project_dir = project.directory
     ctx = ValidationContext(
+        vocabularies=project.vocabularies,
         references={"project.phase_id": list(project.phase_ids)},
         nuts_codes=set(nuts_codes(project.nuts_version)),
         nuts_version=project.nuts_version,

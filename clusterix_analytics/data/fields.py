@@ -7,17 +7,20 @@ data/README.md documents the same fields for people who fill the spreadsheets.
 >>> FIELDS["nuts_code"].kind, FIELDS["nuts_code"].nuts
 ('str', True)
 >>> FIELDS["partner_type"].allowed[:2]
-('regional_authority', 'development_agency')
+('regional_authority', 'national_authority')
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clusterix_analytics.data.vocabularies import values
+
 # -- vocabularies (the allowed values of enumerated fields) ------------------------------------------------
-PARTNER_TYPES = ("regional_authority", "development_agency", "business_agency", "innovation_agency",
-                 "research_institute", "university")
+# Open vocabularies are data (data/reference/vocabularies, extended per project in project.yaml); the closed
+# ones below are the values the analytics compute with.
+PARTNER_TYPES = values("partner_type")
 PARTNER_ROLES = ("lead_partner", "partner")
-INSTRUMENT_TYPES = ("structural_funds", "national", "regional", "other")
+INSTRUMENT_TYPES = values("instrument_type")
 # Interreg Europe's three kinds of policy improvement (programme manual, "policy instruments improved"):
 # implementation of new projects; change in the management of the instrument (improved governance);
 # change in the strategic focus of the instrument (structural change).
@@ -31,9 +34,8 @@ LINK_TYPES = ("cross_cluster", "interregional")
 # Interreg Europe's exchange-of-experience formats, plus two the CLUSTERIX record needs: regional stakeholder
 # events and activities it does not describe further. A milestone (project start, a call, a publication) is
 # dated on the timeline but is not a learning event.
-EVENT_TYPES = ("partner_meeting", "study_visit", "workshop", "peer_review", "staff_exchange", "conference",
-               "final_event", "stakeholder_event", "other_activity", "milestone")
-LEARNING_EVENT_TYPES = tuple(t for t in EVENT_TYPES if t != "milestone")
+EVENT_TYPES = values("event_type")
+NOT_LEARNING_EVENT_TYPES = ("milestone",)   # every other type, a project's own included, is a learning event
 # How far a partner took up another's good practice (Interreg Europe: inspired → adapted → adopted).
 TRANSFER_STATUSES = ("inspired", "adapted", "adopted")
 ACTION_PLAN_STATUSES = ("drafted", "endorsed", "in_implementation", "implemented")

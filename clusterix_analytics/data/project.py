@@ -37,8 +37,10 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from clusterix_analytics.config import NUTS_VERSIONS
+from clusterix_analytics.data.fields import ID_PATTERN
 from clusterix_analytics.data.safe_yaml import YamlProblem, read_yaml_file
 from clusterix_analytics.data.tables import TABLES
+from clusterix_analytics.data.vocabularies import OPEN_FIELDS
 from clusterix_analytics.errors import DataProblem, DataValidationError, did_you_mean, field_path
 
 PROJECT_FILE = "project.yaml"
@@ -78,6 +80,7 @@ class Project:
     demo_seed: int = 0
     demo_directory: str = "demo"
     demo_options: dict = field(default_factory=dict)
+    vocabularies: dict[str, dict[str, str]] = field(default_factory=dict)   # the project's own values, labelled
 
     def table_files(self, name: str) -> tuple[str, ...]:
         """The files of one table, relative to the project folder: as listed in ``tables:``, else <name>.csv."""
@@ -403,6 +406,7 @@ class ProjectSpec(BaseModel):
     phases: Annotated[list[PhaseSpec], BeforeValidator(_phase_list)] = Field(None, validate_default=True)
     tables: Annotated[dict[str, FileNames], BeforeValidator(_table_mapping)] = Field(default_factory=dict)
     demo: Annotated[DemoSpec | None, BeforeValidator(_demo_mapping)] = None
+    vocabularies: dict[str, dict[str, Text]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -410,6 +414,21 @@ class ProjectSpec(BaseModel):
         if not isinstance(value, dict):
             raise PydanticCustomError("project", "expected a mapping of keys (id, name, phases, ...)")
         return value
+
+    @field_validator("vocabularies")
+    @classmethod
+    def _open_vocabularies_and_slugs(cls, vocabularies: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        errors = [_error_at((name,), "unknown_vocabulary", "'{name}' has no open vocabulary{hint}; a project may "
+                            "add values to: {known}", name=name, hint=did_you_mean(name, OPEN_FIELDS),
+                            known=", ".join(OPEN_FIELDS))
+                  for name in vocabularies if name not in OPEN_FIELDS]
+        errors += [_error_at((name, value), "value", "'{value}' is not a value for the tables: use lower-case "
+                             "letters, digits, '_' or '-' (the label after the colon is what pages show)",
+                             value=value)
+                   for name, own in vocabularies.items() for value in own if not re.fullmatch(ID_PATTERN, value)]
+        if errors:
+            raise ValidationError.from_exception_data("vocabularies", errors)
+        return vocabularies
 
     @field_validator("nuts_version")
     @classmethod
@@ -490,6 +509,7 @@ class ProjectSpec(BaseModel):
             demo_tables=demo.tables,
             demo_seed=demo.seed if demo.seed is not None else 0,
             demo_directory=demo.directory or "demo",
+            vocabularies={name: dict(own) for name, own in self.vocabularies.items()},
             demo_options=demo.model_dump(exclude_unset=True),
         )
 

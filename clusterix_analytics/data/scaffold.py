@@ -118,8 +118,9 @@ def column_note(col: Column) -> str:
 
     >>> print(column_note(TABLES["partners"].column("partner_type")))
     kind of organisation
-    required; one of: regional_authority, development_agency, business_agency, innovation_agency, \
-research_institute, university
+    required; one of: regional_authority, national_authority, municipality, development_agency, \
+business_agency, innovation_agency, national_agency, research_institute, university, chamber, \
+cluster_organisation, ngo
     """
     kinds = {"str": "text", "int": "whole number", "float": "number", "date": "date YYYY-MM-DD",
              "bool": "true or false"}

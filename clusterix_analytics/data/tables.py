@@ -31,18 +31,19 @@ from clusterix_analytics.data.fields import (
     INDICATOR_KINDS,
     INSTRUMENT_TYPES,
     LABELS,
-    LEARNING_EVENT_TYPES,
     LEARNING_TABLES,
     LINK_TYPES,
+    NOT_LEARNING_EVENT_TYPES,
     PARTNER_ROLES,
     PARTNER_TYPES,
     PROJECT_WIDE,
     TRANSFER_STATUSES,
     URL_PATTERN,
 )
+from clusterix_analytics.data.vocabularies import OPEN_FIELDS
 
 __all__ = ["ACTION_PLAN_STATUSES", "AGGREGATIONS", "CHANGE_STATUSES", "CHANGE_TYPES", "DATE_PRECISIONS",
-           "EVENT_TYPES", "ID_PATTERN", "INDICATOR_KINDS", "INSTRUMENT_TYPES", "LABELS", "LEARNING_EVENT_TYPES",
+           "EVENT_TYPES", "ID_PATTERN", "INDICATOR_KINDS", "INSTRUMENT_TYPES", "LABELS", "NOT_LEARNING_EVENT_TYPES",
            "LEARNING_TABLES", "LINK_TYPES", "LOAD_ORDER", "PARTNER_ROLES", "PARTNER_TYPES", "PROJECT_WIDE",
            "REFERENCED_COLUMNS", "TABLES", "TRANSFER_STATUSES", "URL_PATTERN", "Column", "RowRule", "TableSpec",
            "ValidationContext",
@@ -428,6 +429,7 @@ class ValidationContext:
     nuts_codes: set[str]
     nuts_version: int
     timeline: tuple[pd.Timestamp, pd.Timestamp]
+    vocabularies: dict[str, dict[str, str]] = field(default_factory=dict)   # the project's own values
 
 
 def nuts_check_error(version: int) -> str:
@@ -442,7 +444,9 @@ def nuts_check_error(version: int) -> str:
 def _checks(col: Column, ctx: ValidationContext) -> list[pa.Check]:
     checks = []
     if col.allowed:
-        checks.append(pa.Check.isin(col.allowed, error=f"must be one of: {', '.join(col.allowed)}"))
+        allowed = col.allowed + tuple(ctx.vocabularies.get(col.name, ()))
+        extend = f" (or add it to project.yaml under vocabularies: {col.name}:)" if col.name in OPEN_FIELDS else ""
+        checks.append(pa.Check.isin(allowed, error=f"must be one of: {', '.join(allowed)}{extend}"))
     if col.pattern:
         checks.append(pa.Check.str_matches(col.pattern, error=f"must be {col.pattern_hint}"))
     if col.min_value is not None:

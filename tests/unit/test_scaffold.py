@@ -55,7 +55,7 @@ def test_template_has_a_sheet_per_table_with_notes_and_drop_downs(tmp_path):
     type_cell = partners.cell(row=1, column=TABLES["partners"].column_names.index("partner_type") + 1)
     assert "one of: regional_authority" in type_cell.comment.text
     formulas = {str(v.sqref): v.formula1 for v in partners.data_validations.dataValidation}
-    assert formulas["H2:H1001"].startswith('"regional_authority,development_agency')
+    assert formulas["H2:H1001"].startswith('"regional_authority,national_authority,municipality')
     instruments = wb["policy_instruments"]
     ref = {str(v.sqref): v.formula1 for v in instruments.data_validations.dataValidation}
     letter = "ABCDEFGHIJKLMNOP"[TABLES["policy_instruments"].column_names.index("partner_id")]
