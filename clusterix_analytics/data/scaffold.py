@@ -75,6 +75,11 @@ reporting_period_months: 6
 tables:
 {table_lines}
 
+# Kinds of partner, instrument or event the shipped vocabularies lack (data/README.md, "Vocabularies"):
+# vocabularies:
+#   partner_type:
+#     regional_council: Regional council
+
 # Values the public record lacks can come from the seeded demo generator (`clusterix-analytics demo`),
 # written to demo/<table>.csv and flagged synthetic. Uncomment to use it.
 # demo:
