@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from clusterix_analytics.config import (
@@ -580,6 +581,19 @@ def _coerce_cell(value, col: Column, convention: str | None, numbers: dict):
     raise AssertionError(col.kind)
 
 
+def _read_cell(value, col: Column, convention: str | None, numbers: dict) -> tuple[bool, object]:
+    """(True, the value in the column's type) or (False, why the cell cannot be read)."""
+    try:
+        return True, _coerce_cell(value, col, convention, numbers)
+    except AmbiguousNumber:
+        return False, _ambiguous_message(value, numbers[value])
+    except CellError as exc:
+        return False, str(exc)
+    except (ValueError, OverflowError):
+        shown = value if isinstance(value, str) else _as_text(value)
+        return False, f"'{shown}' is not {_EXPECTED[col.kind]}"
+
+
 def _ambiguous_message(text: str, number: _NumberText) -> str:
     separator = number.ambiguous_separator
     decimal = DECIMAL_COMMA if separator == "," else DECIMAL_POINT
@@ -637,30 +651,30 @@ def coerce_table(raw: RawTable, spec: TableSpec, label: str) -> tuple[pd.DataFra
     for col in spec.columns:
         if col.name not in frame:
             continue
-        values = []
-        for idx, value in frame[col.name].items():
-            if isinstance(value, str) and value == "":
-                values.append(_EMPTY[col.kind])
-                continue
-            message = None
-            if (idx, col.name) in refused:
-                text, other = refused[idx, col.name]
-                message = (f"'{text}' is written with a {other}, but this file writes its numbers with a "
-                           f"{convention} ({example}): write every number of the file the same way")
-            else:
-                try:
-                    values.append(_coerce_cell(value, col, convention, numbers))
-                except AmbiguousNumber:
-                    message = _ambiguous_message(value, numbers[value])
-                except CellError as exc:
-                    message = str(exc)
-                except (ValueError, OverflowError):
-                    shown = value if isinstance(value, str) else _as_text(value)
-                    message = f"'{shown}' is not {_EXPECTED[col.kind]}"
-            if message is not None:
-                values.append(_EMPTY[col.kind])
-                bad_cells.add((idx, col.name))
-                problems.append(DataProblem(label, int(frame.at[idx, ROW]), col.name, message))
+        # Each distinct cell of a column is read once: a long table repeats its dates, ids and codes.
+        column = frame[col.name]
+        codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
+        read = [(True, _EMPTY[col.kind]) if isinstance(value, str) and value == ""
+                else _read_cell(value, col, convention, numbers) for value in uniques]
+        typed = np.empty(len(read), dtype=object)
+        typed[:] = [got if ok else _EMPTY[col.kind] for ok, got in read]
+        values = typed[codes] if len(codes) else np.empty(0, dtype=object)
+        messages = {}   # position in the frame -> why its cell cannot be read
+        for k in (k for k, (ok, _) in enumerate(read) if not ok):
+            for position in np.flatnonzero(codes == k):
+                messages[int(position)] = read[k][1]
+        positions = {idx: i for i, idx in enumerate(frame.index)} if refused else {}
+        for (idx, name), (text, other) in refused.items():
+            if name == col.name:
+                messages[positions[idx]] = (
+                    f"'{text}' is written with a {other}, but this file writes its numbers with a "
+                    f"{convention} ({example}): write every number of the file the same way")
+        rows = frame[ROW].to_numpy()
+        for position in sorted(messages):
+            values[position] = _EMPTY[col.kind]
+            bad_cells.add((frame.index[position], col.name))
+            problems.append(DataProblem(label, int(rows[position]), col.name, messages[position]))
+        values = list(values)
         if col.kind == "int":
             out[col.name] = pd.array(values, dtype="Int64")
         elif col.kind == "float":

@@ -57,7 +57,8 @@ def test_an_event_outside_the_project(project):
 
 def test_an_unknown_event_type(project):
     replace_in(project / "events.csv", "sth,workshop", "sth,hackathon")
-    assert problems_of(project) == {("events.csv", 4, "event_type"): f"'hackathon': must be one of: {ALL_TYPES}"}
+    assert problems_of(project) == {("events.csv", 4, "event_type"): f"'hackathon': must be one of: {ALL_TYPES} "
+                                    "(or add it to project.yaml under vocabularies: event_type:)"}
 
 
 def test_a_transfer_of_an_unknown_good_practice(project):
