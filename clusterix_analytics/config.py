@@ -112,7 +112,7 @@ def input_limits() -> InputLimits:
     """The limits in force: each environment variable of DEFAULT_LIMITS if set, else its default.
 
     >>> input_limits().rows
-    100000
+    500000
     """
     values = {}
     for name, default in DEFAULT_LIMITS.items():

@@ -7,7 +7,9 @@ The folder sets the marker; `slow` is set by hand on the longest.
 from __future__ import annotations
 
 import contextlib
+import html
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -165,3 +167,28 @@ def figure_titles(nb) -> list[str]:
 def markdown_text(nb) -> str:
     """All Markdown the notebook displayed, one block a line."""
     return "\n".join(outputs_of(nb, "text/markdown"))
+
+
+_HIDDEN_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+
+
+def visible_text(nb) -> list[str]:
+    """What a reader sees of each output (tags, scripts and styles removed, entities decoded), in order.
+
+    An output's HTML stands for it where it has some (JupyterLab and the report pages show that), its
+    Markdown next, its plain text last; plotly figures (a script, drawn as a chart) are left out.
+    """
+    seen = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if PLOTLY_MIMETYPE in data:
+                continue
+            if out.get("output_type") == "stream":
+                seen.append(out.get("text", ""))
+            elif "text/html" in data:
+                markup = _HIDDEN_HTML.sub(" ", "".join(data["text/html"]))
+                seen.append(html.unescape(re.sub(r"<[^>]+>", " ", markup)))
+            elif "text/markdown" in data or "text/plain" in data:
+                seen.append("".join(data.get("text/markdown", data.get("text/plain", ""))))
+    return seen

@@ -23,17 +23,62 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.sectors import SectorVocabulary, read_sector_vocabulary
 from clusterix_analytics.figures import portfolio as portfolio_figures
+from clusterix_analytics.views.names import phase_list
+from clusterix_analytics.views.tables import (
+    ReaderTable,
+    count,
+    link,
+    number,
+    reader_table,
+    relabel,
+    share,
+    text,
+    words,
+    year,
+)
 
 AUTO = portfolio.AUTO
 LEVEL_NAMES = {1: "EU industrial ecosystems", 2: "finer sectors"}
-COMPOSITION_COLUMNS = ["region", "phase_id", "clusters", "clusters_with_members", "members_total", "members_sme",
-                       "members_large", "members_research", "members_other", "sectors", "gold", "silver", "bronze",
-                       "synthetic_rows"]
-DIVERSITY_COLUMNS = ["region", "phase_id", "clusters", "sectors", "member_coverage", "shannon_clusters",
-                     "hhi_clusters", "shannon_members", "hhi_members", "weighting", "shannon", "hhi",
-                     "effective_sectors"]
-CANDIDATE_COLUMNS = ["rank", "region_a", "region_b", "complementarity", "shared_sectors", "only_a_sectors",
-                     "only_b_sectors"]
+# The columns of each table the page shows, with their labels and formats ("region" is the partner's label and
+# "phase" the phase's name, joined by the view).
+UNMAPPED_COLUMNS = {"sector_text": "Sector text", "reason": text("Why"), "mapped_code": text("Mapped to"),
+                    "clusters": count("Clusters"), "cluster_names": text("Their names", wrap=True)}
+COMPOSITION_COLUMNS = {"region": "Region", "phase": text("Phase", wrap=True), "clusters": count("Clusters"),
+                       "clusters_with_members": count("Clusters with a member count"),
+                       "members_total": count("Members"), "members_sme": count("SMEs"),
+                       "members_large": count("Large companies"), "members_research": count("Research and education"),
+                       "members_other": count("Other members"), "sectors": count("Sectors"),
+                       "gold": count("Gold labels"), "silver": count("Silver labels"), "bronze": count("Bronze labels"),
+                       "synthetic_rows": count("Demo rows")}
+CHANGED_COLUMNS = {"region": "Region", "name": text("Cluster", wrap=True), "sector_name": "Sector",
+                   "status": words("Status"), "members_a": count("Members, first phase"),
+                   "members_b": count("Members, second phase")}
+DIVERSITY_COLUMNS = {"region": "Region", "phase": text("Phase", wrap=True), "clusters": count("Clusters"),
+                     "sectors": count("Sectors"), "member_coverage": share("Clusters with a member count"),
+                     "shannon_clusters": number("Shannon H by clusters", fixed=True),
+                     "hhi_clusters": number("HHI by clusters", fixed=True),
+                     "shannon_members": number("Shannon H by members", fixed=True),
+                     "hhi_members": number("HHI by members", fixed=True), "weighting": words("Weighting"),
+                     "shannon": number("Shannon H", fixed=True), "hhi": number("HHI", fixed=True),
+                     "effective_sectors": number("Effective sectors", digits=1, fixed=True)}
+CANDIDATE_COLUMNS = {"rank": count("Rank"), "region_a": "Region", "region_b": "Other region",
+                     "complementarity": number("Complementarity", fixed=True),
+                     "shared_sectors": text("Shared sectors", wrap=True),
+                     "only_a_sectors": text("Sectors of the region only", wrap=True),
+                     "only_b_sectors": text("Sectors of the other region only", wrap=True)}
+LINK_SUMMARY_COLUMNS = {"phase": text("Phase", wrap=True), "links": count("Cluster links"),
+                        "projects": count("Joint projects"), "clusters_linked": count("Clusters linked"),
+                        "mean_degree": number("Mean degree", fixed=True), "max_degree": count("Highest degree"),
+                        "interregional_links": count("Inter-regional links"),
+                        "interregional_share": share("Inter-regional share of links"),
+                        "interregional_project_share": share("Inter-regional share of projects"),
+                        "synthetic_rows": count("Demo rows")}
+HUB_COLUMNS = {"phase": text("Phase", wrap=True), "name": text("Cluster", wrap=True), "region": "Region",
+               "degree": count("Degree"), "projects": count("Joint projects"),
+               "interregional_links": count("Inter-regional links")}
+UNDATED_COLUMNS = {"region": "Region", "name": text("Cluster", wrap=True), "sector": "Sector",
+                   "observed_year": year("Year observed"), "members_total": count("Members"),
+                   "phases_with_rows": text("Phases with a row of this cluster", wrap=True), "source": link("Source")}
 CANDIDATES_SHOWN = 15
 HUBS_PER_PHASE = 3
 
@@ -142,22 +187,8 @@ class PortfolioPage:
     def _labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(region=lambda f: f["partner_id"].map(self.labels))
 
-    @property
-    def composition_shown(self) -> pd.DataFrame:
-        """Portfolio composition per region and phase, as the page shows it."""
-        return self._labelled(self.result.composition)[COMPOSITION_COLUMNS]
-
-    @property
-    def changed_shown(self) -> pd.DataFrame:
-        """The clusters that entered or left between the compared phases."""
-        change = self.result.change
-        changed = self._labelled(change[change["status"] != "continuing"])
-        return changed[["region", "name", "sector_name", "status", "members_a", "members_b"]]
-
-    @property
-    def diversity_shown(self) -> pd.DataFrame:
-        """Diversity of each region's portfolio per phase, rounded to 3 decimals."""
-        return self._labelled(self.result.diversity)[DIVERSITY_COLUMNS].round(3)
+    def _phased(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(phase=lambda f: f["phase_id"].map(self.phase_names))
 
     @property
     def pairs(self) -> pd.DataFrame:
@@ -172,30 +203,17 @@ class PortfolioPage:
         return pairs[pairs["candidate"]]
 
     @property
-    def candidates_shown(self) -> pd.DataFrame:
-        """The first candidate pairs as the page shows them."""
-        return self.candidates.head(CANDIDATES_SHOWN)[CANDIDATE_COLUMNS].round(3)
-
-    @property
-    def link_summary_shown(self) -> pd.DataFrame:
-        """Cross-cluster links per phase, rounded to 3 decimals."""
-        return self.result.link_summary.round(3)
-
-    @property
     def hubs(self) -> pd.DataFrame:
-        """The best-connected clusters of each phase (top 3 by degree, then joint projects)."""
+        """The best-connected clusters of each phase, phases in project order (top 3 by degree, then joint
+        projects)."""
         result = self.result
         names = result.classified.drop_duplicates("cluster_id").set_index("cluster_id")["name"]
-        hubs = (self._labelled(result.link_degrees).assign(name=lambda f: f["cluster_id"].map(names))
-                .sort_values(["phase_id", "degree", "projects"], ascending=[True, False, False])
+        order = {phase: i for i, phase in enumerate(result.phase_order)}
+        hubs = (self._labelled(result.link_degrees)
+                .assign(name=lambda f: f["cluster_id"].map(names), order=lambda f: f["phase_id"].map(order))
+                .sort_values(["order", "phase_id", "degree", "projects"], ascending=[True, True, False, False])
                 .groupby("phase_id", sort=False).head(HUBS_PER_PHASE))
         return hubs[["phase_id", "name", "region", "degree", "projects", "interregional_links"]]
-
-    @property
-    def undated_shown(self) -> pd.DataFrame:
-        """The cluster rows without a phase, with the phases their cluster appears in."""
-        return self._labelled(self.result.undated)[
-            ["region", "name", "sector", "observed_year", "members_total", "phases_with_rows"]]
 
 
 def build(dataset: Dataset, regions="all", compare_phases=AUTO, sector_level=1) -> PortfolioPage:
@@ -301,6 +319,97 @@ def candidate_pairs_sentence(page: PortfolioPage) -> str:
     return (f"{len(candidates)} of {len(page.pairs)} region pairs share at least one sector. Most complementary: "
             f"**{top.region_a}** and **{top.region_b}** (complementarity {top.complementarity:.2f}; shared: "
             f"{top.shared_sectors}).")
+
+
+def unmapped_table(page: PortfolioPage) -> ReaderTable:
+    """The sector texts the sector map does not assign, and the clusters with no sector.
+
+    >>> import clusterix_analytics as cx
+    >>> unmapped_table(build(cx.load())).cells.iloc[1][["Sector text", "Mapped to", "Their names"]].tolist()
+    ['Industrial development', '–', 'IUC Syd']
+    """
+    return reader_table(page.result.unmapped, UNMAPPED_COLUMNS, provenance_of=page.result.classified)
+
+
+def composition_table(page: PortfolioPage) -> ReaderTable:
+    """Portfolio composition per region and phase: clusters, members by type, sectors, labels, demo rows.
+
+    >>> import clusterix_analytics as cx
+    >>> composition_table(build(cx.load(), regions=["ecoplus"])).cells.iloc[0][["Region", "Phase", "Members"]].tolist()
+    ['ecoplus (AT12)', 'Phase 1 – interregional learning', '605']
+    """
+    return reader_table(page._phased(page._labelled(page.result.composition)), COMPOSITION_COLUMNS,
+                        provenance_of=page.result.dated)
+
+
+def changed_table(page: PortfolioPage) -> ReaderTable:
+    """The clusters that entered or left between the compared phases, with their members in each.
+
+    >>> import clusterix_analytics as cx
+    >>> table = changed_table(build(cx.load(), regions=["ecoplus"]))
+    >>> table.cells.columns[-1], table.cells.iloc[0][["Status", "Members in Phase 1 – interregional learning"]].tolist()
+    ('Members in Phase 2 – action plan implementation', ['Entered', '–'])
+    """
+    change = page.result.change
+    changed = page._labelled(change[change["status"] != "continuing"])
+    columns = relabel(CHANGED_COLUMNS, members_a=f"Members in {page.name_a}", members_b=f"Members in {page.name_b}")
+    return reader_table(changed, columns, provenance_of=page.result.compared_rows)
+
+
+def diversity_table(page: PortfolioPage) -> ReaderTable:
+    """Diversity of each region's portfolio per phase: Shannon entropy and HHI by clusters and by members.
+
+    >>> import clusterix_analytics as cx
+    >>> diversity_table(build(cx.load(), regions=["ecoplus"])).cells.iloc[0][["HHI", "Effective sectors"]].tolist()
+    ['0.49', '2.4']
+    """
+    return reader_table(page._phased(page._labelled(page.result.diversity)), DIVERSITY_COLUMNS,
+                        provenance_of=page.result.dated)
+
+
+def candidates_table(page: PortfolioPage) -> ReaderTable:
+    """The most complementary pairs of regions that share a sector (the first :data:`CANDIDATES_SHOWN`).
+
+    >>> import clusterix_analytics as cx
+    >>> candidates_table(build(cx.load())).cells.iloc[0][["Rank", "Region", "Complementarity"]].tolist()
+    ['1', 'Region Syddanmark (DK03)', '0.94']
+    """
+    result = page.result
+    return reader_table(page.candidates.head(CANDIDATES_SHOWN), CANDIDATE_COLUMNS,
+                        provenance_of=result.dated[result.dated["phase_id"] == result.phase_b])
+
+
+def link_summary_table(page: PortfolioPage) -> ReaderTable:
+    """Cross-cluster links per phase: links, joint projects, degree, the inter-regional share, demo rows.
+
+    >>> import clusterix_analytics as cx
+    >>> link_summary_table(build(cx.load())).cells.iloc[0][["Mean degree", "Inter-regional share of links"]].tolist()
+    ['1.31', '76%']
+    """
+    return reader_table(page._phased(page.result.link_summary), LINK_SUMMARY_COLUMNS, provenance_of=page.result.links)
+
+
+def hubs_table(page: PortfolioPage) -> ReaderTable:
+    """The best-connected clusters of each phase (:attr:`PortfolioPage.hubs`).
+
+    >>> import clusterix_analytics as cx
+    >>> hubs_table(build(cx.load())).cells.iloc[0][["Phase", "Cluster", "Degree"]].tolist()
+    ['Phase 1 – interregional learning', 'De Blauwe Cluster (Blue Cluster)', '3']
+    """
+    return reader_table(page._phased(page.hubs), HUB_COLUMNS, provenance_of=page.result.links)
+
+
+def undated_table(page: PortfolioPage) -> ReaderTable:
+    """The cluster rows without a phase, with the phases in which the same cluster has a row.
+
+    >>> import clusterix_analytics as cx
+    >>> undated_table(build(cx.load())).cells.iloc[0][["Year observed", "Phases with a row of this cluster"]].tolist()
+    ['–', 'Phase 2 – action plan implementation; Additional activities – COVID-19 recovery (5th call)']
+    """
+    undated = page._labelled(page.result.undated)
+    undated = undated.assign(phases_with_rows=undated["phases_with_rows"].map(
+        lambda ids: phase_list(ids, page.phase_names)))
+    return reader_table(undated, UNDATED_COLUMNS, provenance_of=page.result.undated)
 
 
 def sector_heatmap_figure(page: PortfolioPage) -> go.Figure:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
-from pandas.io.formats.style import Styler
 
 from clusterix_analytics.analytics import indicators as ind
 from clusterix_analytics.analytics import profile
@@ -34,6 +33,41 @@ from clusterix_analytics.figures.profile import share_of_targets_figure
 from clusterix_analytics.figures.theme import source_note
 from clusterix_analytics.geo.geometry import RegionGeometry
 from clusterix_analytics.views import partner_regions
+from clusterix_analytics.views.names import country_name
+from clusterix_analytics.views.tables import (
+    ReaderTable,
+    count,
+    date,
+    eur,
+    humanise,
+    link,
+    number,
+    reader_table,
+    share,
+    text,
+    words,
+    yes_no,
+)
+
+# The columns of each table the page shows, with their labels and formats.
+FACT_COLUMNS = {"label": "About the partner", "value": link("", wrap=True)}
+INSTRUMENT_COLUMNS = {"name": text("Policy instrument", wrap=True), "instrument_type": words("Type"),
+                      "managing_authority": text("Managing authority", wrap=True),
+                      "addressed": yes_no("Addressed by the project"), "source": link("Source")}
+CHANGE_COLUMNS = {"date": date("Date", precision="date_precision"), "change_type": words("Type of change"),
+                  "status": words("Status"), "funds_influenced_eur": eur("Funds influenced"),
+                  "instrument": text("Policy instrument", wrap=True), "description": text("What changed", wrap=True),
+                  "synthetic": yes_no("Demo data")}
+CLUSTER_COLUMNS = {"name": text("Phase", wrap=True), "clusters": count("Clusters"),
+                   "clusters_with_members": count("Clusters with a member count"),
+                   "members_total": count("Members (where known)"), "synthetic_rows": count("Demo rows")}
+TARGET_COLUMNS = {"name": text("Indicator", wrap=True), "unit": "Unit", "target": number("Project target"),
+                  "value": number("Partner's value"), "all_partners": number("All partners"),
+                  "all_partners_rule": text("How partner values combine", wrap=True),
+                  "share_of_target": share("Share of the target"), "share_of_partners": share("Share of all partners"),
+                  "observations": count("Observations"), "synthetic_observations": count("Demo observations")}
+# Fields whose value is a code, shown as words; the country code is shown by name.
+FACTS_AS_WORDS = ("role", "partner_type")
 
 
 def check_parameters(dataset: Dataset, partner: str | None = None, **_ignored) -> list[str]:
@@ -91,8 +125,14 @@ class ProfilePage:
 
     @property
     def facts_shown(self) -> pd.DataFrame:
-        """The partner's facts as the page lists them (index label)."""
-        return self.facts.set_index("label")[["value"]]
+        """The partner's facts as the page lists them (index label): codes as words, the country by name."""
+        values = self.facts["value"].astype(object).copy()
+        for fact in FACTS_AS_WORDS:
+            if fact in values.index:
+                values[fact] = humanise(values[fact])
+        if "country_code" in values.index:
+            values["country_code"] = country_name(values["country_code"])
+        return self.facts.assign(value=values).set_index("label")[["value"]]
 
 
 def build(dataset: Dataset, partner: str) -> ProfilePage:
@@ -162,6 +202,16 @@ def partner_sentence(page: ProfilePage) -> str:
             f"{region} ({html.escape(str(facts.at['nuts_code', 'value']))}).")
 
 
+def facts_table(page: ProfilePage) -> ReaderTable:
+    """Who the partner is, field by field (its source as a link).
+
+    >>> import clusterix_analytics as cx
+    >>> facts_table(build(cx.load(), partner="inma")).cells.set_index("About the partner").loc["Country"].tolist()
+    ['Romania']
+    """
+    return reader_table(page.facts_shown, FACT_COLUMNS, provenance_of=page.partner_row)
+
+
 def map_geometry(dataset: Dataset) -> RegionGeometry:
     """The embedded region polygons of the partners (the locator map needs no network).
 
@@ -197,14 +247,14 @@ def instruments_sentence(page: ProfilePage) -> str:
             f"in the data; {addressed} named by a source as addressed by its project work.")
 
 
-def instruments_table(page: ProfilePage) -> Styler:
-    """The partner's policy instruments as the page shows them (no index).
+def instruments_table(page: ProfilePage) -> ReaderTable:
+    """The partner's policy instruments, those its project work addressed first.
 
     >>> import clusterix_analytics as cx
-    >>> instruments_table(build(cx.load(), partner="inma")).data.columns[1]
-    'name'
+    >>> instruments_table(build(cx.load(), partner="inma")).cells.iloc[0][["Type", "Addressed by the project"]].tolist()
+    ['National', 'yes']
     """
-    return page.instruments.style.hide(axis="index")
+    return reader_table(page.instruments, INSTRUMENT_COLUMNS, provenance_of=page.instruments)
 
 
 def changes_sentence(page: ProfilePage) -> str:
@@ -224,15 +274,19 @@ def changes_sentence(page: ProfilePage) -> str:
             f"({synthetic} of the {len(changes)} rows are demo data).")
 
 
-def changes_table(page: ProfilePage) -> Styler:
-    """The partner's policy changes as the page shows them (dates as days, unknown funds said so).
+def changes_table(page: ProfilePage) -> ReaderTable:
+    """The partner's policy changes, dates as precisely as they are known, unknown funds as "–".
 
     >>> import clusterix_analytics as cx
-    >>> len(changes_table(build(cx.load(), partner="inma")).data)
-    4
+    >>> table = changes_table(build(cx.load(), partner="inma"))
+    >>> table.cells[["Date", "Funds influenced (EUR)", "Demo data"]].values.tolist()[:3]
+    [['2017-11', '8,400,000', 'no'], ['2018', '898,097', 'no'], ['2020-09-04', '–', 'yes']]
+    >>> table.provenance_text
+    'Partly demo data: 2 of 4 rows behind this table are demo data.'
     """
-    return page.changes.style.hide(axis="index").format(
-        {"date": "{:%Y-%m-%d}", "funds_influenced_eur": "{:,.0f}"}, na_rep="unknown")
+    precision = page.change_rows.set_index("change_id")["date_precision"]
+    changes = page.changes.assign(date_precision=page.changes["change_id"].map(precision))
+    return reader_table(changes, CHANGE_COLUMNS, provenance_of=page.changes)
 
 
 def timeline_figure(page: ProfilePage) -> go.Figure | None:
@@ -247,14 +301,14 @@ def timeline_figure(page: ProfilePage) -> go.Figure | None:
     return policy_change_timeline(page.timeline_changes, page.partners, page.project)
 
 
-def clusters_table(page: ProfilePage) -> Styler:
-    """The partner's clusters per phase as the page shows them.
+def clusters_table(page: ProfilePage) -> ReaderTable:
+    """The partner's clusters per phase, their members where known, and how many rows are demo data.
 
     >>> import clusterix_analytics as cx
-    >>> clusters_table(build(cx.load(), partner="inma")).data["phase_id"].tolist()
-    ['P1', 'P2', 'AA']
+    >>> clusters_table(build(cx.load(), partner="inma")).cells["Phase"].tolist()[:2]
+    ['Phase 1 – interregional learning', 'Phase 2 – action plan implementation']
     """
-    return page.clusters_by_phase.style.hide(axis="index")
+    return reader_table(page.clusters_by_phase, CLUSTER_COLUMNS, provenance_of=page.clusters)
 
 
 def targets_figure(page: ProfilePage) -> go.Figure:
@@ -278,13 +332,12 @@ def counted_sentences(page: ProfilePage) -> str:
     return "\n\n".join(count_sentence(c) for c in page.counted)
 
 
-def targets_table(page: ProfilePage) -> Styler:
-    """The partner's indicator values against the project targets, as the page shows them.
+def targets_table(page: ProfilePage) -> ReaderTable:
+    """The partner's indicator values against the project targets and against all partners.
 
     >>> import clusterix_analytics as cx
-    >>> "indicator_id" in targets_table(build(cx.load(), partner="inma")).data
-    False
+    >>> table = targets_table(build(cx.load(), partner="inma"))
+    >>> table.cells.iloc[0][["Project target", "Share of the target"]].tolist()
+    ['32', '3%']
     """
-    return (page.versus_targets.drop(columns=["indicator_id"]).style.hide(axis="index")
-            .format({"target": "{:,.0f}", "value": "{:,.0f}", "all_partners": "{:,.0f}",
-                     "share_of_target": "{:.0%}", "share_of_partners": "{:.0%}"}, na_rep="–"))
+    return reader_table(page.versus_targets, TARGET_COLUMNS, provenance_of=page.observations)

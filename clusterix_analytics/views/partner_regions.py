@@ -27,10 +27,16 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.provenance import PROVENANCE_WORDS
 from clusterix_analytics.figures import maps
 from clusterix_analytics.geo import geometry as geo
+from clusterix_analytics.views.tables import ReaderTable, count, eur, reader_table, text, words
 
-# The columns of the partner-regions table the page shows.
-SHOWN_COLUMNS = ["short_name", "region_name", "nuts_code", "partner_type", "instruments_addressed",
-                 "policy_changes", "funds_influenced_eur", "clusters", "interregional_projects"]
+# The columns of each table the page shows, with their labels and formats.
+PARTNER_COLUMNS = {"short_name": "Partner", "region_name": "Region", "nuts_code": "NUTS region",
+                   "partner_type": words("Type of organisation"),
+                   "instruments_addressed": text("Policy instruments addressed", wrap=True),
+                   "policy_changes": count("Policy changes"), "funds_influenced_eur": eur("Funds influenced"),
+                   "clusters": count("Clusters"), "interregional_projects": count("Joint projects with other regions")}
+LINKS_BY_PHASE_COLUMNS = {"phase": text("Phase", wrap=True), "region_pairs": count("Pairs of regions"),
+                          "links": count("Cluster links"), "projects": count("Joint projects")}
 # The table each colouring of the map draws on, for the source / demo-data footnote (besides partners).
 COLOUR_SOURCES = {"phase": "policy_changes", "policy_changes": "policy_changes",
                   "funds_influenced_eur": "policy_changes", "clusters": "clusters",
@@ -92,9 +98,9 @@ class RegionsPage:
     frames_used: tuple[pd.DataFrame, ...]  # the raw rows behind the page (for the demo-data notice)
 
     @property
-    def partners_shown(self) -> pd.DataFrame:
-        """The partner-regions table as the page shows it (the columns a reader needs)."""
-        return self.partners[SHOWN_COLUMNS]
+    def cluster_links(self) -> pd.DataFrame:
+        """The cluster-link rows behind the links tables and map (the last of ``frames_used``)."""
+        return self.frames_used[-1]
 
 
 def build(dataset: Dataset) -> RegionsPage:
@@ -102,8 +108,8 @@ def build(dataset: Dataset) -> RegionsPage:
 
     >>> import clusterix_analytics as cx
     >>> page = build(cx.load())
-    >>> len(page.partners), page.countries, page.partners_shown.columns[0]
-    (10, 9, 'short_name')
+    >>> len(page.partners), page.countries, len(page.cluster_links)
+    (10, 9, 79)
     """
     return RegionsPage(
         partners=regions.partner_regions(dataset),
@@ -114,6 +120,31 @@ def build(dataset: Dataset) -> RegionsPage:
         frames_used=(dataset.partners, dataset.policy_instruments, dataset.policy_changes, dataset.clusters,
                      dataset.cluster_links),
     )
+
+
+def partners_table(page: RegionsPage) -> ReaderTable:
+    """The partners with their region, type, instruments addressed and the numbers the map can be coloured by.
+
+    >>> import clusterix_analytics as cx
+    >>> table = partners_table(build(cx.load()))
+    >>> table.cells.iloc[0][["Partner", "Type of organisation", "Funds influenced (EUR)"]].tolist()
+    ['ecoplus', 'Business agency', '478,619']
+    """
+    return reader_table(page.partners, PARTNER_COLUMNS, provenance_of=page.frames_used)
+
+
+def links_by_phase_table(page: RegionsPage) -> ReaderTable:
+    """Per phase: the pairs of regions whose clusters ran joint projects, the links and the projects.
+
+    >>> import clusterix_analytics as cx
+    >>> print(links_by_phase_table(build(cx.load())))  # doctest: +NORMALIZE_WHITESPACE
+    Phase                                                 Pairs of regions  Cluster links  Joint projects
+    Phase 1 – interregional learning                      12                16             27
+    Phase 2 – action plan implementation                  13                20             37
+    Additional activities – COVID-19 recovery (5th call)  20                34             52
+    Demo data: all 79 rows behind this table are synthetic demo values, not real figures.
+    """
+    return reader_table(page.links_by_phase, LINKS_BY_PHASE_COLUMNS, provenance_of=page.cluster_links)
 
 
 def map_geometry(dataset: Dataset, geometry_source: str = "embedded") -> geo.RegionGeometry:

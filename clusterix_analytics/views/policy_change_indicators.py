@@ -12,7 +12,7 @@ the numbers it records, its sentences, its figures and the chart its explorer re
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,13 +32,56 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.provenance import PROVENANCE_WORDS
 from clusterix_analytics.figures import indicators as figures
+from clusterix_analytics.views.names import partner_names
+from clusterix_analytics.views.tables import (
+    ReaderTable,
+    count,
+    date,
+    eur,
+    link,
+    number,
+    percent,
+    reader_table,
+    relabel,
+    text,
+    words,
+    yes_no,
+)
 
 ALL = ind.ALL
 SUM_OF_PARTNERS = "sum of partner rows"
-REPORTED_COLUMNS = ["name", "unit", "target", "reported_by_project", "reported_from", "reported_to",
-                    "sum_of_partner_rows", "partners_reporting", "partner_rows_synthetic", "difference"]
-CHANGE_LOG_COLUMNS = ["partner_id", "instrument_id", "date", "date_precision", "months_from_start", "phase_id",
-                      "change_type", "status", "funds_influenced_eur", "evidence", "synthetic"]
+# The columns of each table the page shows, with their labels and formats ("partner" and "instrument" are the
+# names the view joins to the ids).
+REPORTED_COLUMNS = {"name": text("Indicator", wrap=True), "unit": "Unit", "target": number("Target"),
+                    "reported_by_project": number("Reported by the project"), "reported_from": date("From"),
+                    "reported_to": date("To"), "sum_of_partner_rows": number("Sum of partner rows"),
+                    "partners_reporting": count("Partners reporting"),
+                    "partner_rows_synthetic": yes_no("Partner rows are demo data"),
+                    "difference": number("Difference")}
+PHASE_COLUMNS = {"name": text("Indicator", wrap=True), "phase_name": text("Phase", wrap=True), "unit": "Unit",
+                 "value": number("Value in the phase"), "cumulative": number("Cumulative"),
+                 "target": number("Target"), "achievement_pct": percent("Achieved (% of target)"),
+                 "projected_cumulative": number("Projected cumulative"),
+                 "projected_achievement_pct": percent("Projected (% of target)"), "synthetic": yes_no("Demo data")}
+SCORECARD_COLUMNS = {"partner": "Partner", "target met": count("Targets met"), "on track": count("On track"),
+                     "behind": count("Behind"), "no target": count("No target"), "no data": count("No data"),
+                     "overall": words("Overall")}
+INSTRUMENT_COLUMNS = {"partner": "Partner", "phase_name": text("Phase", wrap=True),
+                      "change_type": words("Type of change"), "changes": count("Changes"),
+                      "instruments": count("Instruments improved"),
+                      "changes_unknown_instrument": count("Changes to an instrument not named"),
+                      "synthetic": yes_no("Demo data")}
+FUNDS_COLUMNS = {"partner": "Partner", "phase_name": text("Phase", wrap=True), "funds_eur": eur("Funds influenced"),
+                 "changes_with_amount": count("Changes with an amount"),
+                 "changes_without_amount": count("Changes without an amount"),
+                 "synthetic_eur": eur("Of which demo data")}
+# (the log is wide: its demo-data marker comes early, not after a scroll)
+CHANGE_LOG_COLUMNS = {"date": date("Date", precision="date_precision"), "partner": "Partner",
+                      "synthetic": yes_no("Demo data"), "instrument": text("Policy instrument", wrap=True),
+                      "phase_name": text("Phase", wrap=True), "months_from_start": count("Months from the start"),
+                      "change_type": words("Type of change"), "status": words("Status"),
+                      "funds_influenced_eur": eur("Funds influenced"), "description": text("What changed", wrap=True),
+                      "evidence": link("Evidence")}
 # The numbers the page records (a subset of indicators.headline_numbers).
 RECORDED = ("instruments_improved", "changes_achieved", "funds_influenced_eur", "partners_behind")
 
@@ -93,6 +136,7 @@ class IndicatorsPage:
     numbers: dict                 # indicators.headline_numbers(tables)
     who: str                      # "all partners" or the partner's short name
     scope: str                    # "the whole project" or the phase's name
+    instrument_names: dict[str, str] = field(default_factory=dict)  # instrument_id → name (for the change log)
 
     @property
     def all_partners(self) -> bool:
@@ -108,39 +152,6 @@ class IndicatorsPage:
     def frames_used(self) -> tuple[pd.DataFrame, ...]:
         """The rows behind the page (for the demo-data notice)."""
         return self.tables.observations_used, self.tables.changes
-
-    @property
-    def reported_shown(self) -> pd.DataFrame:
-        """Project-wide totals next to the sum of partner rows, as the page shows them."""
-        return self.tables.reported.set_index("indicator_id")[REPORTED_COLUMNS]
-
-    @property
-    def phase_shown(self) -> pd.DataFrame:
-        """Values per indicator and phase (the chosen phase only), as the page shows them."""
-        target = "target" if self.all_partners else "partner_target"
-        return ind.select(self.tables.phase_series, phase=self.phase).set_index(["indicator_id", "phase_id"])[
-            ["name", "unit", "value", "cumulative", target, "achievement_pct", "projected_cumulative",
-             "projected_achievement_pct"]].round(2)
-
-    @property
-    def summary_shown(self) -> pd.DataFrame:
-        """The scorecard summary per partner (index partner_id)."""
-        return self.tables.summary.set_index("partner_id")
-
-    @property
-    def instruments_shown(self) -> pd.DataFrame:
-        """Instruments improved per partner, phase and type of change."""
-        return self.tables.instruments.set_index(["partner_id", "phase_id", "change_type"])
-
-    @property
-    def funds_shown(self) -> pd.DataFrame:
-        """Funds influenced per partner and phase."""
-        return self.tables.funds.set_index(["partner_id", "phase_id"])
-
-    @property
-    def change_log(self) -> pd.DataFrame:
-        """The policy-change log (index change_id)."""
-        return self.tables.changes.set_index("change_id")[CHANGE_LOG_COLUMNS]
 
 
 def build(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: str = ALL) -> IndicatorsPage:
@@ -158,7 +169,14 @@ def build(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: str = ALL
         partner=partner, phase=phase, project=project, tables=tables, numbers=ind.headline_numbers(tables),
         who="all partners" if partner == ALL else tables.partners.short_name.iloc[0],
         scope="the whole project" if phase == ALL else project.phase(phase).name,
+        instrument_names=_instrument_names(dataset),
     )
+
+
+def _instrument_names(dataset: Dataset) -> dict[str, str]:
+    """instrument_id → name (none when the project folder has no policy_instruments table)."""
+    instruments = dataset.tables.get("policy_instruments")
+    return {} if instruments is None else dict(zip(instruments["instrument_id"], instruments["name"]))
 
 
 def headlines(page: IndicatorsPage) -> dict[str, int | float]:
@@ -423,3 +441,83 @@ def change_log_intro(page: IndicatorsPage) -> str:
     """
     return (f"### The change log\n\nMonths from the project start ({page.project.start:%d %b %Y}) to each change. "
             f"{page.numbers['changes_outside_phases']} change(s) fall outside every phase.")
+
+
+def _named(page: IndicatorsPage, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the partner's short name beside its id."""
+    return frame.assign(partner=frame["partner_id"].map(partner_names(page.tables.partners)))
+
+
+def reported_table(page: IndicatorsPage) -> ReaderTable:
+    """Project-wide totals the project reported, next to what the partner rows add up to over the same dates.
+
+    >>> import clusterix_analytics as cx
+    >>> table = reported_table(build(cx.load()))
+    >>> table.cells.iloc[0][["Reported by the project", "From", "Partner rows are demo data", "Difference"]].tolist()
+    ['117', '2016-04-01', 'no', '-108']
+    >>> table.cells["From"].tolist()[1], table.provenance
+    ('–', 'mixed')
+    """
+    return reader_table(page.tables.reported, REPORTED_COLUMNS, provenance_of=page.tables.observations_used)
+
+
+def phase_table(page: IndicatorsPage) -> ReaderTable:
+    """Values per indicator and phase (the chosen phase, or every phase), against the target or the partner's
+    share of it.
+
+    >>> import clusterix_analytics as cx
+    >>> table = phase_table(build(cx.load(), partner="inma", indicators=["learning_events"]))
+    >>> table.cells.columns[5], table.cells.iloc[0][["Phase", "Value in the phase"]].tolist()
+    ("Partner's share of the target", ['Phase 1 – interregional learning', '1'])
+    """
+    rows = ind.select(page.tables.phase_series, phase=page.phase)
+    if page.all_partners:
+        return reader_table(rows, PHASE_COLUMNS, provenance_of=page.tables.observations_used)
+    columns = relabel({("partner_target" if c == "target" else c): spec for c, spec in PHASE_COLUMNS.items()},
+                      partner_target="Partner's share of the target")
+    return reader_table(rows, columns, provenance_of=page.tables.observations_used)
+
+
+def scorecard_table(page: IndicatorsPage) -> ReaderTable:
+    """Per partner: how many targets it met, is on track with or is behind on, and overall.
+
+    >>> import clusterix_analytics as cx
+    >>> scorecard_table(build(cx.load(), partner="inma")).cells.iloc[0].tolist()
+    ['INMA', '4', '0', '3', '2', '0', 'Behind']
+    """
+    return reader_table(_named(page, page.tables.summary), SCORECARD_COLUMNS,
+                        provenance_of=page.tables.observations_used)
+
+
+def instruments_table(page: IndicatorsPage) -> ReaderTable:
+    """Instruments improved per partner, phase and type of change (achieved changes).
+
+    >>> import clusterix_analytics as cx
+    >>> instruments_table(build(cx.load(), partner="inma")).cells.iloc[0].tolist()
+    ['INMA', 'Phase 1 – interregional learning', 'New projects', '1', '1', '0', 'no']
+    """
+    return reader_table(_named(page, page.tables.instruments), INSTRUMENT_COLUMNS, provenance_of=page.tables.changes)
+
+
+def funds_table(page: IndicatorsPage) -> ReaderTable:
+    """Funds influenced per partner and phase, how many changes have an amount, and how much is demo data.
+
+    >>> import clusterix_analytics as cx
+    >>> funds_table(build(cx.load(), partner="inma")).cells.iloc[:, :3].values.tolist()
+    [['INMA', 'Phase 1 – interregional learning', '8,400,000'], ['INMA', 'Phase 2 – action plan implementation', '–']]
+    """
+    return reader_table(_named(page, page.tables.funds), FUNDS_COLUMNS, provenance_of=page.tables.changes)
+
+
+def change_log_table(page: IndicatorsPage) -> ReaderTable:
+    """Every policy change of the chosen partner and phase: when (as precisely as known), who, which
+    instrument, what type, its status, funds, what changed, its evidence.
+
+    >>> import clusterix_analytics as cx
+    >>> table = change_log_table(build(cx.load(), partner="inma"))
+    >>> table.cells.iloc[1][["Date", "Partner", "Funds influenced (EUR)", "Evidence", "Demo data"]].tolist()
+    ['2018', 'INMA', '898,097', 'uefiscdi.gov.ro', 'no']
+    """
+    changes = _named(page, page.tables.changes)
+    changes = changes.assign(instrument=changes["instrument_id"].map(page.instrument_names))
+    return reader_table(changes, CHANGE_LOG_COLUMNS, provenance_of=page.tables.changes)

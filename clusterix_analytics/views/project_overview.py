@@ -25,9 +25,31 @@ from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.provenance import provenance
 from clusterix_analytics.data.tables import PROJECT_WIDE
 from clusterix_analytics.figures import overview as overview_figures
+from clusterix_analytics.views.names import country_name
+from clusterix_analytics.views.tables import (
+    ReaderTable,
+    count,
+    date,
+    link,
+    number,
+    percent,
+    reader_table,
+    share,
+    text,
+    words,
+)
 
-PHASE_COLUMNS = ["name", "start", "end", "dates", "note"]
-INDICATOR_COLUMNS = ["name", "unit", "target", "achieved", "as_of", "achievement_pct", "achieved_source"]
+# The columns of each table the page shows, with their labels and formats.
+DEMO_ROWS_COLUMNS = {"table": words("Table"), "rows": count("Rows"), "synthetic_rows": count("Demo rows"),
+                     "synthetic_share": share("Demo share")}
+PARTNER_COLUMNS = {"short_name": "Partner", "organisation": text("Organisation", wrap=True), "country": "Country",
+                   "region_name": "Region", "nuts_code": "NUTS region", "partner_type": words("Type of organisation"),
+                   "role": words("Role"), "source": link("Source")}
+PHASE_COLUMNS = {"name": text("Phase", wrap=True), "start": date("Start"), "end": date("End"),
+                 "dates": words("Dates"), "note": text("Note", wrap=True)}
+INDICATOR_COLUMNS = {"name": text("Indicator", wrap=True), "unit": "Unit", "target": number("Target"),
+                     "achieved": number("Achieved"), "as_of": date("As of"),
+                     "achievement_pct": percent("Achieved (% of target)"), "achieved_source": link("Source")}
 
 
 @dataclass
@@ -41,21 +63,17 @@ class OverviewPage:
     synthetic_summary: pd.DataFrame  # demo rows per table, index table
     frames_used: tuple[pd.DataFrame, ...]  # the rows the page draws on (for the demo-data notice)
     counted: list[CountedIndicator] = field(default_factory=list)  # learning.counted_all
+    all_tables: tuple[pd.DataFrame, ...] = ()  # every table of the project folder (behind the demo rows per table)
 
     @property
     def phases(self) -> pd.DataFrame:
-        """The phases as the page lists them (index phase_id)."""
-        return self.project.phases_frame().set_index("phase_id")[PHASE_COLUMNS]
+        """The phases of project.yaml, in its order."""
+        return self.project.phases_frame()
 
     @property
     def reported(self) -> pd.DataFrame:
         """The indicators with a sourced achieved value."""
         return self.indicators.dropna(subset=["achieved"])
-
-    @property
-    def indicators_shown(self) -> pd.DataFrame:
-        """The headline-indicators table as the page shows it (index indicator_id)."""
-        return self.indicators.set_index("indicator_id")[INDICATOR_COLUMNS]
 
 
 def build(dataset: Dataset) -> OverviewPage:
@@ -75,6 +93,7 @@ def build(dataset: Dataset) -> OverviewPage:
         synthetic_summary=dataset.synthetic_summary().set_index("table"),
         frames_used=(dataset.partners, dataset.indicators, observations[observations.partner_id == PROJECT_WIDE]),
         counted=counted_all(dataset),
+        all_tables=tuple(dataset.tables.values()),
     )
 
 
@@ -121,6 +140,57 @@ def demo_rows_sentence(page: OverviewPage) -> str:
     'The project folder as a whole holds 83% demo rows; per table:'
     """
     return f"The project folder as a whole holds {page.synthetic_share:.0%} demo rows; per table:"
+
+
+def demo_rows_table(page: OverviewPage) -> ReaderTable:
+    """Rows and demo rows per table of the project folder.
+
+    >>> import clusterix_analytics as cx
+    >>> table = demo_rows_table(build(cx.load()))
+    >>> table.cells.iloc[-1].tolist(), table.provenance
+    (['Action plans', '10', '8', '80%'], 'mixed')
+    """
+    return reader_table(page.synthetic_summary, DEMO_ROWS_COLUMNS, provenance_of=page.all_tables)
+
+
+def partners_table(page: OverviewPage) -> ReaderTable:
+    """The partners, lead partner first: names, country, region, type, role and source.
+
+    >>> import clusterix_analytics as cx
+    >>> table = partners_table(build(cx.load()))
+    >>> table.cells.iloc[0][["Partner", "Country", "Role", "Source"]].tolist()
+    ['ecoplus', 'Austria', 'Lead partner', 'westpannon.hu']
+    """
+    partners = page.partners.assign(country=page.partners["country_code"].map(country_name))
+    return reader_table(partners, PARTNER_COLUMNS, provenance_of=page.partners)
+
+
+def phases_table(page: OverviewPage) -> ReaderTable:
+    """The phases with their dates (and whether a source states them or they are assumed).
+
+    >>> import clusterix_analytics as cx
+    >>> table = phases_table(build(cx.load()))
+    >>> table.cells.iloc[0][["Start", "End", "Dates"]].tolist()
+    ['2016-04-01', '2019-03-31', 'Assumed']
+    >>> print(table.provenance_text)  # doctest: +NORMALIZE_WHITESPACE
+    Sourced: all 3 rows behind this table are sourced facts. Dates marked “Assumed” are the project's
+    assumption: no source states them.
+    """
+    assumed = page.phases["dates"].eq("assumed").any()
+    return reader_table(page.phases, PHASE_COLUMNS, provenance_of=page.phases,
+                        note="Dates marked “Assumed” are the project's assumption: no source states them."
+                        if assumed else None)
+
+
+def indicators_table(page: OverviewPage) -> ReaderTable:
+    """The programme indicators: target, the sourced achieved value, as of when, % of target, its source.
+
+    >>> import clusterix_analytics as cx
+    >>> table = indicators_table(build(cx.load()))
+    >>> table.cells.iloc[0][["Target", "Achieved", "As of", "Achieved (% of target)"]].tolist()
+    ['32', '117', '2021-03-31', '366%']
+    """
+    return reader_table(page.indicators, INDICATOR_COLUMNS, provenance_of=page.frames_used[1:])
 
 
 def project_summary(page: OverviewPage) -> str:
