@@ -493,6 +493,7 @@ def build_tables(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: st
     chosen = selected_indicators(dataset.indicators, indicators)
     observations = learning.indicator_observations(dataset)
     observations = observations[observations.indicator_id.isin(chosen.indicator_id)]
+    counted_from_rows = learning.counted_indicators(dataset)
     as_of = as_of_date(observations)
     if phase != ALL and as_of is not None:
         as_of = min(as_of, pd.Timestamp(project.phase(phase).end))
@@ -526,7 +527,7 @@ def build_tables(dataset: Dataset, partner: str = ALL, indicators=ALL, phase: st
         funds=funds_by_partner_phase(changes), changes_by_type=changes_by_phase_and_type(changes, project),
         observations_used=used,
         counted=[learning.counted_indicator(dataset, i, None if partner == ALL else partner)
-                 for i in chosen.indicator_id if i in learning.counted_indicators(dataset)],
+                 for i in chosen.indicator_id if i in counted_from_rows],
     )
 
 

@@ -254,6 +254,7 @@ def counted_metrics(dataset: Dataset, partner: str | None = None) -> list[Metric
 NO_HOST = "no host stated"
 NOT_DATED = "not dated"
 NOT_KNOWN = "not known"
+NONE_RECORDED = "none recorded"  # the table exists and holds no row for the step
 
 
 def _with_phase(frame: pd.DataFrame, date_column: str, project) -> pd.DataFrame:
@@ -363,7 +364,8 @@ def _step(step: str, rows: pd.DataFrame | None, value, text: str) -> dict:
     if rows is None:
         return {"step": step, "value": None, "text": NOT_KNOWN, "provenance": NOT_KNOWN, "sources": ""}
     synthetic = rows["synthetic"].astype(bool) if "synthetic" in rows else pd.Series(False, index=rows.index)
-    where = (NOT_KNOWN if rows.empty else "demo" if synthetic.all() else SOURCED if not synthetic.any() else "mixed")
+    where = (NONE_RECORDED if rows.empty else "demo" if synthetic.all() else SOURCED if not synthetic.any()
+             else "mixed")
     sources = "; ".join(dict.fromkeys(str(s) for s in rows.get("source", pd.Series(dtype=object)).dropna()))
     return {"step": step, "value": value, "text": text, "provenance": where, "sources": sources}
 
@@ -371,8 +373,9 @@ def _step(step: str, rows: pd.DataFrame | None, value, text: str) -> dict:
 def partner_journey(dataset: Dataset, partner: str) -> pd.DataFrame:
     """One partner's chain, Interreg Europe's logic step by step: learning events hosted → good practices shared
     → good practices taken up → action plan → policy changes achieved → funds influenced. Each step says its
-    value, in words, where it comes from (``sourced``, ``demo``, ``mixed``) with the source URLs, or
-    :data:`NOT_KNOWN` where the data has nothing (a table the project lacks, no action plan, no known amount).
+    value, in words, where it comes from (``sourced``, ``demo``, ``mixed``) with the source URLs,
+    :data:`NONE_RECORDED` where the table holds no row for the partner, or :data:`NOT_KNOWN` where the data cannot
+    say (a table the project lacks, no action plan, no known amount).
 
     Columns: step, value, text, provenance, sources.
     """
@@ -406,7 +409,7 @@ def partner_journey(dataset: Dataset, partner: str) -> pd.DataFrame:
     changes = dataset.policy_changes[dataset.policy_changes["partner_id"] == partner]
     achieved = achieved_changes(changes)
     step = _step("policy changes achieved", achieved, len(achieved), f"{len(achieved)} achieved")
-    rows.append(step if len(achieved) else {**step, "text": "none recorded", "provenance": NOT_KNOWN})
+    rows.append(step if len(achieved) else {**step, "text": NONE_RECORDED})
     funds = funds_influenced_eur(changes)
     if funds.value is None:
         rows.append(_step("funds influenced", None, None, ""))

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from clusterix_analytics.analytics.aggregation import amounts_counted_once
+from clusterix_analytics.analytics.learning import counted_indicators
 from clusterix_analytics.data.dataset import Dataset, demo_folder, load
 from clusterix_analytics.data.fields import PROJECT_WIDE, TRANSFER_STATUSES
 from clusterix_analytics.data.project import load_project
@@ -206,13 +207,6 @@ def _demo_cluster_links(ds: Dataset, clusters: pd.DataFrame, rng: np.random.Gene
     return links
 
 
-def _counted_from_rows(ds: Dataset) -> set[str]:
-    """The indicators whose rows are those of a policy-learning table the project has."""
-    indicators = ds.indicators
-    counted = indicators[indicators["counted_from"].notna()]
-    return {str(i) for i, table in zip(counted["indicator_id"], counted["counted_from"]) if ds.has(str(table))}
-
-
 def _random_day(start: pd.Timestamp, end: pd.Timestamp, rng: np.random.Generator) -> pd.Timestamp:
     return start + pd.Timedelta(days=int(rng.integers(0, max((end - start).days, 0) + 1)))
 
@@ -273,7 +267,7 @@ def generate_demo(project_dir: str | Path) -> dict[str, pd.DataFrame]:
     changes = _demo_policy_changes(ds, rng)
     observations = _demo_observations(ds, changes, rng)
     # Drawn, then dropped: every other demo value stays what it was before the indicator was counted from rows.
-    observations = observations[~observations["indicator_id"].isin(_counted_from_rows(ds))]
+    observations = observations[~observations["indicator_id"].isin(list(counted_indicators(ds)))]
     frames = {"policy_changes": changes, "observations": observations}
     clusters = _demo_clusters(ds, rng)
     frames["clusters"] = clusters

@@ -139,6 +139,12 @@ SOURCE, SYNTHETIC = column("source", required=False), column("synthetic")
 END_RULE = RowRule("end", "is before start",
                    lambda f: f["end"].notna() & f["start"].notna() & (f["end"] < f["start"]))
 
+
+def precision_rule(what: str, date: str = "date") -> RowRule:
+    """A dated row needs its ``date_precision`` (a month is stored as its 1st day: the precision says so)."""
+    return RowRule("date_precision", f"a dated {what} needs its date_precision",
+                   lambda f: f[date].notna() & f["date_precision"].isna())
+
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in [
@@ -319,8 +325,7 @@ TABLES: dict[str, TableSpec] = {
                 RowRule("nuts_code", "does not start with the event's country code",
                          lambda f: f["nuts_code"].notna() & f["country_code"].notna()
                          & (f["nuts_code"].str[:2] != f["country_code"])),
-                RowRule("date_precision", "a dated event needs its date_precision",
-                         lambda f: f["start"].notna() & f["date_precision"].isna()),
+                precision_rule("event", "start"),
                 SOURCE_RULE,
             ),
             optional=True,
@@ -342,8 +347,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             key=("good_practice_id",),
             row_rules=(
-                RowRule("date_precision", "a dated good practice needs its date_precision",
-                         lambda f: f["date"].notna() & f["date_precision"].isna()),
+                precision_rule("good practice"),
                 SOURCE_RULE,
             ),
             optional=True,
@@ -362,8 +366,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             key=("good_practice_id", "adopting_partner_id"),
             row_rules=(
-                RowRule("date_precision", "a dated transfer needs its date_precision",
-                         lambda f: f["date"].notna() & f["date_precision"].isna()),
+                precision_rule("transfer"),
                 SOURCE_RULE,
             ),
             optional=True,
@@ -382,8 +385,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             key=("partner_id", "instrument_id"),
             row_rules=(
-                RowRule("date_precision", "a dated action plan needs its date_precision",
-                         lambda f: f["date"].notna() & f["date_precision"].isna()),
+                precision_rule("action plan"),
                 SOURCE_RULE,
             ),
             optional=True,

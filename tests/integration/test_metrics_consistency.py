@@ -46,7 +46,10 @@ def by_hand(project: Path) -> dict:
         per_partner[c["partner_id"]]["changes"] += 1
         if c["funds_influenced_eur"] and c.get("part_of_change_id", "") not in with_amount:
             per_partner[c["partner_id"]]["funds"] += float(c["funds_influenced_eur"])
+    events = rows(project / "events.csv", project / "demo" / "events.csv")
+    documented = [e for e in events if e["event_type"] != "milestone" and e["synthetic"] == "false"]
     return {"policy_changes_achieved": len(achieved), "funds_influenced_eur": funds,
+            "learning_events_documented": len(documented) if events else None,
             "joint_projects_in_links": sum(int(link["projects"]) for link in links),
             "partners": len(rows(project / "partners.csv")), "per_partner": dict(per_partner)}
 
@@ -93,6 +96,10 @@ def test_each_key_has_one_value_per_scope_on_every_page(report):
     for slug, key, record in metrics:
         pages[(key, record["scope"])].add(slug.split("-")[0])
     assert len(pages[("joint_projects_in_links", "project")]) == 2          # the map page and the portfolios
+    if values[("learning_events_documented", "project")]:                 # overview, indicators, policy learning
+        assert pages[("learning_events_documented", "project")] == {"00_project_overview",
+                                                                    "02_policy_change_indicators",
+                                                                    "05_policy_learning"}
 
 
 def test_partner_profiles_add_up_to_the_all_partner_page(report):
@@ -122,6 +129,8 @@ def test_the_numbers_equal_those_worked_out_from_the_files(report):
     assert (project_wide["funds_influenced_eur"] or 0.0) == pytest.approx(hand["funds_influenced_eur"])
     assert project_wide["joint_projects_in_links"] == hand["joint_projects_in_links"]
     assert project_wide["partners"] == hand["partners"]
+    # the learning events the events table documents (no events table: the key is stated nowhere)
+    assert project_wide.get("learning_events_documented") == hand["learning_events_documented"]
 
 
 def test_the_shipped_project_s_quoted_numbers():
@@ -131,6 +140,8 @@ def test_the_shipped_project_s_quoted_numbers():
     assert hand["funds_influenced_eur"] == 13_000_000
     assert hand["per_partner"]["inma"]["funds"] == 8_400_000
     assert hand["joint_projects_in_links"] == 127
+    # 30 sourced events in events.csv, 7 of them milestones: 23 of the 117 reported learning events documented
+    assert hand["learning_events_documented"] == 23
 
 
 def test_every_figure_draws_with_the_pages_plotly_bundle(report):

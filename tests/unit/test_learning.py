@@ -199,6 +199,7 @@ def test_a_partner_s_chain_with_its_provenance_step_by_step(pilot):
     assert sth["text"].tolist() == ["1 hosted", "1 shared", "1 taken up (1 inspired)", "not known", "none recorded",
                                     "not known"]
     assert sth.at["action plan", "provenance"] == "not known"
+    assert sth.at["policy changes achieved", "provenance"] == "none recorded"
 
 
 def test_a_project_without_learning_tables_says_not_known(nordic):
@@ -208,3 +209,29 @@ def test_a_project_without_learning_tables_says_not_known(nordic):
     assert chain.at["funds influenced", "value"] == 250_000
     assert learning.learning_events(nordic).empty and learning.events_by_phase(nordic).empty
     assert learning.learning_network(nordic).empty and learning.topics_over_time(nordic).empty
+
+
+# ---------------------------------------------------------------- the page (views/policy_learning)
+def test_the_policy_learning_page_in_numbers(pilot, nordic):
+    from clusterix_analytics.views import policy_learning
+
+    page = policy_learning.build(pilot)
+    # documented: e1 e2 e3 e4 e6 (dated: all but e4; with a host: all but e6); e7 demo; e5 the milestone;
+    # good practices from DK01, AT13, SE22; transfers t1 t3 t4 sourced, t2 demo
+    assert policy_learning.introduction(page) == (
+        "**5 learning events** are documented for all partners over the whole project (4 with a date, 4 with a "
+        "host partner), and 1 demo row, besides 1 milestone; **4 good practices** from 3 regions; **4 transfers** "
+        "of good practices between partners (3 sourced, 1 demo rows).")
+    assert [(m.key, m.value) for m in policy_learning.metrics(page)] == [
+        ("learning_events_documented", 5), ("good_practices_documented", 4)]
+    vie = policy_learning.build(pilot, partner="vie", phase="learn")
+    assert vie.events.event_id.tolist() == ["e2_vienna_visit"]              # e4 (vie) has no date
+    assert sorted(vie.network.good_practice_id) == ["g1_vouchers", "g2_open_data", "g3_dashboard"]
+    assert policy_learning.metrics(vie) == []                               # a phase: no whole-project count
+    # no events table: the page says so and builds
+    empty = policy_learning.build(nordic, partner="cph")
+    assert policy_learning.introduction(empty).startswith("This project has **no events table**")
+    assert policy_learning.journey_sentence(empty).startswith(
+        "Capital Test: learning events hosted: not known → good practices shared: not known")
+    with pytest.raises(ValueError, match="unknown phase 'P9'"):
+        policy_learning.build(pilot, phase="P9")
