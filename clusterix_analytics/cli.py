@@ -156,10 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=_positive_int, default=None,
                    help="runs in parallel (default: the number of cores)")
     p.add_argument("--only", action="append", metavar="NAME",
-                   help="only runs whose notebook or slug matches NAME (glob; repeatable), e.g. 04 or '*ecoplus'")
+                   help="only runs whose notebook or slug matches NAME (glob; repeatable), e.g. 04 or '*-<partner_id>'")
     p.add_argument("-p", "--param", action="append", metavar="KEY=VALUE",
                    help="override a parameter in every run whose notebook has it; for a for_each parameter it picks "
-                        "the matching run (-p partner=inma: that partner's profile) (repeatable)")
+                        "the matching run (-p partner=<partner_id>: that partner's profile) (repeatable)")
     p.add_argument("--label", default=None, help="suffix of the snapshot folder name, e.g. weekly")
     p.add_argument("--out", type=Path, default=None, help="folder of snapshots (default: reports/)")
     p.add_argument("--timeout", type=_positive_float, default=None, metavar="SECONDS",

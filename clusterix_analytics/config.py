@@ -61,14 +61,26 @@ MAX_UNPACKED_MB_ENV = "CLUSTERIX_MAX_UNPACKED_MB"    # the XML inside one XLSX f
 MAX_ROWS_ENV = "CLUSTERIX_MAX_ROWS"                  # data rows of one table file
 MAX_COLUMNS_ENV = "CLUSTERIX_MAX_COLUMNS"            # columns of one table file
 MAX_PARAMETER_CHARS_ENV = "CLUSTERIX_MAX_PARAMETER_CHARS"  # one `report -p key=value` (or --only) value
+PROJECT_ENV = "CLUSTERIX_PROJECT"  # the project folder a notebook opens when its project_dir is None
 
 # -- the checkout's folders -------------------------------------------------------------------------------
 PROJ_ROOT = _checkout_root()
 DATA_DIR = PROJ_ROOT / "data"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = Path(os.environ.get(REPORTS_DIR_ENV, PROJ_ROOT / "reports"))
-DEFAULT_PROJECT_DIR = DATA_DIR / "clusterix2"
+DEFAULT_PROJECT_DIR = DATA_DIR / "clusterix2"   # the shipped example project (the one place naming it)
 DEFAULT_PLAN_FILE = PROJ_ROOT / "reports" / "plan.yaml"
+
+
+
+def default_project_dir() -> Path:
+    """The project a notebook opens by default: $CLUSTERIX_PROJECT when set, else the shipped example.
+
+    >>> default_project_dir() == DEFAULT_PROJECT_DIR or PROJECT_ENV in os.environ
+    True
+    """
+    return Path(os.environ.get(PROJECT_ENV) or DEFAULT_PROJECT_DIR)
+
 
 # -- names ------------------------------------------------------------------------------------------------
 KERNEL_NAME = "clusterix-analytics"

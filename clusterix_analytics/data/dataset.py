@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from clusterix_analytics.config import DEFAULT_PROJECT_DIR
+from clusterix_analytics.config import default_project_dir
 from clusterix_analytics.data.nuts import nuts_codes, unknown_code_hint
 from clusterix_analytics.data.project import Project, load_project
 from clusterix_analytics.data.provenance import synthetic_rows
@@ -235,13 +235,14 @@ def _finalise(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def load(project_dir: str | Path = DEFAULT_PROJECT_DIR, include_demo: bool = True) -> Dataset:
-    """Read and validate every table of a project folder.
+def load(project_dir: str | Path | None = None, include_demo: bool = True) -> Dataset:
+    """Read and validate every table of a project folder (None: :func:`~clusterix_analytics.config.
+    default_project_dir`, $CLUSTERIX_PROJECT or the shipped example).
 
     Raises :class:`DataValidationError` listing every problem (``file:row:column: message``).
     ``include_demo=False`` leaves out the generated demo files (the demo generator reads the data that way).
     """
-    project = load_project(project_dir)
+    project = load_project(project_dir if project_dir is not None else default_project_dir())
     project_dir = project.directory
     ctx = ValidationContext(
         vocabularies=project.vocabularies,

@@ -68,7 +68,7 @@ _COUNT = dict(kind="int", min_value=0)
 
 FIELDS: dict[str, Field] = {f.name: f for f in [
     # ids (a slug: lower-case letters, digits, '_' or '-')
-    Field("partner_id", description="a partner's id (readable slug, e.g. 'ecoplus')", **_ID),
+    Field("partner_id", description="a partner's id (readable slug, e.g. 'lead_agency')", **_ID),
     Field("instrument_id", description="a policy instrument's id", **_ID),
     Field("indicator_id", description="an indicator's id", **_ID),
     Field("change_id", description="a policy change's id", **_ID),

@@ -689,7 +689,7 @@ def geometry_readme(result: BuildResult) -> str:
         "",
         *checks,
         "",
-        *(["**Areas** of the CLUSTERIX 2.0 partner regions (EPSG:3035) against the published areas "
+        *(["**Areas** of the shipped example project's partner regions (EPSG:3035) against the published areas "
            "(a test keeps each within ±5 %):", "", *areas, ""] if areas else []),
         "**Build command** (needs `npm` and the npm registry; nothing at run time or in the tests does):",
         "```",

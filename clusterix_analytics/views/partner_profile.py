@@ -78,8 +78,10 @@ def check_parameters(dataset: Dataset, partner: str | None = None, **_ignored) -
     "unknown partner 'xyz'; valid: ecoplus, v"
     """
     valid = dataset.partners["partner_id"].astype(str).tolist()
+    if not valid:
+        return ["the project has no partners (partners.csv is empty): there is no one to profile"]
     if partner is None or str(partner).strip() == "":
-        return [f"partner is required; valid: {', '.join(valid)}"]
+        return []   # the project's first partner
     if partner not in valid:
         return [f"unknown partner '{partner}'; valid: {', '.join(valid)}"]
     return []
@@ -89,10 +91,10 @@ def validate_parameters(dataset: Dataset, **params) -> None:
     """Raise ValueError naming every problem :func:`check_parameters` finds.
 
     >>> import clusterix_analytics as cx
-    >>> validate_parameters(cx.load(), partner="")  # doctest: +ELLIPSIS
+    >>> validate_parameters(cx.load(), partner="ecoplu")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: partner is required; valid: ecoplus, vlaio, ...
+    ValueError: unknown partner 'ecoplu'; valid: ecoplus, vlaio, ...
     """
     problems = check_parameters(dataset, **params)
     if problems:
@@ -135,8 +137,8 @@ class ProfilePage:
         return self.facts.assign(value=values).set_index("label")[["value"]]
 
 
-def build(dataset: Dataset, partner: str) -> ProfilePage:
-    """The profile's tables, refusing an unknown partner first.
+def build(dataset: Dataset, partner: str | None = None) -> ProfilePage:
+    """The profile's tables, refusing an unknown partner first (None: the project's first partner).
 
     >>> import clusterix_analytics as cx
     >>> page = build(cx.load(), partner="inma")
@@ -144,6 +146,8 @@ def build(dataset: Dataset, partner: str) -> ProfilePage:
     (4, 'RO32')
     """
     validate_parameters(dataset, partner=partner)
+    if partner is None or not str(partner).strip():
+        partner = str(dataset.partners["partner_id"].iloc[0])
     clusters = dataset.clusters
     observations = indicator_observations(dataset)  # indicators counted from learning tables: from their rows
     return ProfilePage(

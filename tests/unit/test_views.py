@@ -359,9 +359,11 @@ def test_profile_sentences_use_the_singular_and_escape_the_data(inma):
     assert " is a lead partner of " in partner_profile.partner_sentence(lead)
 
 
-def test_profile_refuses_a_missing_or_unknown_partner(shipped):
-    with pytest.raises(ValueError, match="^partner is required; valid: ecoplus, vlaio"):
-        partner_profile.build(shipped, partner=" ")
+def test_profile_defaults_to_the_first_partner_and_refuses_an_unknown_one(shipped):
+    assert partner_profile.build(shipped, partner=" ").partner == "ecoplus"     # first row of partners.csv
+    assert partner_profile.build(shipped).partner == "ecoplus"
+    second = partner_profile.build(cx.load("tests/fixtures/nordic_pilot"))
+    assert second.partner == "cph"                                            # its first partner
     with pytest.raises(ValueError, match="^unknown partner 'lund'; valid: ecoplus"):
         partner_profile.build(shipped, partner="lund")
 
