@@ -85,7 +85,7 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 # A partner's spreadsheet is kilobytes; these bounds keep a hostile or broken file (a declared sheet range of
 # a million rows, a zip bomb, a YAML alias bomb) from taking the machine's memory: each is refused with a
 # message naming the limit. Table limits are configurable (the variables above); the YAML bounds are not.
-DEFAULT_LIMITS = {MAX_FILE_MB_ENV: 20, MAX_UNPACKED_MB_ENV: 50, MAX_ROWS_ENV: 100_000, MAX_COLUMNS_ENV: 200,
+DEFAULT_LIMITS = {MAX_FILE_MB_ENV: 10, MAX_UNPACKED_MB_ENV: 40, MAX_ROWS_ENV: 100_000, MAX_COLUMNS_ENV: 200,
                   MAX_PARAMETER_CHARS_ENV: 1000}
 YAML_MAX_BYTES = 1_000_000   # project.yaml and plan.yaml are hand-written: a few kilobytes
 YAML_MAX_NODES = 10_000      # values in a YAML file, aliases counted as the copies they stand for
