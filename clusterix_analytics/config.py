@@ -98,7 +98,7 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 # a million rows, a zip bomb, a YAML alias bomb) from taking the machine's memory: each is refused with a
 # message naming the limit. Table limits are configurable (the variables above); the YAML bounds are not.
 # Programme scale (250 partners, 250,000 monthly observations: a 14 MB file) fits the defaults.
-DEFAULT_LIMITS = {MAX_FILE_MB_ENV: 50, MAX_UNPACKED_MB_ENV: 100, MAX_ROWS_ENV: 500_000, MAX_COLUMNS_ENV: 200,
+DEFAULT_LIMITS = {MAX_FILE_MB_ENV: 20, MAX_UNPACKED_MB_ENV: 40, MAX_ROWS_ENV: 300_000, MAX_COLUMNS_ENV: 200,
                   MAX_PARAMETER_CHARS_ENV: 1000}
 YAML_MAX_BYTES = 1_000_000   # project.yaml and plan.yaml are hand-written: a few kilobytes
 YAML_MAX_NODES = 10_000      # values in a YAML file, aliases counted as the copies they stand for
@@ -124,7 +124,7 @@ def input_limits() -> InputLimits:
     """The limits in force: each environment variable of DEFAULT_LIMITS if set, else its default.
 
     >>> input_limits().rows
-    500000
+    300000
     """
     values = {}
     for name, default in DEFAULT_LIMITS.items():

@@ -1,7 +1,9 @@
 """The one error a user's bad data raises: every problem, each as ``file:row:column: message``.
 
 Problems of one kind in one column (the same message but for the value) are listed three times, then
-folded into one line saying how many more rows have it.
+folded into one line saying how many more rows have it. The report stays readable however broken the
+file: a column of one file lists its first :data:`LISTED_PER_COLUMN` problems and counts the rest, and at
+most :data:`PAGE_LINES` lines are printed.
 
 >>> from clusterix_analytics.errors import DataProblem, DataValidationError
 >>> err = DataValidationError([DataProblem("partners.csv", 3, "nuts_code", "'XX99' is not a NUTS 2016 code")])
@@ -13,10 +15,17 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 
 # How many problems of one kind (file, column, message but for the value) are listed before folding.
 FOLD_AFTER = 3
+# A column of one file with more problems lists its first this many rows and counts the others on one line:
+# a file whose every row is wrong (its columns shifted) needs its first rows read, not a million lines.
+LISTED_PER_COLUMN = 1_000
+# The most lines the report prints (a page); the lines after are counted.
+PAGE_LINES = 200
 _QUOTED_VALUE = re.compile(r"^'[^']*':? ?")
 
 
@@ -42,7 +51,7 @@ def did_you_mean(name: str, known) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class DataProblem:
     """One thing wrong with an input file.
 
@@ -68,11 +77,38 @@ class DataProblem:
         return self.file, self.column, _QUOTED_VALUE.sub("", self.message)
 
 
+def _listed(problems: list[DataProblem]) -> list[DataProblem]:
+    """The first LISTED_PER_COLUMN problems of each file and column (``problems`` in row order), and for a
+    column with more, one problem (row 0) counting the others."""
+    counts = Counter((p.file, p.column) for p in problems)
+    if max(counts.values(), default=0) <= LISTED_PER_COLUMN:
+        return problems
+    seen: Counter = Counter()
+    kept = []
+    for problem in problems:
+        seen[problem.file, problem.column] += 1
+        if seen[problem.file, problem.column] <= LISTED_PER_COLUMN:
+            kept.append(problem)
+    kept += [DataProblem(file, 0, column, f"{n - LISTED_PER_COLUMN:,} more rows have problems in this column "
+                         f"(the first {LISTED_PER_COLUMN:,} are listed)")
+             for (file, column), n in counts.items() if n > LISTED_PER_COLUMN]
+    return sorted(kept, key=_ORDER)
+
+
+_ORDER = attrgetter("file", "row", "column", "message")
+
+
 class DataValidationError(Exception):
-    """Raised by :func:`clusterix_analytics.load` with every problem found at once."""
+    """Raised by :func:`clusterix_analytics.load` with every problem found at once.
+
+    ``problems`` is the list (for a column of a file with very many, its first rows and a line counting the
+    others); ``count`` the number of problems found.
+    """
 
     def __init__(self, problems: list[DataProblem]):
-        self.problems = sorted(set(problems))
+        unique = sorted(set(problems), key=_ORDER)
+        self.count = len(unique)
+        self.problems = _listed(unique)
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -86,19 +122,21 @@ class DataValidationError(Exception):
           o.csv:4:value: 'x4' is not a number
           o.csv:value: … and 2 more rows like this
         """
-        n = len(self.problems)
-        lines = [f"{n} problem{'s' if n != 1 else ''} in the data:"]
-        counts: dict[tuple[str, str, str], int] = {}
-        for problem in self.problems:
-            counts[problem.kind] = counts.get(problem.kind, 0) + 1
-        shown: dict[tuple[str, str, str], int] = {}
-        for problem in self.problems:
-            kind = problem.kind
-            shown[kind] = shown.get(kind, 0) + 1
+        n = self.count
+        lines = [f"{n:,} problem{'s' if n != 1 else ''} in the data:"]
+        kinds = [problem.kind for problem in self.problems]
+        counts = Counter(kinds)
+        shown: Counter = Counter()
+        for problem, kind in zip(self.problems, kinds):
+            shown[kind] += 1
             if shown[kind] <= FOLD_AFTER:
                 lines.append(f"  {problem}")
             elif shown[kind] == FOLD_AFTER + 1:
                 more = counts[kind] - FOLD_AFTER
-                lines.append(f"  {problem.file}:{problem.column}: … and {more} more row{'s' if more != 1 else ''} "
+                lines.append(f"  {problem.file}:{problem.column}: … and {more:,} more row{'s' if more != 1 else ''} "
                              "like this")
+        if len(lines) > PAGE_LINES + 1:
+            hidden = len(lines) - 1 - PAGE_LINES
+            lines = lines[:PAGE_LINES + 1] + [f"  … and {hidden:,} more lines like these: fix the problems above "
+                                              "and validate again"]
         return "\n".join(lines)

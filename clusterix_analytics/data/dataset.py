@@ -18,6 +18,7 @@ from clusterix_analytics.data.nuts import nuts_codes, unknown_code_hint
 from clusterix_analytics.data.project import Project, load_project
 from clusterix_analytics.data.provenance import synthetic_rows
 from clusterix_analytics.data.readers import (
+    CHECKED_UNREADABLE,
     FILE,
     ROW,
     TRUE,
@@ -145,22 +146,28 @@ def demo_folder(project: Project, tables) -> Path:
     return project.demo_dir
 
 
-def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad_cells: set,
+def _where(frame: pd.DataFrame) -> tuple[list, list]:
+    """(file, spreadsheet row) of each row of a table read from its files, by position."""
+    return frame[FILE].tolist(), frame[ROW].astype(int).tolist()
+
+
+def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, key: tuple[str, ...], bad_cells: set,
                            nuts_version: int | None = None) -> list[DataProblem]:
     problems = []
     nuts_error = nuts_check_error(nuts_version) if nuts_version else None
-    for case in exc.failure_cases.to_dict("records"):
-        idx, column, check = case["index"], case["column"], str(case["check"])
+    files, rows = _where(frame)
+    cases = exc.failure_cases
+    for idx, column, check, value in zip(cases["index"].tolist(), cases["column"].tolist(),
+                                         cases["check"].astype(str).tolist(), cases["failure_case"].tolist()):
         if idx is None or pd.isna(idx) or column is None:
             continue
         idx = int(idx)
         if (idx, column) in bad_cells:
             continue  # already reported as unreadable
-        value = case["failure_case"]
         if check == "not_nullable":
             message = "a value is required here"
         elif check.endswith("uniqueness"):
-            message = f"duplicate key: another row has the same {', '.join(frame.attrs['key'])}"
+            message = f"duplicate key: another row has the same {', '.join(key)}"
         else:
             shown = value.date() if isinstance(value, pd.Timestamp) else value
             message = f"'{shown}' {check}" if check.startswith("is ") else f"'{shown}': {check}"
@@ -168,7 +175,7 @@ def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, bad
                 hint = unknown_code_hint(str(value), nuts_version)
                 message += f"; {hint}" if hint else (f" (see the NUTS list clusterix_analytics/data/reference/nuts/"
                                                      f"nuts{nuts_version}.csv)")
-        problems.append(DataProblem(frame.at[idx, FILE], int(frame.at[idx, ROW]), column, message))
+        problems.append(DataProblem(files[idx], rows[idx], column, message))
     return problems
 
 
@@ -204,11 +211,14 @@ def _read_table(spec: TableSpec, files: list[Path], project_dir: Path, demo_dir:
         offset = sum(len(p) for p in parts)
         bad_cells |= {(i + offset, c) for i, c in bad}
         parts.append(typed)
+    if len(bad_cells) > CHECKED_UNREADABLE:   # mostly unreadable: its ids are not known either
+        complete = False
+        problems.append(DataProblem(label, 0, "-", f"more than {CHECKED_UNREADABLE:,} cells of {spec.name} cannot "
+                                    "be read: its other checks (values, references, keys) wait until they are fixed"))
     if not parts:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.column_names + (ROW, FILE)})
     else:
         frame = pd.concat(parts, ignore_index=True)
-    frame.attrs["key"] = spec.key
     return frame, problems, bad_cells, complete, readings
 
 
@@ -217,11 +227,11 @@ def _validate(spec: TableSpec, frame: pd.DataFrame, bad_cells: set, ctx: Validat
     try:
         pandera_schema(spec, ctx).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems += _problems_from_pandera(exc, frame, bad_cells, ctx.nuts_version)
+        problems += _problems_from_pandera(exc, frame, spec.key, bad_cells, ctx.nuts_version)
+    files, rows = _where(frame)
     for rule in spec.row_rules:
-        failing = rule.failing(frame).fillna(False).astype(bool)
-        for idx in frame.index[failing]:
-            problems.append(DataProblem(frame.at[idx, FILE], int(frame.at[idx, ROW]), rule.column, rule.message))
+        failing = rule.failing(frame).fillna(False).astype(bool).to_numpy()
+        problems += [DataProblem(files[i], rows[i], rule.column, rule.message) for i in failing.nonzero()[0]]
     return problems
 
 
@@ -271,7 +281,7 @@ def load(project_dir: str | Path | None = None, include_demo: bool = True) -> Da
                 # so one missing file or column is one problem, not one per referring row. Known before the
                 # table's own checks: a table may refer to itself (a change that is part of another).
                 ctx.references[target] = sorted(frame[column].dropna().unique()) if complete else None
-        if set(spec.column_names) <= set(frame.columns):
+        if set(spec.column_names) <= set(frame.columns) and len(bad_cells) <= CHECKED_UNREADABLE:
             problems += _validate(spec, frame, bad_cells, ctx)
         tables[name] = frame
     if problems:

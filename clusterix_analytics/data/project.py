@@ -180,6 +180,21 @@ def _line_of(node: yaml.Node | None, path: tuple) -> int:
     return line
 
 
+def _key_line(node: yaml.Node | None, path: tuple) -> int:
+    """Line number (1-based) of the key ``path[-1]`` in the mapping at ``path[:-1]``."""
+    *where, key = path
+    line = _line_of(node, tuple(where))
+    mapping = node
+    for part in where:
+        if isinstance(mapping, yaml.MappingNode):
+            mapping = next((v for k, v in mapping.value if k.value == part), None)
+        elif isinstance(mapping, yaml.SequenceNode) and isinstance(part, int) and part < len(mapping.value):
+            mapping = mapping.value[part]
+    if isinstance(mapping, yaml.MappingNode):
+        line = next((k.start_mark.line + 1 for k, _ in mapping.value if k.value == key), line)
+    return line
+
+
 # ---- the model of project.yaml ------------------------------------------------------------------------
 # Each value type converts what YAML gives the way a user means it (a quoted date is a date, 6.0 is six)
 # and refuses the rest with the message the user sees; an empty value counts as a missing key.
@@ -531,8 +546,9 @@ def _problems(error: ValidationError, file: str, node: yaml.Node | None) -> list
         loc = tuple(e["loc"])
         if e["type"] == "missing":   # an absent key is the problem of the mapping that lacks it
             loc, message = loc[:-1], f"missing required key '{loc[-1]}'"
-        elif e["type"] == "extra_forbidden":
-            message = _unknown_key(loc)
+        elif e["type"] == "extra_forbidden":   # named on the key's own line (its value may start below)
+            problems.append(DataProblem(file, _key_line(node, loc), field_path(loc), _unknown_key(loc)))
+            continue
         else:
             message = e["msg"]
         problems.append(DataProblem(file, _line_of(node, loc), field_path(loc), message))

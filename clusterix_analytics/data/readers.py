@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import functools
 import io as _io
 import math
 import re
@@ -60,6 +61,12 @@ FALSE = {"false", "no", "n", "0", "falsch", "nein", "non", "nu", "ne"}
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 UNSUPPORTED_SUFFIXES = {".xls": "an Excel 97–2003 workbook", ".ods": "an OpenDocument spreadsheet",
                         ".numbers": "a Numbers spreadsheet"}
+# A CSV record with more delimiters than this times the column limit is refused before it is built (quoted
+# delimiters count: a description may hold commas); a record within is checked cell by cell.
+CELLS_PER_ROW = 10
+# A table with more unreadable cells than this is not checked further (values against other tables, keys)
+# until they are fixed: those checks would only repeat the same rows.
+CHECKED_UNREADABLE = 1_000
 DECIMAL_COMMA, DECIMAL_POINT = "decimal comma", "decimal point"
 _DECIMAL_MARK = {DECIMAL_COMMA: ",", DECIMAL_POINT: "."}
 _MB = 1024 * 1024
@@ -148,8 +155,18 @@ def _csv_records(text: str, limits: InputLimits) -> tuple[str, Iterator[tuple[in
         raise _Refused(1, f"the header row has more than {limits.columns} columns, the most one table file may "
                        f"have ({_limit_hint(MAX_COLUMNS_ENV)})")
 
+    delimiters = [0]   # in the record being read; more than CELLS_PER_ROW times the column limit is refused
+
+    def lines():
+        for number, line in enumerate(_io.StringIO(text, newline=""), 1):
+            delimiters[0] += line.count(delimiter)
+            if delimiters[0] > CELLS_PER_ROW * limits.columns:
+                raise _Refused(number, f"line {number} has more than {CELLS_PER_ROW * limits.columns:,} cells; one "
+                               f"table file may have at most {limits.columns} columns ({_limit_hint(MAX_COLUMNS_ENV)})")
+            yield line
+
     def records():
-        reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        reader = csv.reader(lines(), delimiter=delimiter, strict=True)
         row = 0
         while True:
             opened_on = reader.line_num + 1
@@ -162,7 +179,11 @@ def _csv_records(text: str, limits: InputLimits) -> tuple[str, Iterator[tuple[in
                     raise _Refused(opened_on, f"a quoted cell opened in line {opened_on} is never closed: "
                                    "the rest of the file would be one cell") from None
                 raise _Refused(reader.line_num, f"not a readable table: {exc} (line {reader.line_num})") from None
+            delimiters[0] = 0
             row += 1
+            if row > 2 * limits.rows:
+                raise _Refused(row, f"more than {2 * limits.rows:,} rows (empty ones count); one table file may "
+                               f"have at most {limits.rows:,} data rows ({_limit_hint(MAX_ROWS_ENV)})")
             yield row, cells
     return delimiter, records()
 
@@ -185,17 +206,28 @@ def _read_csv(data: bytes, label: str, limits: InputLimits):
 # ---- XLSX ---------------------------------------------------------------------------------------------------
 FORMULA = "formula"   # the data type of a formula cell that has no saved value
 ERROR = "e"
+XLSX_MAX_SHEETS = 250   # Excel workbooks of tables have a few; opening each costs time
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet[\s/>]")
 
 
-def _sheet_rows(workbook, sheet) -> Iterator[tuple[int, list[dict]]]:
+def _sheet_rows(workbook, sheet, limits: InputLimits) -> Iterator[tuple[int, list[dict]]]:
     """(row number, cells holding something) of a read-only sheet, as stored: no cell is made up for a declared
-    range, and each row is freed once read (the sheet's formatting, merged ranges, ... are skipped)."""
-    from openpyxl.worksheet._reader import CELL_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
-    from openpyxl.xml.functions import iterparse
+    range, each row is freed once read, and reading stops at the end of the sheet's data (its formatting,
+    merged ranges, ... are never read). More than twice ``limits.rows`` stored rows (formatted empty ones
+    count) are refused: reading them would take long for nothing.
 
+    The standard library's C parser reads the sheet: its expat (2.4.1 or newer, as Python 3.11 ships) refuses
+    entity-expansion bombs, and ElementTree never fetches external entities.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.worksheet._reader import CELL_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
+
+    data_tag = ROW_TAG.replace("}row", "}sheetData")
     # openpyxl's own cell reader (types, shared strings, dates by number format), as a read-only sheet uses it
     cells = WorkSheetParser(None, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
                             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+    stored = 0
     with sheet._get_source() as source:
         open_elements, row_open = [], False
         for event, element in iterparse(source, events=("start", "end")):
@@ -205,12 +237,20 @@ def _sheet_rows(workbook, sheet) -> Iterator[tuple[int, list[dict]]]:
                 continue
             open_elements.pop()
             if element.tag == ROW_TAG:
+                stored += 1
+                if stored > 2 * limits.rows:
+                    raise _Refused(0, f"the sheet stores more than {2 * limits.rows:,} rows (formatted empty rows "
+                                   f"count); one table file may have at most {limits.rows:,} data rows: delete the "
+                                   f"empty rows below the data ({_limit_hint(MAX_ROWS_ENV)})")
                 number = element.get("r")
                 cells.row_counter = int(number) if number else cells.row_counter + 1
                 cells.col_counter = 0
                 found = []
                 for c in element:
                     if c.tag != CELL_TAG:
+                        continue
+                    if not len(c):   # a formatted empty cell: nothing to read (its position is not needed)
+                        cells.col_counter += 1
                         continue
                     cell = cells.parse_cell(c)
                     if cell["value"] is None and c.find(FORMULA_TAG) is not None:
@@ -221,6 +261,8 @@ def _sheet_rows(workbook, sheet) -> Iterator[tuple[int, list[dict]]]:
                 yield cells.row_counter, found
             elif row_open:
                 continue   # a cell of the row being read
+            elif element.tag == data_tag:
+                return
             if open_elements:
                 del open_elements[-1][-1]   # the element just read is its parent's last child
 
@@ -248,6 +290,13 @@ def _read_xlsx(data: bytes, label: str, limits: InputLimits, sheet_name: str | N
     if unpacked > limits.unpacked_bytes:
         raise _Refused(0, f"the workbook unpacks to {unpacked / _MB:,.0f} MB of XML; an .xlsx table may unpack to "
                        f"at most {limits.unpacked_bytes / _MB:,.0f} MB ({_limit_hint(MAX_UNPACKED_MB_ENV)})")
+    try:
+        sheets = len(_SHEET_ENTRY.findall(archive.read("xl/workbook.xml")))
+    except KeyError:
+        sheets = 0   # openpyxl names what is missing
+    if sheets > XLSX_MAX_SHEETS:
+        raise _Refused(0, f"the workbook has {sheets:,} sheets; a table's workbook may have at most "
+                       f"{XLSX_MAX_SHEETS} (the first is read)")
     import openpyxl
 
     try:
@@ -267,7 +316,7 @@ def _read_xlsx(data: bytes, label: str, limits: InputLimits, sheet_name: str | N
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                yield from _sheet_rows(workbook, sheet)
+                yield from _sheet_rows(workbook, sheet, limits)
         except _Refused:
             raise
         except Exception as exc:  # noqa: BLE001 – as above: a sheet openpyxl cannot parse
@@ -519,21 +568,29 @@ def parse_number(text: str, convention: str | None = None) -> float:
     return value
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
+# Each form a date may take, with the pattern that picks it (one strptime per cell, not one per form).
+_DATE_FORMATS = ((re.compile(r"\d{4}-\d\d?-\d\d?"), "%Y-%m-%d"),
+                 (re.compile(r"\d{4}-\d\d?-\d\d? \d\d?:\d\d:\d\d"), "%Y-%m-%d %H:%M:%S"),
+                 (re.compile(r"\d\d?\.\d\d?\.\d{4}"), "%d.%m.%Y"), (re.compile(r"\d\d?/\d\d?/\d{4}"), "%d/%m/%Y"),
+                 (re.compile(r"\d{4}/\d\d?/\d\d?"), "%Y/%m/%d"))
 DATE_YEARS = (1900, 2199)   # a date outside is a typing slip (and outside what pandas' timestamps hold)
 
 
+@functools.lru_cache(maxsize=4096)   # a table's dates repeat (the periods of observations)
 def parse_date(text: str) -> pd.Timestamp:
-    """ISO dates, Excel datetimes and day-first European dates ('23.05.2018', '23/05/2018')."""
-    for fmt in _DATE_FORMATS:
-        try:
-            day = dt.datetime.strptime(text.strip(), fmt)
-        except ValueError:
-            continue
-        if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
-            raise CellError(f"'{text}' is not a date between {DATE_YEARS[0]} and {DATE_YEARS[1]}")
-        return pd.Timestamp(day)
-    raise ValueError(text)
+    """ISO dates, Excel datetimes and day-first European dates ('23.05.2018', '23/05/2018').
+
+    >>> parse_date("23.05.2018"), parse_date("2018-5-23")
+    (Timestamp('2018-05-23 00:00:00'), Timestamp('2018-05-23 00:00:00'))
+    """
+    text = text.strip()
+    fmt = next((fmt for pattern, fmt in _DATE_FORMATS if pattern.fullmatch(text)), None)
+    if fmt is None:
+        raise ValueError(text)
+    day = dt.datetime.strptime(text, fmt)   # ValueError for an impossible day: 2021-02-30
+    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+        raise CellError(f"'{text}' is not a date between {DATE_YEARS[0]} and {DATE_YEARS[1]}")
+    return pd.Timestamp(day)
 
 
 _EXPECTED = {"int": "a whole number", "float": "a number", "date": "a date (YYYY-MM-DD or DD.MM.YYYY)",
@@ -567,8 +624,6 @@ def _number(value, text: str, col: Column, convention: str | None, numbers: dict
 
 def _coerce_cell(value, col: Column, convention: str | None, numbers: dict):
     text = value if isinstance(value, str) else _as_text(value)
-    if col.kind == "str":
-        return text.upper() if col.upper else text.lower() if col.lower else text
     if col.kind in ("float", "int"):
         return _number(value, text, col, convention, numbers)
     if col.kind == "date":
@@ -611,10 +666,11 @@ def number_convention(frame: pd.DataFrame, spec: TableSpec) -> tuple[str | None,
     """
     numbers: dict[str, _NumberText | None] = {}
     shown: dict[str, list] = {DECIMAL_COMMA: [], DECIMAL_POINT: []}
+    rows = frame[ROW].tolist()
     for col in spec.columns:
         if col.kind not in ("int", "float") or col.name not in frame:
             continue
-        for idx, value in frame[col.name].items():
+        for idx, value in enumerate(frame[col.name].tolist()):
             if not isinstance(value, str) or value == "":
                 continue
             if value not in numbers:
@@ -624,7 +680,7 @@ def number_convention(frame: pd.DataFrame, spec: TableSpec) -> tuple[str | None,
                     numbers[value] = None
             number = numbers[value]
             if number is not None and number.shows:
-                shown[number.shows].append((int(frame.at[idx, ROW]), idx, col.name, value))
+                shown[number.shows].append((rows[idx], idx, col.name, value))
     if not shown[DECIMAL_COMMA] and not shown[DECIMAL_POINT]:
         return None, "", numbers, []
     ranked = sorted(shown, key=lambda c: (-len(shown[c]), min(shown[c], default=(math.inf,))[0]))
@@ -638,22 +694,30 @@ def coerce_table(raw: RawTable, spec: TableSpec, label: str) -> tuple[pd.DataFra
                                                                        FileReading]:
     """Convert the cells of one file to the spec's types, its numbers read in the file's convention.
 
-    Returns (typed frame with ``_row``, problems, {(index, column)} of cells that could not be read, the
-    file's reading with its number convention). Empty cells become missing values; whether a value is
-    required is checked later by the schema.
+    Returns (typed frame with ``_row``, problems, {(index, column)} of cells that could not be read (at most
+    CHECKED_UNREADABLE + 1 of them: past that the table is not checked further), the file's reading with its
+    number convention). Empty cells become missing values; whether a value is required is checked later by
+    the schema.
     """
-    frame = raw.frame
+    frame = raw.frame   # positions are its index (read_raw_table numbers the rows 0..n-1)
     convention, example, numbers, inconsistent = number_convention(frame, spec)
     refused = {(idx, col): (text, other) for idx, col, text, other in inconsistent}
     problems: list[DataProblem] = []
     bad_cells: set = set()
+    rows = frame[ROW].tolist()
     out = pd.DataFrame(index=frame.index)
     for col in spec.columns:
         if col.name not in frame:
             continue
-        # Each distinct cell of a column is read once: a long table repeats its dates, ids and codes.
-        column = frame[col.name]
-        codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
+        if col.kind == "str":   # text cannot be unreadable: only the case is settled
+            texts = [None if v == "" else v if isinstance(v, str) else _as_text(v) for v in frame[col.name].tolist()]
+            case = str.upper if col.upper else str.lower if col.lower else None
+            if case:
+                texts = [None if v is None else case(v) for v in texts]
+            out[col.name] = pd.Series(texts, index=frame.index, dtype=object)
+            continue
+        # Each distinct cell of a column is read once: a long table repeats its dates and numbers.
+        codes, uniques = pd.factorize(frame[col.name].to_numpy(dtype=object), use_na_sentinel=False)
         read = [(True, _EMPTY[col.kind]) if isinstance(value, str) and value == ""
                 else _read_cell(value, col, convention, numbers) for value in uniques]
         typed = np.empty(len(read), dtype=object)
@@ -663,17 +727,15 @@ def coerce_table(raw: RawTable, spec: TableSpec, label: str) -> tuple[pd.DataFra
         for k in (k for k, (ok, _) in enumerate(read) if not ok):
             for position in np.flatnonzero(codes == k):
                 messages[int(position)] = read[k][1]
-        positions = {idx: i for i, idx in enumerate(frame.index)} if refused else {}
         for (idx, name), (text, other) in refused.items():
             if name == col.name:
-                messages[positions[idx]] = (
-                    f"'{text}' is written with a {other}, but this file writes its numbers with a "
-                    f"{convention} ({example}): write every number of the file the same way")
-        rows = frame[ROW].to_numpy()
-        for position in sorted(messages):
-            values[position] = _EMPTY[col.kind]
-            bad_cells.add((frame.index[position], col.name))
-            problems.append(DataProblem(label, int(rows[position]), col.name, messages[position]))
+                messages[idx] = (f"'{text}' is written with a {other}, but this file writes its numbers with a "
+                                 f"{convention} ({example}): write every number of the file the same way")
+        for idx in sorted(messages):
+            values[idx] = _EMPTY[col.kind]
+            if len(bad_cells) <= CHECKED_UNREADABLE:
+                bad_cells.add((idx, col.name))
+            problems.append(DataProblem(label, rows[idx], col.name, messages[idx]))
         values = list(values)
         if col.kind == "int":
             out[col.name] = pd.array(values, dtype="Int64")

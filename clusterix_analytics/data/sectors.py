@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from clusterix_analytics.config import DEFAULT_SECTORS_DIR, SECTORS_DIRNAME
+from clusterix_analytics.data.readers import ROW, read_raw_table
 from clusterix_analytics.errors import DataProblem, DataValidationError
 
 TAXONOMY_FILE = "taxonomy.csv"
@@ -52,15 +53,16 @@ def _read_csv(path: Path, required: tuple[str, ...], problems: list[DataProblem]
         problems.append(DataProblem(label, 0, "-", "file not found: a sector vocabulary needs "
                                                    f"{TAXONOMY_FILE} and {SECTOR_MAP_FILE}"))
         return None
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.columns = [c.strip() for c in frame.columns]
+    raw, found = read_raw_table(path, label)   # as the tables are read: bounded, one encoding, stripped
+    problems += found
+    if raw is None:
+        return None
+    frame = raw.frame.drop(columns=ROW).astype(str)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         problems.append(DataProblem(label, 1, ", ".join(missing), "missing column(s); expected "
                                                                    f"{', '.join(required)}"))
         return None
-    for col in frame.columns:
-        frame[col] = frame[col].str.strip()
     frame.attrs["label"] = label
     return frame
 
@@ -99,6 +101,9 @@ def read_sector_vocabulary(project_dir: str | Path | None = None) -> SectorVocab
     code is not in the taxonomy is *not* an error: the portfolio analytics report it as unmapped.
     """
     directory = sectors_dir_for(project_dir)
+    if directory != DEFAULT_SECTORS_DIR and not directory.resolve().is_relative_to(Path(project_dir).resolve()):
+        raise DataValidationError([DataProblem(SECTORS_DIRNAME, 0, "-", f"'{SECTORS_DIRNAME}' is a link leading out "
+                                               "of the project folder: a project's files are inside its folder")])
     problems: list[DataProblem] = []
     taxonomy = _read_csv(directory / TAXONOMY_FILE, TAXONOMY_COLUMNS, problems)
     sector_map = _read_csv(directory / SECTOR_MAP_FILE, SECTOR_MAP_COLUMNS, problems)
