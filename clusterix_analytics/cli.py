@@ -42,7 +42,7 @@ def _report(args) -> int:
 
     return run_report(project_dir=args.project, out_dir=args.out, label=args.label, plan=args.plan,
                       jobs=args.jobs, only=args.only, overrides=args.param, timeout=args.timeout,
-                      fail_fast=args.fail_fast, thumbnails=not args.no_thumbnails)
+                      fail_fast=args.fail_fast, thumbnails=not args.no_thumbnails, force=args.force)
 
 
 def _diff(args) -> int:
@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time limit of each run (default: none)")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failed run")
     p.add_argument("--no-thumbnails", action="store_true", help="skip the PNG thumbnails (headless Chromium)")
+    p.add_argument("--force", action="store_true",
+                   help="execute every run; by default a run whose inputs (notebook, parameters, data and reference "
+                        "files, package, environment) are unchanged since reports/latest is copied from there")
     p.set_defaults(func=_report)
 
     p = sub.add_parser("diff", help="what changed between two snapshots (inputs, runs, headline numbers)")
