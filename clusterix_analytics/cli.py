@@ -98,7 +98,7 @@ def _report(args) -> int:
     check_out_dir(args.out or REPORTS_DIR)
     return run_report(project_dir=args.project, out_dir=args.out, label=args.label, plan=args.plan,
                       jobs=args.jobs, only=args.only, overrides=args.param, timeout=args.timeout,
-                      fail_fast=args.fail_fast, thumbnails=not args.no_thumbnails, pdf=args.pdf,
+                      fail_fast=args.fail_fast, thumbnails=not args.no_thumbnails, force=args.force, pdf=args.pdf,
                       self_contained=args.self_contained)
 
 
@@ -166,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time limit of each run (default: none)")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failed run")
     p.add_argument("--no-thumbnails", action="store_true", help="skip the PNG thumbnails (headless Chromium)")
+    p.add_argument("--force", action="store_true",
+                   help="execute every run; by default a run whose inputs (notebook, parameters, data and reference "
+                        "files, package, environment) are unchanged since reports/latest is copied from there")
     p.add_argument("--self-contained", action="store_true",
                    help="also write standalone/<slug>.html: each page with plotly.js inlined, to share on its own")
     p.add_argument("--pdf", action="store_true",

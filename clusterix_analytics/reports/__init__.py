@@ -1,6 +1,8 @@
 """Report snapshots: the plan, the parallel runner, offline HTML with one plotly.js, manifest, index, diff.
 
-Modules: ``plan`` (reports/plan.yaml → checked runs), ``runner`` (papermill in a process pool → snapshot),
+Modules: ``plan`` (reports/plan.yaml → checked runs), ``inputs`` (the frozen project, every input's sha256,
+the environment lock and each run's reuse key), ``runner`` (papermill in a process pool → snapshot; runs whose
+reuse key is unchanged since ``latest`` are copied, not executed),
 ``export`` (executed notebook → offline page), ``templates`` (the pages' Jinja2 templates, autoescaped,
 and their one stylesheet themed from ``style``), ``manifest`` (a pydantic model of manifest.json), ``index``,
 ``snapshot`` (hidden build folder, atomic publish, ``latest``), ``diff`` and ``browser`` (headless Chromium
@@ -12,6 +14,7 @@ Typical use::
     make reports                                         # the whole plan, jobs = cores
     clusterix-analytics report --only 04 -p partner=inma --label inma   # one profile
     clusterix-analytics report --project data/myproject --timeout 600 --fail-fast
+    clusterix-analytics report --force                   # execute every run, even unchanged ones
     clusterix-analytics diff previous latest             # what changed; also writes diff.html
 
 Exit codes: 0 every run ok; 1 a run failed (or timed out, or --fail-fast skipped some); 2 bad data, plan or

@@ -1,9 +1,11 @@
 """``clusterix-analytics diff A B``: what changed between two snapshots, from their manifests.
 
-Input files changed (sha256), runs added or removed, runs whose status changed, every stated metric that
-changed (by its key, shown with its name, unit and provenance: the quantity a reader saw on the page), and
-every other recorded headline number that changed (old → new). Printed as a table and written as
-``diff.html``.
+Input files changed (sha256: every file the pages depend on — tables, project.yaml, sectors, NUTS,
+geometry, the plan, the notebooks; each listed with its kind), the environment (the package's version and
+code, Python, the kernel, every installed distribution whose version changed), runs added or removed,
+runs whose status changed, every stated metric that changed (by its key, shown with its name, unit and
+provenance: the quantity a reader saw on the page), and every other recorded headline number that changed
+(old → new). Printed as a table and written as ``diff.html``.
 
 >>> old = {"inputs": [{"path": "a.csv", "sha256": "1"}], "runs": [
 ...     {"slug": "r", "status": "ok", "headlines": {"n": 3}}]}
@@ -15,12 +17,13 @@ every other recorded headline number that changed (old → new). Printed as a ta
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from clusterix_analytics.config import REPORTS_DIR
 from clusterix_analytics.reports.manifest import ManifestError, read_manifest
-from clusterix_analytics.reports.snapshot import resolve_snapshot
+from clusterix_analytics.reports.snapshot import resolve_snapshot, write_text_atomic
 from clusterix_analytics.reports.templates import render
 
 _MISSING = object()
@@ -39,6 +42,7 @@ def diff_manifests(old: dict, new: dict) -> dict:
     """The differences between two snapshot manifests (see the module docstring)."""
     old_inputs = {f["path"]: f["sha256"] for f in old.get("inputs", [])}
     new_inputs = {f["path"]: f["sha256"] for f in new.get("inputs", [])}
+    roles = {f["path"]: f.get("role") for f in old.get("inputs", []) + new.get("inputs", [])}
     old_runs = {r["slug"]: r for r in old.get("runs", [])}
     new_runs = {r["slug"]: r for r in new.get("runs", [])}
     status_changed, headlines_changed, metrics_changed = [], [], []
@@ -60,12 +64,48 @@ def diff_manifests(old: dict, new: dict) -> dict:
         "inputs_changed": sorted(p for p in new_inputs if p in old_inputs and new_inputs[p] != old_inputs[p]),
         "inputs_added": sorted(set(new_inputs) - set(old_inputs)),
         "inputs_removed": sorted(set(old_inputs) - set(new_inputs)),
+        "input_roles": roles,
+        "environment_changed": environment_changes(old.get("environment"), new.get("environment")),
         "runs_added": [s for s in new_runs if s not in old_runs],
         "runs_removed": [s for s in old_runs if s not in new_runs],
         "status_changed": status_changed,
         "metrics_changed": metrics_changed,
         "headlines_changed": headlines_changed,
     }
+
+
+def environment_changes(old: dict | None, new: dict | None) -> list[dict]:
+    """What differs between two snapshots' ``environment`` records (nothing when either has none).
+
+    >>> old = {"python": "CPython 3.11.7", "package": {"version": "0.1.0", "code_sha256": "aa"},
+    ...        "distributions": {"pandas": "3.1.1", "plotly": "7.1.0"}}
+    >>> new = {"python": "CPython 3.11.7", "package": {"version": "0.1.0", "code_sha256": "bb"},
+    ...        "distributions": {"pandas": "3.1.2", "plotly": "7.1.0", "xlrd": "2.0.1"}}
+    >>> [(c["what"], c["old"], c["new"]) for c in environment_changes(old, new)]
+    [('package code (sha256)', 'aa', 'bb'), ('pandas', '3.1.1', '3.1.2'), ('xlrd', None, '2.0.1')]
+    """
+    if not old or not new:
+        return []
+    changes = []
+
+    def compare(what, a, b):
+        if a != b:
+            changes.append({"what": what, "old": a, "new": b})
+
+    old_package, new_package = old.get("package") or {}, new.get("package") or {}
+    compare("package version", old_package.get("version"), new_package.get("version"))
+    compare("package code (sha256)", old_package.get("code_sha256"), new_package.get("code_sha256"))
+    compare("python", old.get("python"), new.get("python"))
+    compare("platform", old.get("platform"), new.get("platform"))
+    compare("kernel spec (sha256)", (old.get("kernel") or {}).get("spec_sha256"),
+            (new.get("kernel") or {}).get("spec_sha256"))
+    old_d, new_d = old.get("distributions"), new.get("distributions")
+    if old_d is None or new_d is None:
+        compare("installed distributions (sha256)", old.get("lock_sha256"), new.get("lock_sha256"))
+    else:
+        for name in sorted(set(old_d) | set(new_d)):
+            compare(name, old_d.get(name), new_d.get(name))
+    return changes
 
 
 def _metric_changes(before: dict, after: dict) -> list[dict]:
@@ -92,6 +132,14 @@ def _metric_changes(before: dict, after: dict) -> list[dict]:
     return changes
 
 
+def _short(value) -> str:
+    """A version as it is; a sha256 cut to 12 characters; None as a dash."""
+    if value is None:
+        return "–"
+    text = str(value)
+    return text[:12] if re.fullmatch(r"[0-9a-f]{64}", text) else text
+
+
 def _fmt(value) -> str:
     if value is None:
         return "–"
@@ -106,10 +154,14 @@ def _fmt(value) -> str:
 def _sections(d: dict) -> list[tuple[str, list[str], list[list[str]]]]:
     """(heading, columns, rows) for each non-empty part of a diff: shared by the text and HTML views."""
     sections = []
+    roles = d.get("input_roles") or {}
     files = ([[p, "changed"] for p in d["inputs_changed"]] + [[p, "added"] for p in d["inputs_added"]]
              + [[p, "removed"] for p in d["inputs_removed"]])
     if files:
-        sections.append(("Input files", ["file", "change"], files))
+        sections.append(("Input files", ["file", "change", "kind"], [row + [roles.get(row[0]) or ""] for row in files]))
+    if d.get("environment_changed"):
+        sections.append(("Environment", ["what", "old", "new"], [
+            [c["what"], _short(c["old"]), _short(c["new"])] for c in d["environment_changed"]]))
     runs = ([[s, "added", ""] for s in d["runs_added"]] + [[s, "removed", ""] for s in d["runs_removed"]]
             + [[c["run"], "status", f"{c['old']} → {c['new']}"] for c in d["status_changed"]])
     if runs:
@@ -133,7 +185,7 @@ def render_text(d: dict) -> str:
     lines = [f"{d['old']} → {d['new']}"]
     sections = _sections(d)
     if not sections:
-        lines.append("no differences in inputs, runs, metrics or headline numbers")
+        lines.append("no differences in inputs, environment, runs, metrics or headline numbers")
     for heading, columns, rows in sections:
         widths = [max(len(str(x)) for x in [c] + [r[i] for r in rows]) for i, c in enumerate(columns)]
         lines += ["", f"{heading} ({len(rows)})",
@@ -169,6 +221,6 @@ def run_diff(old_ref: str, new_ref: str = "latest", out_dir: Path | None = None,
     d["old"], d["new"] = d["old"] or old_dir.name, d["new"] or new_dir.name
     print(render_text(d), file=stdout)
     target = Path(html_path) if html_path else new_dir / "diff.html"
-    target.write_text(render_html(d), encoding="utf-8")
+    write_text_atomic(target, render_html(d))
     print(f"\nwritten: {target}", file=stdout)
     return 0

@@ -20,7 +20,6 @@ import re
 import warnings
 from pathlib import Path
 
-import nbformat
 from markupsafe import Markup
 
 from clusterix_analytics.config import HEADLINE_MIMETYPE, METRIC_MIMETYPE
@@ -85,7 +84,7 @@ def without_html_twins(nb: dict) -> dict:
     return nb
 
 
-def _without_invisible_outputs(nb) -> nbformat.NotebookNode:
+def _without_invisible_outputs(nb):
     """Headline outputs carry data for the manifest only: leave them off the page."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
@@ -97,6 +96,7 @@ def _without_invisible_outputs(nb) -> nbformat.NotebookNode:
 
 def notebook_body(nb) -> str:
     """The cells of an executed notebook as HTML, code hidden (nbconvert ``basic`` template, in-process)."""
+    import nbformat  # here, not at the top: nbformat takes a second to import (jsonschema's format checkers)
     from nbconvert import HTMLExporter
 
     if not isinstance(nb, nbformat.NotebookNode):
@@ -123,10 +123,9 @@ def notebook_page(nb, title: str, meta: dict | None = None, status: str = "ok",
 def write_plotly_js(folder: Path) -> Path:
     """Write the one copy of plotly.js (the committed custom bundle, :mod:`.plotlyjs`) into ``folder``."""
     from clusterix_analytics.reports.plotlyjs import bundle_text
+    from clusterix_analytics.reports.snapshot import write_text_atomic
 
-    target = Path(folder) / PLOTLY_JS_NAME
-    target.write_text(bundle_text(), encoding="utf-8")
-    return target
+    return write_text_atomic(Path(folder) / PLOTLY_JS_NAME, bundle_text())
 
 
 STANDALONE_DIR = "standalone"

@@ -1,5 +1,8 @@
 """``index.html`` of a snapshot: one row per run (thumbnail, title, parameters, status, duration, link).
 
+A run reused from an earlier snapshot (its inputs unchanged) says so beside its status, naming the
+snapshot whose run made the page; its duration is that run's.
+
 The page is ``templates/index.html``; every text that comes from data or parameters is escaped by the
 template environment (autoescape).
 
@@ -24,6 +27,7 @@ def _run_row(run: dict) -> dict:
         "page": outputs.get("html"), "thumbnail": outputs.get("thumbnail"), "notebook_file": outputs.get("notebook"),
         "pdf": outputs.get("pdf"), "standalone": outputs.get("standalone"),
         "duration": f"{duration:.1f} s" if duration is not None else "",
+        "reused_from": run.get("reused_from"),
     }
 
 

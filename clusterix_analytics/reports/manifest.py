@@ -12,7 +12,6 @@ True
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import re
@@ -26,6 +25,8 @@ from pydantic_core import InitErrorDetails
 
 from clusterix_analytics.config import HEADLINE_MIMETYPE, METRIC_MIMETYPE, PROJ_ROOT
 from clusterix_analytics.errors import field_path
+from clusterix_analytics.reports.inputs import sha256_of
+from clusterix_analytics.reports.snapshot import write_text_atomic
 
 DISTRIBUTION = "clusterix-analytics"
 # Packages that shape the pages besides the declared dependencies.
@@ -71,11 +72,13 @@ class GitState(_Record):
 
 
 class Summary(_Record):
-    """How many runs ended how (a timeout counts as failed)."""
+    """How many runs ended how (a timeout counts as failed); ``reused`` of the ``ok`` ones were copied from
+    the previous snapshot (their inputs had not changed)."""
 
     ok: int = 0
     failed: int = 0
     skipped: int = 0
+    reused: int = 0
 
 
 class ProjectRecord(_Record):
@@ -90,11 +93,40 @@ class PlanRecord(_Record):
 
 
 class InputFile(_Record):
-    """One data file the dataset was read from (path relative to the project folder)."""
+    """One file the pages depend on, hashed before the runs (see :mod:`clusterix_analytics.reports.inputs`).
+
+    ``path``: a project file relative to the project folder (``partners.csv``, ``sectors/taxonomy.csv``),
+    package data as ``clusterix_analytics/...``, the plan and notebooks relative to the checkout.
+    ``role``: project, sectors, nuts, geometry, plan or notebook (None in manifests written before roles).
+    """
 
     path: str
+    role: str | None = None
     bytes: int | None = None
     sha256: str
+
+
+class PackageRecord(_Record):
+    name: str
+    version: str | None = None
+    code_sha256: str
+
+
+class KernelRecord(_Record):
+    name: str
+    spec_sha256: str | None = None
+
+
+class EnvironmentRecord(_Record):
+    """What computed the pages besides their inputs; ``lock_sha256`` hashes ``distributions`` (every installed
+    distribution and its version), Python and the platform."""
+
+    lock_sha256: str
+    python: str
+    platform: str
+    package: PackageRecord
+    kernel: KernelRecord
+    distributions: dict[str, str]
 
 
 class RunOutputs(_Record):
@@ -131,6 +163,10 @@ class RunRecord(_Record):
     headlines: dict[str, Any] = {}
     metrics: dict[str, MetricRecord] = {}
     error: list[str] | None = None
+    # sha256 of everything the run's page is made from (reports/inputs.py: reuse_key)
+    reuse_key: str | None = None
+    # the snapshot whose run made these outputs, when they were copied (inputs unchanged); None: run here
+    reused_from: str | None = None
 
 
 class Manifest(_Record):
@@ -153,6 +189,7 @@ class Manifest(_Record):
     kernel: str | None = None
     git: GitState | None = None         # None outside a git checkout
     versions: dict[str, str | None] = {}
+    environment: EnvironmentRecord | None = None
     project: ProjectRecord | None = None
     plan: PlanRecord | None = None
     inputs: list[InputFile] = []
@@ -165,16 +202,8 @@ def _problems(error: ValidationError) -> list[str]:
     return [f"{field_path(tuple(e['loc']))}: {e['msg']}" for e in error.errors()]
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def input_files(files, project_dir: Path) -> list[dict]:
-    """sha256 and size of every data file the dataset was read from, paths relative to the project."""
+    """sha256 and size of data files, paths relative to the project (the runner lists more: inputs.py)."""
     rows = []
     for path in files:
         path = Path(path)
@@ -224,7 +253,7 @@ def write_manifest(folder: Path, manifest: dict) -> Path:
     >>> import tempfile
     >>> write_manifest(tempfile.mkdtemp(), {"runs": []})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    clusterix_analytics.reports.manifest.ManifestError: .../manifest.json: 15 problems in the snapshot manifest:
+    clusterix_analytics.reports.manifest.ManifestError: .../manifest.json: 16 problems in the snapshot manifest:
       snapshot: Field required
     ...
     """
@@ -234,7 +263,7 @@ def write_manifest(folder: Path, manifest: dict) -> Path:
     except ValidationError as exc:
         raise ManifestError(path, _problems(exc)) from None
     text = json.dumps(record.model_dump(exclude_unset=True), indent=2, ensure_ascii=False, default=str)
-    path.write_text(text + "\n", encoding="utf-8")
+    write_text_atomic(path, text + "\n")
     return path
 
 

@@ -19,7 +19,10 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import io
+import json
 import re
+import tokenize
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,9 +30,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Annotated, Any
 
-import nbformat
 import pandas as pd
-import papermill as pm
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from clusterix_analytics.config import MAX_PARAMETER_CHARS_ENV, NOTEBOOKS_DIR, input_limits
@@ -117,7 +118,7 @@ class Run:
     slug: str = ""
     checker: str | None = None
     entry: int = 0
-    declared: dict = field(default_factory=dict)   # the notebook's parameters cell (papermill inspect)
+    declared: dict = field(default_factory=dict)   # the notebook's parameters cell (declared_parameters)
     from_row: frozenset = frozenset()               # parameters filled from a for_each row ("{partner_id}")
 
 
@@ -172,26 +173,62 @@ def _annotation_types(node: ast.expr | None) -> tuple[type, ...] | None:
     return None
 
 
-def declared_parameters(path: Path) -> dict[str, dict]:
-    """The parameters cell of a notebook: name → {default, types, help}.
+def parameters_cell(path: Path) -> str | None:
+    """The source of a notebook's cell tagged ``parameters`` (None if it has none), read as JSON.
 
-    papermill's ``inspect_notebook`` gives names and help; its line parser skips lines whose comment
-    holds quotes or brackets, so the cell is also read with ``ast`` (every top-level assignment).
-    ``types`` comes from an annotation (``sector_level: int | str = 1``), else from the default's type;
-    None means any value fits.
+    Read without nbformat on purpose: importing nbformat costs about a second (jsonschema's format
+    checkers), and a snapshot whose runs are all reused must not pay it. nbformat 3 notebooks (worksheets)
+    are converted by nbformat as papermill would.
     """
-    import logging
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    if nb.get("nbformat", 4) < 4:
+        import nbformat
 
-    logging.getLogger("papermill").setLevel(logging.ERROR)   # "Unable to parse line ..." is handled below
-    found = {name: {"default": None, "types": None, "help": p.get("help") or ""}
-             for name, p in pm.inspect_notebook(str(path)).items()}
-    nb = nbformat.read(path, as_version=4)
-    cell = next((c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None)
-    if cell is None:
-        return found
+        nb = nbformat.read(path, as_version=4)
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in (cell.get("metadata") or {}).get("tags", []):
+            source = cell.get("source", "")
+            return "".join(source) if isinstance(source, list) else source
+    return None
+
+
+# A parameter line as papermill's inspector reads one (name, optional annotation, value, optional comment).
+_PARAMETER_LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)")
+
+
+def _comments(source: str) -> dict[int, str]:
+    """Line number → the text of the comment on that line (without ``#``)."""
+    found = {}
     try:
-        tree = ast.parse(cell.source)
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                found[token.start[0]] = token.string.lstrip("#").strip()
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
+def declared_parameters(path: Path) -> dict[str, dict]:
+    """The parameters cell of a notebook: name → {default, types, help}, in the order of the cell.
+
+    Every top-level assignment of the cell, read with ``ast`` (papermill's line parser skips lines whose
+    comment holds quotes or brackets); ``help`` is the comment on the assignment's line, as papermill's
+    ``inspect_notebook`` gives it. ``types`` comes from an annotation (``sector_level: int | str = 1``),
+    else from the default's type; None means any value fits. A cell that is not plain Python (an IPython
+    magic) falls back to papermill's line rule for the names, with no defaults.
+    """
+    source = parameters_cell(path)
+    if source is None:
+        return {}
+    comments = _comments(source)
+    found: dict[str, dict] = {}
+    try:
+        tree = ast.parse(source)
     except SyntaxError:
+        for number, line in enumerate(source.splitlines(), start=1):
+            match = _PARAMETER_LINE.match(line)
+            if match:
+                found.setdefault(match["name"], {"default": None, "types": None, "help": comments.get(number, "")})
         return found
     for node in tree.body:
         target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else \
@@ -200,13 +237,12 @@ def declared_parameters(path: Path) -> dict[str, dict]:
             continue
         try:
             default = ast.literal_eval(node.value)
-        except ValueError:
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             default = None
         types = _annotation_types(getattr(node, "annotation", None))
         if types is None and default is not None:
             types = (type(default),)
-        entry = found.setdefault(target.id, {"help": ""})
-        entry.update(default=default, types=types)
+        found[target.id] = {"default": default, "types": types, "help": comments.get(node.lineno, "")}
     return found
 
 

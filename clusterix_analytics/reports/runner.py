@@ -1,18 +1,31 @@
 """``clusterix-analytics report``: execute the plan's runs in parallel into one dated snapshot.
 
-Order of work: load and validate the data, expand and check the plan (any problem → exit 2, nothing
-run, nothing written); execute every run with papermill's Python API in a pool of worker processes
-(one kernel start per run, nothing else started per run); each worker also strips the embedded
-plotly.js from its notebook and writes its HTML page; then the parent writes the one plotly.min.js,
-thumbnails (one headless Chromium for all pages, when installed), manifest.json and index.html, and
-only then moves the hidden folder into place and points ``latest`` at it.
+Order of work:
+
+1. Clean up: build folders left by reports that died (``kill -9``) are removed (``snapshot.clean_stale``).
+2. Pin the inputs (``reports/inputs.py``): the project folder is copied into the hidden build folder, and
+   that frozen copy is validated, planned from and read by every kernel; the reference files (sectors, NUTS,
+   geometry), the plan and each notebook are hashed at the same time. Any problem with the data or the plan
+   → exit 2, nothing run, nothing left behind.
+3. Reuse: a run whose reuse key (its notebook, title, parameters, every pinned data and reference file, the
+   package's version and code, the environment lock, the kernel spec) equals that of an ok run of the snapshot
+   ``latest`` points to is not executed: its page, notebook and thumbnail are copied from there, and its
+   record (headlines, metrics, duration) is kept with ``reused_from`` naming the snapshot whose run made
+   them. ``force=True`` (``--force``) executes every run. A snapshot whose runs are all reused starts no pool
+   and no kernel.
+4. Execute the other runs with papermill in a pool of worker processes (one kernel start per run); each
+   worker strips the embedded plotly.js from its notebook, writes its HTML page, and checks that no pinned
+   file changed while it ran (a run that saw a changed file fails, naming it).
+5. The parent writes the one plotly.min.js, thumbnails of the pages that have none (one headless Chromium,
+   when installed), manifest.json and index.html, removes the frozen inputs, and moves the hidden folder into
+   place; ``latest`` then moves to it if at least one run is ok.
 
 Exit codes: 0 every run succeeded; 1 a run failed; 2 bad data or bad plan/parameters; 130 interrupted.
 
 >>> from clusterix_analytics.reports.runner import run_report
 >>> run_report(jobs=2, label="weekly")          # doctest: +SKIP
 reports/2026-11-23T101500Z-weekly
-12 runs: 12 ok, 0 failed in 41.2 s (jobs=2)
+12 runs: 12 ok (9 reused), 0 failed in 14.2 s (jobs=2)
 0
 """
 from __future__ import annotations
@@ -22,13 +35,13 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
 
 from clusterix_analytics.config import (
     DEFAULT_PLAN_FILE,
@@ -39,6 +52,7 @@ from clusterix_analytics.config import (
     REPORTS_DIR,
 )
 from clusterix_analytics.errors import DataValidationError
+from clusterix_analytics.reports import inputs as pins_
 from clusterix_analytics.reports import snapshot as snap
 from clusterix_analytics.reports.export import (
     notebook_page,
@@ -49,12 +63,12 @@ from clusterix_analytics.reports.export import (
 )
 from clusterix_analytics.reports.index import index_page
 from clusterix_analytics.reports.manifest import (
+    ManifestError,
     git_state,
     headlines_from_notebook,
-    input_files,
     metrics_from_notebook,
     package_versions,
-    sha256_of,
+    read_manifest,
     write_manifest,
 )
 from clusterix_analytics.reports.plan import PROJECT_PARAMETER, PlanError, Run, expand_plan, parse_overrides
@@ -62,6 +76,7 @@ from clusterix_analytics.reports.plan import PROJECT_PARAMETER, PlanError, Run, 
 DEFAULT_PLAN = DEFAULT_PLAN_FILE
 ERROR_LINES = 8
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+INJECTED_TAG = "injected-parameters"   # papermill's tag on the cell it writes the parameters into
 
 
 # ---- worker side -------------------------------------------------------------------------------
@@ -69,20 +84,40 @@ _current_kernel = None   # the worker's running kernel manager, so a stop reques
 
 
 def _worker_init() -> None:
-    """Workers leave Ctrl-C to the parent, and kill their kernel before dying on SIGTERM."""
+    """Workers leave Ctrl-C to the parent, and kill their kernel before dying on SIGTERM (also sent when
+    the parent dies, even by ``kill -9``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    snap.close_inherited_locks()
     os.environ[REPORT_RUN_ENV] = "1"
     # Kernels inherit these: their start-up chatter would bury the progress bar. Errors come back
     # in each run's result instead.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
+    os.close(devnull)
 
     def stop(signum, frame):
         _kill_kernel_now()
         os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this worker when the parent dies (its handler then kills the kernel)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        parent = os.getppid()
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)   # PR_SET_PDEATHSIG
+        if os.getppid() != parent:              # the parent died before the call
+            os.kill(os.getpid(), signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def _shutdown_kernel() -> None:
@@ -120,19 +155,51 @@ def _error_lines(exc: BaseException) -> list[str]:
     return [line.rstrip() for line in lines if line.strip()][-ERROR_LINES:]
 
 
-def finish_notebook(path: Path, page_path: Path, title: str, parameters: dict, status: str) -> tuple[dict, dict]:
+def unfreeze_paths(nb, replacements: dict[str, str]):
+    """Name the user's files, not the frozen copies, where the stored notebook records paths: the injected
+    parameters cell and papermill's metadata (the run read byte-identical copies; see reports/inputs.py).
+
+    >>> nb = {"metadata": {"papermill": {"input_path": "/b/.inputs/notebooks/n.ipynb"}}, "cells": [
+    ...     {"cell_type": "code", "metadata": {"tags": ["injected-parameters"]}, "source": 'p = "/b/.inputs/x"'}]}
+    >>> nb = unfreeze_paths(nb, {"/b/.inputs/notebooks/n.ipynb": "notebooks/n.ipynb", "/b/.inputs/x": "/data/x"})
+    >>> nb["cells"][0]["source"], nb["metadata"]["papermill"]["input_path"]
+    ('p = "/data/x"', 'notebooks/n.ipynb')
+    """
+    # longest first: a folder's path is a prefix of its files' paths
+    ordered = sorted(replacements.items(), key=lambda kv: -len(kv[0]))
+
+    def swap(text: str) -> str:
+        for frozen, real in ordered:
+            text = text.replace(frozen, real)
+        return text
+
+    for cell in nb.get("cells", []):
+        if INJECTED_TAG in cell.get("metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            cell["source"] = swap("".join(source) if isinstance(source, list) else source)
+    papermill = nb.get("metadata", {}).get("papermill")
+    if papermill:
+        nb["metadata"]["papermill"] = json.loads(swap(json.dumps(papermill, ensure_ascii=False)))
+    return nb
+
+
+def finish_notebook(path: Path, page_path: Path, title: str, parameters: dict, status: str,
+                    replacements: dict[str, str] | None = None) -> tuple[dict, dict]:
     """Strip plotly.js from an executed notebook, write its HTML page; return its headlines and metrics."""
+    import nbformat
+
     nb = nbformat.read(path, as_version=4)
     headlines, metrics = headlines_from_notebook(nb), metrics_from_notebook(nb)
-    nb = nbformat.from_dict(strip_plotly_bundles(nb))
+    nb = nbformat.from_dict(unfreeze_paths(strip_plotly_bundles(nb), replacements or {}))
     # Compact JSON: nbformat's one-value-per-line layout doubles the size of figure data.
-    path.write_text(json.dumps(without_html_twins(nb), separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
-    page_path.write_text(notebook_page(nb, title=title, meta=parameters, status=status), encoding="utf-8")
+    snap.write_text_atomic(path, json.dumps(without_html_twins(nb), separators=(",", ":"), ensure_ascii=False))
+    snap.write_text_atomic(page_path, notebook_page(nb, title=title, meta=parameters, status=status))
     return headlines, metrics
 
 
 def execute_run(task: dict) -> dict:
-    """Execute one run in this process (a pool worker): papermill, then strip and export.
+    """Execute one run in this process (a pool worker): papermill, then strip and export, then check that
+    the pinned inputs did not change under the run.
 
     Never raises: a failure comes back as ``status: failed`` with the error's last lines.
     """
@@ -180,16 +247,29 @@ def execute_run(task: dict) -> dict:
             watchdog.cancel()
         _shutdown_kernel()
         _current_kernel = None
+    return _finish_run(task, result, nb_path, page_path, start)
+
+
+def _finish_run(task: dict, result: dict, nb_path: Path, page_path: Path, start: float) -> dict:
+    """After the kernel: the page, the check of the pinned inputs, the outputs' names, the duration."""
     if nb_path.is_file():
         try:
-            result["headlines"], result["metrics"] = finish_notebook(nb_path, page_path, task["title"],
-                                                                     task["parameters"], result["status"])
+            result["headlines"], result["metrics"] = finish_notebook(
+                nb_path, page_path, task["title"], task["parameters"], result["status"], task.get("replacements"))
         except Exception as exc:  # noqa: BLE001 – a page that cannot be written fails this run only
             result["status"] = "failed"
             result["error"] = (result["error"] or []) + [f"export failed: {type(exc).__name__}: {exc}"]
+    changed = pins_.changed_files(task.get("pins") or [])
+    if changed:   # the page may mix the pinned and the changed file: it does not stand for the snapshot
+        result["status"] = "failed"
+        result["error"] = (result["error"] or []) + [
+            f"input changed during the run: {line}" for line in changed] + [
+            "the snapshot's inputs are hashed before its runs; change data between snapshots, not during one"]
     result["duration_s"] = round(time.perf_counter() - start, 3)   # kernel start to page written
     result["outputs"] = {"html": page_path.name if page_path.is_file() else None,
                          "notebook": f"notebooks/{nb_path.name}" if nb_path.is_file() else None}
+    result["reuse_key"] = task.get("reuse_key")
+    result["reused_from"] = None
     return result
 
 
@@ -198,12 +278,122 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _tasks(runs: list[Run], folder: Path, project_dir: Path, timeout: float | None) -> list[dict]:
+@dataclass
+class Pinned:
+    """What the runs of one snapshot read, fixed before the first of them starts."""
+
+    dataset: object
+    runs: list[Run]
+    read_dir: Path            # the folder the kernels read the project from (the frozen copy, if frozen)
+    frozen: bool
+    files: list[dict]         # reports/inputs.py: pinned_files (with "file", the absolute path hashed)
+    environment: dict
+    notebooks: dict[str, Path] = field(default_factory=dict)   # run.path (as str) → frozen notebook
+    keys: dict[str, str] = field(default_factory=dict)         # slug → reuse key
+
+    def manifest_inputs(self) -> list[dict]:
+        return [{k: f[k] for k in ("path", "role", "bytes", "sha256")} for f in self.files]
+
+
+def _pin_inputs(project_dir: Path, plan_path: Path, overrides: dict, only: list[str] | None,
+                building: Path) -> Pinned:
+    """Freeze the project, validate it and expand the plan from the copy, hash every input once.
+
+    Raises DataValidationError / PlanError (the caller exits 2). When the copy does not load but the folder
+    does (``project.yaml`` names tables outside its folder), the folder is read in place and checked by hash.
+    """
+    from clusterix_analytics.data.dataset import load
+
+    inputs_dir = building / pins_.INPUTS_DIRNAME
+    frozen_dir = None
+    if (project_dir / "project.yaml").is_file():
+        try:
+            frozen_dir = pins_.freeze_project(project_dir, inputs_dir)
+        except OSError:
+            frozen_dir = None
+    dataset = None
+    if frozen_dir is not None:
+        try:
+            dataset = load(frozen_dir)
+        except DataValidationError:
+            dataset = None
+        if dataset is not None and not all(Path(f).is_relative_to(frozen_dir) for f in dataset.files):
+            dataset = None   # a table outside the folder: read in place, checked by hash
+        if dataset is None:
+            shutil.rmtree(frozen_dir, ignore_errors=True)
+            frozen_dir = None
+    if dataset is None:
+        dataset = load(project_dir)   # the user's own paths in any error message
+    read_dir = frozen_dir or project_dir
+    runs = expand_plan(plan_path, dataset, overrides=overrides, only=only)
+    notebooks = {}
+    for run in runs:
+        if str(run.path) not in notebooks:
+            notebooks[str(run.path)] = pins_.freeze_file(run.path, inputs_dir / "notebooks" / f"{len(notebooks)}")
+    files = pins_.pinned_files(dataset, read_dir, plan_path,
+                               {pins_.shown_path(Path(real)): copy for real, copy in notebooks.items()})
+    pinned = Pinned(dataset=dataset, runs=runs, read_dir=read_dir, frozen=frozen_dir is not None, files=files,
+                    environment=pins_.environment(KERNEL_NAME), notebooks={k: Path(v) for k, v in notebooks.items()})
+    by_path = {f["path"]: f["sha256"] for f in files}
+    for run in runs:
+        pinned.keys[run.slug] = pins_.reuse_key(by_path[pins_.shown_path(run.path)], run.title, run.parameters,
+                                                files, pinned.environment)
+    return pinned
+
+
+def _tasks(runs: list[Run], folder: Path, project_dir: Path, pinned: Pinned, timeout: float | None) -> list[dict]:
+    replacements = {str(pinned.read_dir): str(project_dir)} if pinned.frozen else {}
+    replacements |= {str(copy): str(Path(real).resolve()) for real, copy in pinned.notebooks.items()}
+    pins = [{k: f[k] for k in ("path", "sha256", "file")} for f in pinned.files if f["role"] != "plan"]
     return [{
-        "slug": r.slug, "title": r.title, "input": str(r.path), "cwd": str(r.path.parent),
+        "slug": r.slug, "title": r.title, "input": str(pinned.notebooks[str(r.path)]), "cwd": str(r.path.parent),
         "parameters": r.parameters, "folder": str(folder), "kernel_name": KERNEL_NAME, "timeout": timeout,
-        "project_dir": str(project_dir) if PROJECT_PARAMETER in r.declared else None,
+        "project_dir": str(pinned.read_dir) if PROJECT_PARAMETER in r.declared else None,
+        "replacements": replacements, "pins": pins, "reuse_key": pinned.keys[r.slug],
     } for r in runs]
+
+
+def _reuse(runs: list[Run], pinned: Pinned, out_dir: Path, building: Path, thumbnails: bool,
+           stderr) -> tuple[dict[str, dict], str | None]:
+    """Copy the outputs of every run whose key matches an ok run of ``latest``; returns their results by
+    slug, and the name of the snapshot they came from."""
+    previous = snap.latest_snapshot(out_dir)
+    if previous is None:
+        return {}, None
+    try:
+        manifest = read_manifest(previous)
+    except ManifestError as exc:
+        print(f"nothing reused: {exc}", file=stderr)
+        return {}, None
+    before = {r["slug"]: r for r in manifest.get("runs", [])}
+    reused: dict[str, dict] = {}
+    for run in runs:
+        old = before.get(run.slug)
+        if not old or old.get("status") != "ok" or old.get("reuse_key") != pinned.keys[run.slug]:
+            continue
+        outputs = old.get("outputs") or {}
+        wanted = {"html": outputs.get("html"), "notebook": outputs.get("notebook")}
+        if thumbnails and outputs.get("thumbnail"):
+            wanted["thumbnail"] = outputs["thumbnail"]
+        sources = {kind: previous / name for kind, name in wanted.items() if name}
+        if set(sources) < {"html", "notebook"} or not all(p.is_file() for p in sources.values()):
+            continue
+        try:
+            for kind, source in sources.items():
+                snap.copy_atomic(source, building / wanted[kind])
+        except OSError as exc:   # the earlier snapshot is being removed, say: execute the run instead
+            for name in wanted.values():
+                if name:
+                    (building / name).unlink(missing_ok=True)
+            print(f"  {run.slug}: not reused ({exc}); executing it", file=stderr)
+            continue
+        reused[run.slug] = {
+            "slug": run.slug, "status": "ok", "error": None, "started": old.get("started"),
+            "duration_s": old.get("duration_s"), "headlines": old.get("headlines") or {},
+            "metrics": old.get("metrics") or {}, "outputs": dict(wanted),
+            "reuse_key": pinned.keys[run.slug], "reused_from": old.get("reused_from") or previous.name,
+        }
+    return reused, previous.name
 
 
 def _progress(total: int, enabled: bool):
@@ -217,6 +407,11 @@ def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool,
     """Run the tasks in a pool; returns results by slug (runs never started are absent)."""
     results: dict[str, dict] = {}
     counts = {"ok": 0, "failed": 0}
+    # What every run needs, imported once here for all the forked workers (not at the top of this module: a
+    # snapshot whose runs are all reused needs none of it, and nbformat alone takes a second to import).
+    import jupyter_client.manager  # noqa: F401
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
     # fork: workers start in milliseconds with everything imported, and do not re-run the caller's main
     # module (spawn would, which breaks for `python -` and notebooks). The pool is made before any
     # thread (tqdm's monitor) starts.
@@ -259,7 +454,7 @@ def _git_and_versions() -> tuple[dict | None, dict]:
 
 
 def _thumbnails(folder: Path, results: dict[str, dict], tabs: int = 2) -> str | None:
-    """One browser for every page; returns why there are no thumbnails, or None."""
+    """One browser for every page of ``results``; returns why there are no thumbnails, or None."""
     from clusterix_analytics.reports.browser import BrowserError, check_pages, find_chromium
 
     if find_chromium() is None:
@@ -304,10 +499,12 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
                label: str | None = None, plan: str | Path | None = None, jobs: int | None = None,
                only: list[str] | None = None, overrides: list[str] | None = None, timeout: float | None = None,
                fail_fast: bool = False, thumbnails: bool = True, progress: bool | None = None,
-               stdout=None, stderr=None, pdf: bool = False, self_contained: bool = False) -> int:
-    """Build one snapshot; print its path and a summary line; return the exit code (0, 1, 2 or 130)."""
-    from clusterix_analytics.data.dataset import load
+               force: bool = False, stdout=None, stderr=None, pdf: bool = False,
+               self_contained: bool = False) -> int:
+    """Build one snapshot; print its path and a summary line; return the exit code (0, 1, 2 or 130).
 
+    ``force``: execute every run, even those whose inputs are unchanged since ``latest``.
+    """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir) if out_dir else REPORTS_DIR
     plan_path = Path(plan) if plan else DEFAULT_PLAN
@@ -317,51 +514,77 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
 
-    # 1. refuse bad data or a bad plan before anything runs or is written
-    try:
-        dataset = load(project_dir)
-        override_values, problems = parse_overrides(overrides)
-        if problems:
-            raise PlanError(problems)
-        runs = expand_plan(plan_path, dataset, overrides=override_values, only=only)
-    except (DataValidationError, PlanError) as exc:
-        print(exc, file=stderr)
+    override_values, problems = parse_overrides(overrides)
+    if problems:
+        print(PlanError(problems), file=stderr)
         return 2
-    if not runs:
-        print(f"{plan_path}: the plan has no runs", file=stderr)
-        return 2
+    # 1. what reports that died left behind
+    removed = snap.clean_stale(out_dir)
+    if removed:
+        print(f"removed {len(removed)} unfinished build folder(s) of reports that stopped: {', '.join(removed)}",
+              file=stderr)
 
-    # 2. execute into a hidden folder
+    # 2. pin the inputs; refuse bad data or a bad plan before anything runs (and leave nothing behind)
+    out_existed = out_dir.exists()
     building = snap.make_building_dir(out_dir)
-    (building / "notebooks").mkdir()
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)   # cron's kill → clean stop too
     try:
-        results = _execute_all(_tasks(runs, building, project_dir, timeout), jobs, fail_fast, progress,
-                               log_runs=stderr is sys.stderr)
+        try:
+            pinned = _pin_inputs(project_dir, plan_path, override_values, only, building)
+        except (DataValidationError, PlanError) as exc:
+            snap.discard(building)
+            if not out_existed:
+                _remove_if_empty(out_dir)
+            print(exc, file=stderr)
+            return 2
+        runs = pinned.runs
+        if not runs:
+            snap.discard(building)
+            if not out_existed:
+                _remove_if_empty(out_dir)
+            print(f"{plan_path}: the plan has no runs", file=stderr)
+            return 2
+        (building / "notebooks").mkdir()
+
+        # 3. reuse what has not changed, 4. execute the rest
+        results, reused_from = ({}, None) if force else _reuse(runs, pinned, out_dir, building, thumbnails, stderr)
+        todo = [r for r in runs if r.slug not in results]
+        if todo:
+            results |= _execute_all(_tasks(todo, building, project_dir, pinned, timeout), jobs, fail_fast,
+                                    progress, log_runs=stderr is sys.stderr)
         for run in runs:
             if run.slug not in results:
-                results[run.slug] = _skipped(run, building)
+                results[run.slug] = _skipped(run, building, pinned.keys[run.slug])
+
+        # 5. the shared files, then publish
         write_plotly_js(building)
         if self_contained:
             write_standalone_pages(building, results)
-        # pages load side by side in one browser: about as many tabs as cores pay off
-        thumbs_note = _thumbnails(building, results, tabs=max(2, min(jobs, 4))) if thumbnails \
-            else "thumbnails turned off"
+        shutil.rmtree(building / pins_.INPUTS_DIRNAME, ignore_errors=True)
+        unthumbed = {s: r for s, r in results.items() if r["outputs"].get("html") and not r["outputs"].get("thumbnail")}
+        if not thumbnails:
+            thumbs_note = "thumbnails turned off"
+        elif unthumbed:
+            # pages load side by side in one browser: about as many tabs as cores pay off
+            thumbs_note = _thumbnails(building, unthumbed, tabs=max(2, min(jobs, 4)))
+        else:
+            thumbs_note = None
         pdf_note = _pdfs(building, runs, results, snap.snapshot_name(started, label)) if pdf else None
         finished = dt.datetime.now(dt.UTC)
         git, versions = _git_and_versions()
-        manifest = _manifest(runs, results, dataset, project_dir, plan_path, started, finished, label, jobs,
+        manifest = _manifest(runs, results, pinned, project_dir, plan_path, started, finished, label, jobs,
                              git, versions, thumbs_note)
         if pdf_note is not None:
             manifest["pdf"] = pdf_note
-        manifest["snapshot"] = snap.snapshot_name(started, label)   # final name is set again in publish
-        write_manifest(building, manifest)
-        (building / "index.html").write_text(index_page(manifest), encoding="utf-8")
-        target = snap.publish(building, out_dir, manifest["snapshot"])
-        if target.name != manifest["snapshot"]:   # same second as another snapshot: record the real name
-            manifest["snapshot"] = target.name
-            write_manifest(target, manifest)
-            (target / "index.html").write_text(index_page(manifest), encoding="utf-8")
+
+        def finalize(name: str) -> None:
+            manifest["snapshot"] = name
+            write_manifest(building, manifest)
+            snap.write_text_atomic(building / "index.html", index_page(manifest))
+
+        any_ok = manifest["summary"]["ok"] > 0
+        target = snap.publish(building, out_dir, snap.snapshot_name(started, label), finalize=finalize,
+                              move_latest=any_ok)
     except KeyboardInterrupt:
         snap.discard(building)
         print("interrupted: no snapshot written", file=stderr)
@@ -374,13 +597,28 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
 
     summary = manifest["summary"]
     print(_display_path(target), file=stdout)
-    print(f"{len(runs)} runs: {summary['ok']} ok, {summary['failed']} failed"
+    ok = f"{summary['ok']} ok" + (f" ({summary['reused']} reused)" if summary["reused"] else "")
+    print(f"{len(runs)} runs: {ok}, {summary['failed']} failed"
           + (f", {summary['skipped']} skipped" if summary["skipped"] else "")
           + f" in {time.perf_counter() - clock:.1f} s (jobs={jobs})", file=stdout)
+    if summary["reused"]:
+        print(f"  reused (inputs unchanged since {reused_from}; --force runs them): {summary['reused']} run(s)",
+              file=stderr)
     for result in manifest["runs"]:
         if result["status"] != "ok":
             print(f"  {result['status']}: {result['slug']}: {(result.get('error') or [''])[-1]}", file=stderr)
+    if not any_ok:
+        kept = snap.latest_snapshot(out_dir)
+        print(f"latest not moved (no run of this snapshot is ok): it still points to "
+              f"{kept.name if kept else 'nothing'}", file=stderr)
     return 0 if summary["failed"] == 0 and summary["skipped"] == 0 else 1
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _raise_interrupt(signum, frame):
@@ -394,8 +632,10 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def _skipped(run: Run, folder: Path) -> dict:
+def _skipped(run: Run, folder: Path, key: str | None = None) -> dict:
     """A run that --fail-fast stopped before it ran (or while it ran): keep whatever notebook it left."""
+    import nbformat
+
     nb_path = folder / "notebooks" / f"{run.slug}.ipynb"
     outputs = {"html": None, "notebook": None}
     if nb_path.is_file():
@@ -405,11 +645,14 @@ def _skipped(run: Run, folder: Path) -> dict:
         except Exception:  # noqa: BLE001 – a half-written notebook of a stopped run is not worth keeping
             nb_path.unlink(missing_ok=True)
     return {"slug": run.slug, "status": "skipped", "duration_s": None, "started": None, "headlines": {},
-            "error": ["not run: --fail-fast stopped the batch after a failure"], "outputs": outputs}
+            "error": ["not run: --fail-fast stopped the batch after a failure"], "outputs": outputs,
+            "reuse_key": key, "reused_from": None}
 
 
-def _manifest(runs, results, dataset, project_dir, plan_path, started, finished, label, jobs, git, versions,
-              thumbs_note) -> dict:
+def _manifest(runs, results, pinned: Pinned, project_dir, plan_path, started, finished, label, jobs, git,
+              versions, thumbs_note) -> dict:
+    from clusterix_analytics.reports.inputs import sha256_of
+
     ordered = []
     for run in runs:
         r = results[run.slug]
@@ -417,10 +660,13 @@ def _manifest(runs, results, dataset, project_dir, plan_path, started, finished,
             "slug": run.slug, "notebook": run.notebook, "title": run.title, "parameters": run.parameters,
             "status": r["status"], "started": r.get("started"), "duration_s": r.get("duration_s"),
             "outputs": r.get("outputs", {}), "headlines": r.get("headlines", {}), "metrics": r.get("metrics", {}),
-            "error": r.get("error"),
+            "error": r.get("error"), "reuse_key": r.get("reuse_key"), "reused_from": r.get("reused_from"),
         })
     summary = {s: sum(1 for r in ordered if r["status"] == s) for s in ("ok", "failed", "timeout", "skipped")}
     summary["failed"] += summary.pop("timeout")
+    summary["reused"] = sum(1 for r in ordered if r["reused_from"])
+    dataset = pinned.dataset
+    plan_pin = next((f for f in pinned.files if f["role"] == "plan"), None)
     return {
         "snapshot": None,
         "label": label,
@@ -433,9 +679,10 @@ def _manifest(runs, results, dataset, project_dir, plan_path, started, finished,
         "kernel": KERNEL_NAME,
         "git": git,
         "versions": versions,
+        "environment": pinned.environment,
         "project": {"id": dataset.project.id, "name": dataset.project.name, "directory": str(project_dir)},
-        "plan": {"path": str(plan_path), "sha256": sha256_of(plan_path)},
-        "inputs": input_files(dataset.files, project_dir),
+        "plan": {"path": str(plan_path), "sha256": plan_pin["sha256"] if plan_pin else sha256_of(plan_path)},
+        "inputs": pinned.manifest_inputs(),
         "thumbnails": thumbs_note or "thumbs/<slug>.png",
         "runs": ordered,
     }

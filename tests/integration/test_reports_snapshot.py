@@ -36,7 +36,7 @@ def test_a_failed_run_leaves_the_others_intact(built):
     failed_nb = nbformat.read(built["folder"] / "notebooks" / "fixture_partner-idm-true.ipynb", as_version=4)
     assert any(o.get("ename") == "RuntimeError" for c in failed_nb.cells for o in c.get("outputs", []))
     assert "3 runs: 2 ok, 1 failed" in built["stdout"]
-    assert built["manifest"]["summary"] == {"ok": 2, "failed": 1, "skipped": 0}
+    assert built["manifest"]["summary"] == {"ok": 2, "failed": 1, "skipped": 0, "reused": 0}
 
 
 def test_snapshot_layout_and_latest(built):
@@ -61,7 +61,8 @@ def test_manifest_records_inputs_versions_and_headlines(built):
     manifest = built["manifest"]
     ds = cx.load(DEFAULT_PROJECT_DIR)
     by_path = {f["path"]: f["sha256"] for f in manifest["inputs"]}
-    assert len(by_path) == len(ds.files)
+    assert len([f for f in manifest["inputs"] if f["role"] == "project"]) == len(ds.files)
+    assert {f["role"] for f in manifest["inputs"]} == {"project", "sectors", "nuts", "geometry", "plan", "notebook"}
     partners_csv = DEFAULT_PROJECT_DIR / "partners.csv"
     assert by_path["partners.csv"] == hashlib.sha256(partners_csv.read_bytes()).hexdigest()
     assert manifest["versions"]["papermill"] and manifest["versions"]["plotly"]
@@ -171,4 +172,4 @@ def test_a_run_over_its_time_limit_fails_alone(tmp_path):
     assert slow["status"] == "timeout"
     assert slow["error"] == ["timeout: the run did not finish within its time limit of 20 s"]
     assert slow["outputs"]["notebook"] == "notebooks/fixture_partner-vlaio-120-0.ipynb"   # kept, as far as it ran
-    assert manifest["summary"] == {"ok": 1, "failed": 1, "skipped": 0}
+    assert manifest["summary"] == {"ok": 1, "failed": 1, "skipped": 0, "reused": 0}
