@@ -23,6 +23,8 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.vocabularies import label
 from clusterix_analytics.figures import learning as figures
+from clusterix_analytics.figures import maps
+from clusterix_analytics.geo import geometry as geo
 from clusterix_analytics.views.names import country_name, partner_names, phase_names, region_name
 from clusterix_analytics.views.tables import (
     ReaderTable,
@@ -385,6 +387,35 @@ def timeline_chart(dataset: Dataset, partner: str = ALL, phase: str = ALL) -> go
     2
     """
     return timeline_figure(build(dataset, partner=partner, phase=phase))
+
+
+def map_geometry(dataset: Dataset) -> geo.RegionGeometry:
+    """The embedded NUTS units of the events' regions and of every unit enclosing them (an event whose region
+    the geometry lacks goes to the enclosing one).
+
+    >>> import clusterix_analytics as cx
+    >>> sorted(set(map_geometry(cx.load("tests/fixtures/learning_pilot")).regions["nuts_id"]))[:4]
+    ['AT', 'AT1', 'AT13', 'AT130']
+    """
+    codes = learning.learning_events(dataset)["nuts_code"].dropna().astype(str).str.strip()
+    return geo.load_geometry(codes=sorted({c[:n] for c in codes for n in range(2, len(c) + 1)}),
+                             year=dataset.project.nuts_version)
+
+
+def events_map_figure(page: LearningPage, geometry: geo.RegionGeometry) -> go.Figure:
+    """The page's learning events at their region, sized by participants, coloured by type (names, not codes).
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load("tests/fixtures/learning_pilot")
+    >>> fig = events_map_figure(build(ds), map_geometry(ds))
+    >>> [(t.name, len(t.x)) for t in fig.data[1:]]
+    [('Partner meeting', 1), ('Peer review', 1), ('Study visit', 1), ('Workshop', 1), ('Workshop (demo)', 1)]
+    """
+    own = page.project.vocabularies
+    kinds = page.events["event_type"].dropna().astype(str).unique()
+    return maps.events_map(page.events, geometry, page.project,
+                           type_labels={k: label("event_type", k, own) for k in kinds},
+                           host_names=partner_names(page.partners))
 
 
 def hosts_figure(page: LearningPage) -> go.Figure:
