@@ -444,8 +444,9 @@ def events_map(events: pd.DataFrame, geometry: geo.RegionGeometry, project: Proj
         fig.add_annotation(text="No learning event with a region to place on the map", xref="paper", yref="paper",
                            x=0.5, y=0.5, showarrow=False, font=dict(size=14, color=MUTED))
     unplaced = len(events) - len(placed)
+    verb = "is" if unplaced == 1 else "are"
     note = (f"{len(placed)} of {len(events)} learning events placed at their NUTS region"
-            + (f"; {unplaced} without a region on the map {'is' if unplaced == 1 else 'are'} not drawn" if unplaced else "")
+            + (f"; {unplaced} without a region on the map {verb} not drawn" if unplaced else "")
             + f". Marker size grows with participants (not stated: the smallest). {source_note(events)}"
             + f"<br>{geometry.attribution}.")
     if geometry.fallback:
