@@ -355,3 +355,101 @@ def numeric_colour_values(table: pd.DataFrame, column: str) -> np.ndarray:
     values = table[column].astype(float)
     vmax = float(values.max()) if values.max() > 0 else 1.0
     return (COLOUR_FLOOR + (1 - COLOUR_FLOOR) * values / vmax).to_numpy()
+
+
+EVENT_SIZE_MIN = 9.0     # marker size of an event whose participants are not counted
+EVENT_SIZE_SPAN = 21.0   # added for the most participants of the map (size grows with the square root)
+
+
+def event_sizes(participants: pd.Series) -> list[float]:
+    """Marker sizes: the square root of participants against the most participants on the map; unknown ones
+    at the smallest size.
+
+    >>> event_sizes(pd.Series([100, 25, None, 0]))
+    [30.0, 19.5, 9.0, 9.0]
+    """
+    values = pd.to_numeric(participants, errors="coerce").astype(float)
+    top = float(values.max()) if values.notna().any() and values.max() > 0 else 1.0
+    return [EVENT_SIZE_MIN if np.isnan(v) else EVENT_SIZE_MIN + EVENT_SIZE_SPAN * float(np.sqrt(max(v, 0.0) / top))
+            for v in values]
+
+
+def event_places(codes, geometry: geo.RegionGeometry) -> list[tuple[float, float] | None]:
+    """Where each event goes: the label point of its NUTS region, or of the nearest enclosing unit the geometry
+    holds (``FRK14`` → ``FRK1`` → ``FR``); None without a code or a unit to put it in.
+
+    >>> g = geo.load_geometry(codes=["SE224", "SE22"])
+    >>> [p is not None for p in event_places(["SE224", "SE22999", None, "XX1"], g)]
+    [True, True, False, False]
+    """
+    points = geometry.label_points.drop_duplicates("nuts_id").set_index("nuts_id")
+    places = []
+    for code in codes:
+        code = str(code).strip() if isinstance(code, str) else ""
+        while len(code) > 2 and code not in points.index:
+            code = code[:-1]
+        places.append((float(points.at[code, "x"]), float(points.at[code, "y"])) if code in points.index else None)
+    return places
+
+
+def events_map(events: pd.DataFrame, geometry: geo.RegionGeometry, project: Project, *,
+               type_labels: dict[str, str] | None = None, host_names: dict[str, str] | None = None) -> go.Figure:
+    """The learning events at their region: one marker per event at its NUTS region's label point, sized by
+    participants, coloured by type; demo rows hollow. Events at the same place overlap (hover lists each).
+
+    ``events``: :func:`~clusterix_analytics.analytics.learning.learning_events` (title, start, city, nuts_code,
+    host_partner_id, event_type, participants, synthetic). ``geometry``: from :func:`geo.load_geometry` with the
+    events' codes. ``type_labels`` names the event types (default: the code as words), ``host_names`` the host
+    partners. Events with no region, or one the geometry lacks, are counted in the footnote.
+
+    >>> import clusterix_analytics as cx
+    >>> from clusterix_analytics.analytics import learning
+    >>> ds = cx.load()
+    >>> events = learning.learning_events(ds)
+    >>> fig = events_map(events, geo.load_geometry(codes=events["nuts_code"].dropna()), ds.project)
+    >>> fig.layout.title.text, sorted({t.type for t in fig.data})
+    ('CLUSTERIX 2.0 learning events at their region, by type (size: participants)', ['scatter'])
+    """
+    places = event_places(events["nuts_code"], geometry)
+    placed = events.assign(_place=places)
+    placed = placed[placed["_place"].notna()]
+    codes = [c for c in placed["nuts_code"]]
+    fig, _ = _base_figure(geometry, codes)
+    labels = type_labels or {}
+    hosts = host_names or {}
+    sizes = dict(zip(placed.index, event_sizes(placed["participants"])))
+    kinds = sorted(placed["event_type"].dropna().astype(str).unique(),
+                   key=lambda k: labels.get(k, k.replace("_", " ")).lower())
+    for i, kind in enumerate(kinds):
+        rows = placed[placed["event_type"].astype(str) == kind]
+        colour = PALETTE[i % len(PALETTE)]
+        name = labels.get(kind, kind.replace("_", " ").capitalize())
+        for demo, part in rows.groupby(rows["synthetic"].astype(bool)):
+            hover = []
+            for r in part.itertuples():
+                when = f"{r.start:%Y-%m-%d}" if pd.notna(r.start) else "date not known"
+                where = ", ".join(str(v) for v in (r.city, r.nuts_code) if isinstance(v, str) and v.strip())
+                who = hosts.get(r.host_partner_id, r.host_partner_id) if isinstance(r.host_partner_id, str) else None
+                count = f"{int(r.participants):,}" if pd.notna(r.participants) else "not stated"
+                hover.append("<br>".join([f"<b>{r.title}</b>", f"{name}, {when}", f"Where: {where}",
+                                          f"Host: {who or 'no host stated'}", f"Participants: {count}"]
+                                         + (["Demo data"] if demo else [])))
+            fig.add_trace(go.Scatter(
+                x=[p[0] for p in part["_place"]], y=[p[1] for p in part["_place"]], mode="markers",
+                name=name + (" (demo)" if demo else ""),
+                marker=dict(size=[sizes[k] for k in part.index], color="white" if demo else colour,
+                            line=dict(color=colour, width=2), opacity=0.8),
+                hoverinfo="text", text=hover))
+    if placed.empty:
+        fig.add_annotation(text="No learning event with a region to place on the map", xref="paper", yref="paper",
+                           x=0.5, y=0.5, showarrow=False, font=dict(size=14, color=MUTED))
+    unplaced = len(events) - len(placed)
+    verb = "is" if unplaced == 1 else "are"
+    note = (f"{len(placed)} of {len(events)} learning events placed at their NUTS region"
+            + (f"; {unplaced} without a region on the map {verb} not drawn" if unplaced else "")
+            + f". Marker size grows with participants (not stated: the smallest). {source_note(events)}"
+            + f"<br>{geometry.attribution}.")
+    if geometry.fallback:
+        note += f"<br>{geometry.fallback}."
+    title = f"{project_short_name(project)} learning events at their region, by type (size: participants)"
+    return apply_theme(fig, title, note=note)

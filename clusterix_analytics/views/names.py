@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from clusterix_analytics.analytics.calendar import phase_names as _phase_names
+from clusterix_analytics.data.nuts import nuts_table
 from clusterix_analytics.data.project import Project
 
 # English names of the countries in the NUTS tables (data/reference/nuts: Eurostat codes, EL and UK),
@@ -55,3 +56,19 @@ def phase_list(ids, names: dict[str, str]) -> str:
     if ids is None or (not isinstance(ids, str) and pd.isna(ids)):
         return None
     return "; ".join(names.get(i.strip(), i.strip()) for i in str(ids).split(",") if i.strip())
+
+
+def region_name(code, version: int = 2016) -> str:
+    """A NUTS region by name with its code; a country-level code by the country's name; a code the NUTS
+    version does not hold (or a text that is no code, "not known") as it is.
+
+    >>> region_name("AT12"), region_name("HU"), region_name("XX99"), region_name("not known")
+    ('Niederösterreich (AT12)', 'Hungary', 'XX99', 'not known')
+    """
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
+        return code
+    code = str(code).strip()
+    if len(code) == 2 and code.upper() in COUNTRY_NAMES:
+        return country_name(code)
+    table = nuts_table(version)
+    return f"{table.at[code, 'name']} ({code})" if code in table.index else code

@@ -32,7 +32,7 @@ from clusterix_analytics.figures.indicators import policy_change_timeline
 from clusterix_analytics.figures.profile import share_of_targets_figure
 from clusterix_analytics.figures.theme import source_note
 from clusterix_analytics.geo.geometry import RegionGeometry
-from clusterix_analytics.views import partner_regions
+from clusterix_analytics.views import partner_regions, policy_learning
 from clusterix_analytics.views.names import country_name
 from clusterix_analytics.views.tables import (
     ReaderTable,
@@ -119,6 +119,7 @@ class ProfilePage:
     observations: pd.DataFrame       # the partner's observation rows
     versus_targets: pd.DataFrame     # profile.observations_vs_targets
     counted: list[CountedIndicator] = field(default_factory=list)  # learning.counted_all, for the partner
+    learning: policy_learning.LearningPage | None = None  # the partner's policy-learning page (its chain)
 
     @property
     def frames_used(self) -> tuple[pd.DataFrame, ...]:
@@ -163,6 +164,7 @@ def build(dataset: Dataset, partner: str | None = None) -> ProfilePage:
         observations=observations[observations["partner_id"] == partner],
         versus_targets=profile.observations_vs_targets(observations, dataset.indicators, partner),
         counted=counted_all(dataset, partner),
+        learning=policy_learning.build(dataset, partner=partner),
     )
 
 
@@ -345,3 +347,25 @@ def targets_table(page: ProfilePage) -> ReaderTable:
     ['32', '3%']
     """
     return reader_table(page.versus_targets, TARGET_COLUMNS, provenance_of=page.observations)
+
+
+def learning_chain_sentence(page: ProfilePage) -> str:
+    """The partner's chain from learning events to funds influenced, in one line.
+
+    >>> import clusterix_analytics as cx
+    >>> learning_chain_sentence(build(cx.load(), partner="inma"))[:48]
+    'INMA: learning events hosted: 2 hosted (sourced)'
+    """
+    return policy_learning.journey_sentence(page.learning)
+
+
+def learning_chain_table(page: ProfilePage) -> ReaderTable:
+    """The partner's chain step by step, each step with its provenance and the domains of its sources (the same
+    table as on the policy-learning page for this partner).
+
+    >>> import clusterix_analytics as cx
+    >>> table = learning_chain_table(build(cx.load(), partner="region_aura"))
+    >>> table.cells[["Step", "Provenance"]].values.tolist()[2:4]
+    [['Good practices taken up', 'Mixed'], ['Action plan', 'Sourced']]
+    """
+    return policy_learning.journey_table(page.learning)

@@ -18,15 +18,45 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from clusterix_analytics.analytics import learning
-from clusterix_analytics.analytics.metrics import Metric
+from clusterix_analytics.analytics.metrics import Metric, achieved_changes
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
+from clusterix_analytics.data.vocabularies import label
 from clusterix_analytics.figures import learning as figures
+from clusterix_analytics.figures import maps
+from clusterix_analytics.geo import geometry as geo
+from clusterix_analytics.views.names import country_name, partner_names, phase_names, region_name
+from clusterix_analytics.views.tables import (
+    ReaderTable,
+    count,
+    date,
+    domain,
+    link,
+    reader_table,
+    text,
+    words,
+    yes_no,
+)
 
 ALL = "all"
-JOURNEY_COLUMNS = ["step", "text", "provenance", "sources"]
-EVENT_COLUMNS = ["title", "start", "end", "date_precision", "city", "nuts_code", "host_partner_id", "event_type",
-                 "participants", "source", "synthetic"]
+# The columns of each table the page shows, with their labels and formats.
+EVENT_COLUMNS = {"title": text("Learning event", wrap=True), "start": date("Start", precision="date_precision"),
+                 "end": date("End", precision="date_precision"), "phase": text("Phase", wrap=True),
+                 "type": "Type of event", "host": "Host partner", "city": "City", "country": "Country",
+                 "nuts_code": "NUTS region", "participants": count("Participants"), "source": link("Source"),
+                 "synthetic": yes_no("Demo data")}
+TOPIC_COLUMNS = {"topic": text("Topic", wrap=True)}  # then one count column per phase, named by the phase
+PRACTICE_COLUMNS = {"region": "Owner region", "theme": text("Theme", wrap=True),
+                    "documented": count("Good practices (sourced)"), "demo": count("Demo rows")}
+NETWORK_COLUMNS = {"from": "From (owner)", "to": "To (taken up by)", "title": text("Good practice", wrap=True),
+                   "transfer_status": words("How it was taken up"),
+                   "date": date("Date", precision="date_precision"), "provenance": words("Provenance"),
+                   "source": link("Source")}
+# a step the data cannot say or holds no row for reads as in the step's text ("not known", "none recorded")
+JOURNEY_COLUMNS = {"step": words("Step"), "text": text("What the data holds", wrap=True),
+                   "provenance": words("Provenance", values={learning.NOT_KNOWN: learning.NOT_KNOWN,
+                                                             learning.NONE_RECORDED: learning.NONE_RECORDED}),
+                   "sources": text("Sources", wrap=True)}
 
 
 def check_parameters(dataset: Dataset, partner: str = ALL, phase: str = ALL, **_) -> list[str]:
@@ -64,6 +94,10 @@ class LearningPage:
     network: pd.DataFrame         # learning.learning_network, edges touching the chosen partner
     journey: pd.DataFrame | None  # learning.partner_journey of the chosen partner (None for all partners)
     counted: list = field(default_factory=list)  # learning.counted_all, for the chosen partner
+    topic_events: pd.DataFrame = field(default_factory=pd.DataFrame)    # the learning events the topics count
+    good_practices: pd.DataFrame = field(default_factory=pd.DataFrame)  # the good-practice rows behind practices
+    transfers: pd.DataFrame = field(default_factory=pd.DataFrame)       # the good_practice_transfers rows
+    journey_rows: tuple = ()      # the rows behind the chosen partner's chain (empty for all partners)
 
     @property
     def who(self) -> str:
@@ -83,22 +117,30 @@ class LearningPage:
         return self.events, self.network
 
     @property
-    def events_shown(self) -> pd.DataFrame:
-        """The learning events as the page lists them (index event_id)."""
-        return self.events.set_index("event_id")[EVENT_COLUMNS]
+    def partner_names(self) -> dict[str, str]:
+        """partner_id → short name, and the words for an owner or host the sources do not name."""
+        return {**partner_names(self.partners), learning.NOT_KNOWN: learning.NOT_KNOWN,
+                learning.NO_HOST: learning.NO_HOST}
+
+    @property
+    def phase_names(self) -> dict[str, str]:
+        """phase_id → name, and the words for an undated row."""
+        return {**phase_names(self.project), learning.NOT_DATED: learning.NOT_DATED}
 
     @property
     def topics_shown(self) -> pd.DataFrame:
-        """Learning events per topic (rows) and phase (columns).
+        """Learning events per topic (rows) and phase (columns, phase ids in project order).
 
         >>> import clusterix_analytics as cx
         >>> build(cx.load("tests/fixtures/learning_pilot")).topics_shown.loc["digitalisation"].to_dict()
-        {'apply': 0, 'learn': 2}
+        {'learn': 2, 'apply': 0}
         """
         if self.topics.empty:
             return pd.DataFrame()
-        return self.topics.pivot_table(index="topic", columns="phase_id", values="events", aggfunc="sum",
-                                       fill_value=0).rename_axis(columns=None)
+        shown = self.topics.pivot_table(index="topic", columns="phase_id", values="events", aggfunc="sum",
+                                        fill_value=0).rename_axis(columns=None)
+        order = [p for p in [*self.project.phase_ids, learning.NOT_DATED] if p in shown.columns]
+        return shown[order + [p for p in shown.columns if p not in order]]
 
 
 def build(dataset: Dataset, partner: str = ALL, phase: str = ALL) -> LearningPage:
@@ -119,6 +161,7 @@ def build(dataset: Dataset, partner: str = ALL, phase: str = ALL) -> LearningPag
         events = events[events["host_partner_id"] == partner]
         network = network[(network["from_partner_id"] == partner) | (network["to_partner_id"] == partner)]
     milestones = int((dataset.events["event_type"] == "milestone").sum()) if dataset.has("events") else 0
+    all_events = learning.learning_events(dataset)
     return LearningPage(
         project=dataset.project, partner=partner, phase=phase, partners=dataset.partners,
         has_events=dataset.has("events"), events=events.reset_index(drop=True), milestones=milestones,
@@ -127,7 +170,33 @@ def build(dataset: Dataset, partner: str = ALL, phase: str = ALL) -> LearningPag
         network=network.reset_index(drop=True),
         journey=None if partner == ALL else learning.partner_journey(dataset, partner),
         counted=learning.counted_all(dataset, None if partner == ALL else partner),
+        topic_events=all_events[all_events["topics"].notna()] if "topics" in all_events else all_events,
+        good_practices=dataset.good_practices if dataset.has("good_practices") else pd.DataFrame(),
+        transfers=dataset.good_practice_transfers if dataset.has("good_practice_transfers") else pd.DataFrame(),
+        journey_rows=() if partner == ALL else journey_rows(dataset, partner),
     )
+
+
+def journey_rows(dataset: Dataset, partner: str) -> tuple[pd.DataFrame, ...]:
+    """The rows behind a partner's chain (:func:`~clusterix_analytics.analytics.learning.partner_journey`): the
+    learning events it hosted, the good practices it owns, those it took up, its action plans and its achieved
+    policy changes (what the funds add up).
+
+    >>> import clusterix_analytics as cx
+    >>> [len(rows) for rows in journey_rows(cx.load("tests/fixtures/learning_pilot"), "sth")]
+    [1, 1, 1, 0, 0]
+    """
+    rows = []
+    if dataset.has("events"):
+        events = learning.learning_events(dataset)
+        rows.append(events[events["host_partner_id"] == partner])
+    for table, column in (("good_practices", "owner_partner_id"), ("good_practice_transfers", "adopting_partner_id"),
+                          ("action_plans", "partner_id")):
+        if dataset.has(table):
+            frame = getattr(dataset, table)
+            rows.append(frame[frame[column] == partner])
+    rows.append(achieved_changes(dataset.policy_changes[dataset.policy_changes["partner_id"] == partner]))
+    return tuple(rows)
 
 
 def metrics(page: LearningPage) -> list[Metric]:
@@ -182,9 +251,109 @@ def counted_sentences(page: LearningPage) -> str:
     return "\n\n".join(learning.count_sentence(c) for c in page.counted)
 
 
-def journey_table(page: LearningPage) -> pd.DataFrame | None:
-    """The chosen partner's chain, step by step (index step), with each step's provenance and sources."""
-    return None if page.journey is None else page.journey.set_index("step")[JOURNEY_COLUMNS[1:]]
+def events_table(page: LearningPage) -> ReaderTable:
+    """The learning events as the page lists them: dates as precisely as known, names not ids, unknown as "–".
+
+    >>> import clusterix_analytics as cx
+    >>> table = events_table(build(cx.load(), partner="region_aura"))
+    >>> table.cells[["Start", "Phase", "Type of event", "Host partner", "Country"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['2018-05-23', 'Phase 1 – interregional learning', 'Partner meeting', 'Region AURA', 'France'],
+     ['–', 'not dated', 'Regional stakeholder event', 'Region AURA', 'France']]
+    """
+    events = page.events
+    own = page.project.vocabularies
+    shown = events.assign(
+        phase=events["phase_id"].map(page.phase_names),
+        type=[label("event_type", t, own) if isinstance(t, str) else t for t in events["event_type"]],
+        host=events["host_partner_id"].map(page.partner_names),
+        country=events["country_code"].map(country_name))
+    return reader_table(shown, EVENT_COLUMNS, provenance_of=events)
+
+
+def topics_table(page: LearningPage) -> ReaderTable:
+    """How often each topic came up in learning events, one column per phase (all partners, whole project).
+
+    >>> import clusterix_analytics as cx
+    >>> table = topics_table(build(cx.load("tests/fixtures/learning_pilot")))
+    >>> table.cells.set_index("Topic").loc["digitalisation"].to_dict()
+    {'Learning phase': '2', 'Implementation phase': '0'}
+    """
+    shown = page.topics_shown
+    names = page.phase_names
+    columns = {**TOPIC_COLUMNS, **{phase: count(names.get(phase, phase)) for phase in shown.columns}}
+    return reader_table(shown.rename_axis("topic").reset_index() if len(shown) else
+                        pd.DataFrame(columns=list(TOPIC_COLUMNS)), columns, provenance_of=page.topic_events)
+
+
+def practices_table(page: LearningPage) -> ReaderTable:
+    """Good practices per owner region and theme, sourced and demo rows apart.
+
+    >>> import clusterix_analytics as cx
+    >>> table = practices_table(build(cx.load()))
+    >>> table.cells.iloc[0].tolist()[::2], table.provenance_text
+    (['Niederösterreich (AT12)', '1'], 'Sourced: all 19 rows behind this table are sourced facts.')
+    """
+    practices = page.practices
+    version = page.project.nuts_version
+    shown = practices.assign(region=[region_name(c, version) for c in practices["nuts_code"]])
+    return reader_table(shown, PRACTICE_COLUMNS, provenance_of=page.good_practices)
+
+
+def network_table(page: LearningPage) -> ReaderTable:
+    """Who learned from whom: one row per transfer of a good practice, partners by name, its provenance and
+    source.
+
+    >>> import clusterix_analytics as cx
+    >>> table = network_table(build(cx.load(), partner="region_aura"))
+    >>> table.cells[["From (owner)", "How it was taken up", "Date", "Provenance"]].values.tolist()[-1]
+    ['Region Skåne', 'Inspired', '2019-02', 'Sourced']
+    >>> table.provenance_text
+    'Partly demo data: 2 of 3 rows behind this table are demo data.'
+    """
+    network = page.network
+    names = page.partner_names
+    shown = network.assign(**{"from": network["from_partner_id"].map(names), "to": network["to_partner_id"].map(names),
+                              "date_precision": _transfer_precision(page, network)})
+    return reader_table(shown, NETWORK_COLUMNS, provenance_of=network.assign(synthetic=network["provenance"] == "demo"))
+
+
+def _transfer_precision(page: LearningPage, network: pd.DataFrame) -> list:
+    """How precisely each transfer's date is known, from its row of the transfers table."""
+    if page.transfers.empty or network.empty:
+        return [None] * len(network)
+    precision = page.transfers.set_index(["good_practice_id", "adopting_partner_id"])["date_precision"]
+    return [precision.get((g, t)) for g, t in zip(network["good_practice_id"], network["to_partner_id"])]
+
+
+def journey_table(page: LearningPage) -> ReaderTable | None:
+    """The chosen partner's chain, step by step, with each step's provenance and the domains of its sources;
+    None for all partners (there is no one chain).
+
+    >>> import clusterix_analytics as cx
+    >>> table = journey_table(build(cx.load("tests/fixtures/learning_pilot"), partner="sth"))
+    >>> table.cells.iloc[:4, :3].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Learning events hosted', '1 hosted', 'Sourced'], ['Good practices shared', '1 shared', 'Sourced'],
+     ['Good practices taken up', '1 taken up (1 inspired)', 'Sourced'], ['Action plan', 'not known', 'not known']]
+    >>> print(table.provenance_text)  # doctest: +NORMALIZE_WHITESPACE
+    Sourced: all 3 rows behind this table are sourced facts. "Not known": the data cannot say; "none recorded":
+    the table holds no row for it.
+    """
+    if page.journey is None:
+        return None
+    journey = page.journey.assign(sources=[_domains(s) for s in page.journey["sources"]])
+    return reader_table(journey, JOURNEY_COLUMNS, provenance_of=page.journey_rows,
+                        note='"Not known": the data cannot say; "none recorded": the table holds no row for it.')
+
+
+def _domains(sources: str) -> str:
+    """The domains of ``"; "``-separated source URLs, each once, in order (a text that is no URL as it is).
+
+    >>> _domains("https://www.interregeurope.eu/a; https://interregeurope.eu/b; http://uefiscdi.gov.ro/x")
+    'interregeurope.eu; uefiscdi.gov.ro'
+    """
+    parts = [p.strip() for p in str(sources or "").split(";") if p.strip()]
+    return "; ".join(dict.fromkeys(domain(p) or p for p in parts))
 
 
 def journey_sentence(page: LearningPage) -> str:
@@ -218,6 +387,35 @@ def timeline_chart(dataset: Dataset, partner: str = ALL, phase: str = ALL) -> go
     2
     """
     return timeline_figure(build(dataset, partner=partner, phase=phase))
+
+
+def map_geometry(dataset: Dataset) -> geo.RegionGeometry:
+    """The embedded NUTS units of the events' regions and of every unit enclosing them (an event whose region
+    the geometry lacks goes to the enclosing one).
+
+    >>> import clusterix_analytics as cx
+    >>> sorted(set(map_geometry(cx.load("tests/fixtures/learning_pilot")).regions["nuts_id"]))[:4]
+    ['AT', 'AT1', 'AT13', 'AT130']
+    """
+    codes = learning.learning_events(dataset)["nuts_code"].dropna().astype(str).str.strip()
+    return geo.load_geometry(codes=sorted({c[:n] for c in codes for n in range(2, len(c) + 1)}),
+                             year=dataset.project.nuts_version)
+
+
+def events_map_figure(page: LearningPage, geometry: geo.RegionGeometry) -> go.Figure:
+    """The page's learning events at their region, sized by participants, coloured by type (names, not codes).
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load("tests/fixtures/learning_pilot")
+    >>> fig = events_map_figure(build(ds), map_geometry(ds))
+    >>> [(t.name, len(t.x)) for t in fig.data[1:]]
+    [('Partner meeting', 1), ('Peer review', 1), ('Study visit', 1), ('Workshop', 1), ('Workshop (demo)', 1)]
+    """
+    own = page.project.vocabularies
+    kinds = page.events["event_type"].dropna().astype(str).unique()
+    return maps.events_map(page.events, geometry, page.project,
+                           type_labels={k: label("event_type", k, own) for k in kinds},
+                           host_names=partner_names(page.partners))
 
 
 def hosts_figure(page: LearningPage) -> go.Figure:

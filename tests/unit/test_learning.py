@@ -235,3 +235,59 @@ def test_the_policy_learning_page_in_numbers(pilot, nordic):
         "Capital Test: learning events hosted: not known → good practices shared: not known")
     with pytest.raises(ValueError, match="unknown phase 'P9'"):
         policy_learning.build(pilot, phase="P9")
+
+
+# ---------------------------------------------------------------- the page's tables (reader tables, by hand)
+def test_the_learning_page_tables_name_things_and_say_where_their_rows_come_from(pilot, nordic):
+    from clusterix_analytics.views import policy_learning
+
+    page = policy_learning.build(pilot)
+    events = policy_learning.events_table(page)
+    # the six learning events (e5 is a milestone), in the file's order; e4 undated, e6 with no host nor country
+    assert events.cells[["Learning event", "Start", "Phase", "Type of event", "Host partner", "Country",
+                         "Participants", "Demo data"]].values.tolist() == [
+        ["Kick-off meeting", "2020-01-15", "Learning phase", "Partner meeting", "Capital Test", "Denmark", "12", "no"],
+        ["Study visit in Vienna", "2020-06-10", "Learning phase", "Study visit", "Vienna Test", "Austria", "8", "no"],
+        ["Workshop in Malmö", "2020-06-20", "Learning phase", "Workshop", "South Test", "Sweden", "20", "no"],
+        ["Peer review in Vienna", "–", "not dated", "Peer review", "Vienna Test", "Austria", "–", "no"],
+        ["Online conference", "2021-03-02", "Implementation phase", "Conference", "–", "–", "40", "no"],
+        ["Demo workshop", "2021-05-05", "Implementation phase", "Workshop", "Capital Test", "Denmark", "10", "yes"]]
+    assert events.provenance_text == "Partly demo data: 1 of 6 rows behind this table is demo data."
+
+    # topics of e1, e2, e3 (learn) and e6 (apply), one column per phase by its name
+    topics = policy_learning.topics_table(page)
+    assert topics.cells.values.tolist() == [["cluster monitoring", "1", "1"], ["digitalisation", "2", "0"],
+                                            ["kick-off", "1", "0"], ["smart specialisation", "1", "0"]]
+    assert topics.cells.columns.tolist() == ["Topic", "Learning phase", "Implementation phase"]
+    assert topics.provenance_text == "Sourced: all 4 rows behind this table are sourced facts."
+
+    practices = policy_learning.practices_table(page)
+    assert practices.cells.values.tolist() == [["Wien (AT13)", "digitalisation", "1", "0"],
+                                               ["Hovedstaden (DK01)", "cluster financing", "1", "0"],
+                                               ["Hovedstaden (DK01)", "start-ups", "1", "0"],
+                                               ["Sydsverige (SE22)", "cluster monitoring", "1", "0"]]
+    assert practices.provenance == "sourced"
+
+    # all four transfers, t2 (sth's dashboard adapted by cph) a demo row
+    assert policy_learning.network_table(page).provenance_text == (
+        "Partly demo data: 1 of 4 rows behind this table is demo data.")
+    vie = policy_learning.network_table(policy_learning.build(pilot, partner="vie"))
+    assert vie.cells.values.tolist() == [
+        ["Capital Test", "Vienna Test", "Cluster vouchers", "Adopted", "2021-02", "Sourced", "example.org"],
+        ["South Test", "Vienna Test", "Monitoring dashboard", "Inspired", "–", "Sourced", "example.org"],
+        ["Vienna Test", "South Test", "Open data lab", "Inspired", "2020-09", "Sourced", "example.org"]]
+
+    assert policy_learning.journey_table(page) is None                   # all partners: no one chain
+    sth = policy_learning.journey_table(policy_learning.build(pilot, partner="sth"))
+    # e3 hosted, g3 shared, g2 taken up: three sourced rows; no action plan, no policy change
+    assert sth.cells[["Step", "Provenance", "Sources"]].values.tolist()[:3] == [
+        ["Learning events hosted", "Sourced", "example.org"], ["Good practices shared", "Sourced", "example.org"],
+        ["Good practices taken up", "Sourced", "example.org"]]
+    assert sth.cells["What the data holds"].tolist()[3:] == ["not known", "none recorded", "not known"]
+    assert sth.provenance_text.startswith("Sourced: all 3 rows behind this table are sourced facts.")
+
+    # no events table: the tables are empty, not missing
+    empty = policy_learning.build(nordic)
+    for table in (policy_learning.events_table(empty), policy_learning.topics_table(empty),
+                  policy_learning.practices_table(empty), policy_learning.network_table(empty)):
+        assert table.cells.empty and "No rows." in table.to_html()

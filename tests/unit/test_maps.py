@@ -221,3 +221,48 @@ def test_locator_map_frames_the_highlighted_region_with_its_surroundings():
     assert whole.layout.xaxis.range[1] - whole.layout.xaxis.range[0] > 2_000_000
     # the grey country layer is clipped near the locator's view, so it carries fewer vertices
     assert len(locator.data[0].x) < len(whole.data[0].x)
+
+
+# ---------------------------------------------------------------- the learning events map (notebook 05)
+def test_events_at_their_region_sized_by_participants_coloured_by_type():
+    from clusterix_analytics.views import policy_learning
+
+    pilot = cx.load("tests/fixtures/learning_pilot")
+    geometry = policy_learning.map_geometry(pilot)
+    fig = policy_learning.events_map_figure(policy_learning.build(pilot), geometry)
+    points = geometry.label_points.set_index("nuts_id")
+    traces = {t.name: t for t in fig.data[1:]}
+    # six learning events; e6 (online, no NUTS code) cannot be placed; e2 and e4 both in Wien (AT130)
+    assert sorted(traces) == ["Partner meeting", "Peer review", "Study visit", "Workshop", "Workshop (demo)"]
+    wien = (points.at["AT130", "x"], points.at["AT130", "y"])
+    assert (traces["Study visit"].x[0], traces["Study visit"].y[0]) == wien
+    assert traces["Peer review"].x == traces["Study visit"].x
+    assert traces["Workshop"].x[0] == points.at["SE224", "x"]
+    # sizes: 9 + 21 * sqrt(participants / 20), 20 the most participants placed (e3); e4 has no count: 9
+    assert traces["Workshop"].marker.size == (30.0,)
+    assert traces["Partner meeting"].marker.size[0] == pytest.approx(9 + 21 * (12 / 20) ** 0.5)    # 25.27
+    assert traces["Peer review"].marker.size == (9.0,)
+    assert traces["Workshop (demo)"].marker.color == "white"                                        # hollow
+    assert traces["Workshop"].marker.line.color == traces["Workshop (demo)"].marker.line.color   # same type colour
+    assert "Host: Capital Test" in traces["Partner meeting"].text[0]
+    assert "Participants: not stated" in traces["Peer review"].text[0]
+    note = fig.layout.annotations[-1].text
+    assert "5 of 6 learning events placed at their NUTS region; 1 without a region on the map is not drawn" in note
+    assert {t.type for t in fig.data} == {"scatter"}
+
+
+def test_an_event_goes_to_the_unit_enclosing_a_region_the_map_lacks():
+    geometry = geo.load_geometry(codes=["FR", "FRK", "FRK1"])
+    points = geometry.label_points.set_index("nuts_id")
+    assert maps.event_places(["FRK14", "FR", "", None, "XX"], geometry) == [
+        (points.at["FRK1", "x"], points.at["FRK1", "y"]), (points.at["FR", "x"], points.at["FR", "y"]),
+        None, None, None]
+
+
+def test_a_project_without_events_draws_an_empty_events_map():
+    from clusterix_analytics.views import policy_learning
+
+    nordic = cx.load("tests/fixtures/nordic_pilot")
+    fig = policy_learning.events_map_figure(policy_learning.build(nordic), policy_learning.map_geometry(nordic))
+    assert len(fig.data) == 1                                               # the grey countries only
+    assert any("No learning event with a region" in a.text for a in fig.layout.annotations)

@@ -15,6 +15,7 @@ from clusterix_analytics.views import (
     partner_profile,
     partner_regions,
     policy_change_indicators,
+    policy_learning,
     project_overview,
 )
 from clusterix_analytics.views.tables import (
@@ -218,7 +219,8 @@ def view_tables(shipped) -> dict[str, ReaderTable]:
     pages = {project_overview: project_overview.build(shipped), partner_regions: partner_regions.build(shipped),
              policy_change_indicators: policy_change_indicators.build(shipped),
              cluster_portfolios: cluster_portfolios.build(shipped),
-             partner_profile: partner_profile.build(shipped, partner="region_aura")}
+             partner_profile: partner_profile.build(shipped, partner="region_aura"),
+             policy_learning: policy_learning.build(shipped, partner="region_aura")}
     found = {}
     for module, page in pages.items():
         for name, function in inspect.getmembers(module, inspect.isfunction):
@@ -229,7 +231,7 @@ def view_tables(shipped) -> dict[str, ReaderTable]:
 
 def test_every_view_table_names_things_and_states_its_provenance(shipped):
     tables = view_tables(shipped)
-    assert len(tables) == 25
+    assert len(tables) == 31  # 25, the learning chain on the profile, and the 5 tables of the learning page
     partners = shipped.partners.set_index("partner_id")["short_name"]
     # ids that are not also the name (ecoplus is both), phase ids, indicator ids, country codes
     ids = ({p for p, name in partners.items() if p != name} | set(shipped.project.phase_ids)
@@ -252,3 +254,9 @@ def test_view_tables_state_the_provenance_of_their_rows(shipped):
     # policy_changes.csv: 3 sourced changes; demo/policy_changes.csv: 17
     assert log.provenance_text == "Partly demo data: 17 of 20 rows behind this table are demo data."
     assert log.cells["Demo data"].value_counts().to_dict() == {"yes": 17, "no": 3}         # and which rows
+    # region_aura's transfers: 2 demo rows (from ecoplus, IDM) and the sourced one from Region Skåne
+    assert tables["policy_learning.network_table"].provenance_text == (
+        "Partly demo data: 2 of 3 rows behind this table are demo data.")
+    assert tables["policy_learning.events_table"].provenance == "sourced"                # its 2 hosted events
+    assert (tables["partner_profile.learning_chain_table"].cells.values.tolist()
+            == tables["policy_learning.journey_table"].cells.values.tolist())           # the same chain
