@@ -99,7 +99,8 @@ def _report(args) -> int:
     return run_report(project_dir=args.project, out_dir=args.out, label=args.label, plan=args.plan,
                       jobs=args.jobs, only=args.only, overrides=args.param, timeout=args.timeout,
                       fail_fast=args.fail_fast, thumbnails=not args.no_thumbnails, force=args.force, pdf=args.pdf,
-                      self_contained=args.self_contained)
+                      self_contained=args.self_contained, executor=args.executor, scheduler=args.scheduler,
+                      transfer=args.project_transfer)
 
 
 def _diff(args) -> int:
@@ -169,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="execute every run; by default a run whose inputs (notebook, parameters, data and reference "
                         "files, package, environment) are unchanged since reports/latest is copied from there")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where runs execute: the local process pool (default) or a Dask cluster (--scheduler)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="the Dask scheduler (with --executor dask)")
+    p.add_argument("--project-transfer", choices=("bytes", "path"), default="bytes",
+                   help="how runs on Dask workers get the project: zipped with each run (default), or its path "
+                        "(the workers share this disk)")
     p.add_argument("--self-contained", action="store_true",
                    help="also write standalone/<slug>.html: each page with plotly.js inlined, to share on its own")
     p.add_argument("--pdf", action="store_true",

@@ -41,6 +41,8 @@ class ExecutorError(RuntimeError):
 def connect(scheduler: str, timeout: float = CONNECT_TIMEOUT_S):
     """A ``distributed.Client`` of the scheduler at ``scheduler``; ExecutorError when Dask is missing or the
     scheduler does not answer within ``timeout`` seconds."""
+    if not scheduler:
+        raise ExecutorError("the dask executor needs the scheduler's address: --scheduler tcp://HOST:PORT")
     try:
         from distributed import Client
     except ImportError:
@@ -93,11 +95,17 @@ def run_on_worker(payload: dict) -> dict:
         notebook.parent.mkdir()
         notebook.write_bytes(payload["notebook"])
         task["input"], task["cwd"] = str(notebook), str(notebook.parent)
+        replacements = dict(task.get("replacements") or {})
+        replacements[str(notebook)] = payload["task"]["input"]
         if payload["project_zip"] is not None:
             project = work / "project"
             with zipfile.ZipFile(io.BytesIO(payload["project_zip"])) as archive:
                 archive.extractall(project)
+            shown = payload["task"]["project_dir"]
+            replacements[str(project)] = replacements.get(shown, shown)   # pages name the project, not the copy
             task["project_dir"] = str(project)
+            task["pins"] = []   # the worker's own unpacked copy: nothing can change it during the run
+        task["replacements"] = replacements
         task["folder"] = str(work / "out")
         (work / "out" / "notebooks").mkdir(parents=True)
         result = execute_run(task)

@@ -449,6 +449,19 @@ def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool,
     return results
 
 
+def _execute_on_dask(tasks: list[dict], folder: Path, client, transfer: str, fail_fast: bool,
+                     stderr) -> dict[str, dict]:
+    """The tasks on the Dask cluster (:mod:`.dask_executor`), one log line per finished run."""
+    from clusterix_analytics.reports.dask_executor import execute_on_dask
+
+    def finished(result: dict) -> bool:
+        duration = result["duration_s"] if result["duration_s"] is not None else float("nan")
+        print(f"  {result['status']:<7} {duration:7.1f} s  {result['slug']}", file=stderr, flush=True)
+        return fail_fast and result["status"] != "ok"
+
+    return execute_on_dask(tasks, folder, "", transfer=transfer, on_result=finished, client=client)
+
+
 def _git_and_versions() -> tuple[dict | None, dict]:
     return git_state(PROJ_ROOT), package_versions()
 
@@ -500,10 +513,13 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
                only: list[str] | None = None, overrides: list[str] | None = None, timeout: float | None = None,
                fail_fast: bool = False, thumbnails: bool = True, progress: bool | None = None,
                force: bool = False, stdout=None, stderr=None, pdf: bool = False,
-               self_contained: bool = False) -> int:
+               self_contained: bool = False, executor: str = "local", scheduler: str | None = None,
+               transfer: str = "bytes") -> int:
     """Build one snapshot; print its path and a summary line; return the exit code (0, 1, 2 or 130).
 
-    ``force``: execute every run, even those whose inputs are unchanged since ``latest``.
+    ``force``: execute every run, even those whose inputs are unchanged since ``latest``. ``executor``
+    "dask" runs them on the Dask scheduler at ``scheduler`` (:mod:`.dask_executor`; ``transfer``: how the
+    project reaches the workers), refused with exit 2 before anything runs when it cannot be reached.
     """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     out_dir = Path(out_dir) if out_dir else REPORTS_DIR
@@ -518,6 +534,15 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
     if problems:
         print(PlanError(problems), file=stderr)
         return 2
+    client = None
+    if executor == "dask":
+        from clusterix_analytics.reports.dask_executor import ExecutorError, connect
+
+        try:
+            client = connect(scheduler or "")
+        except ExecutorError as exc:
+            print(exc, file=stderr)
+            return 2
     # 1. what reports that died left behind
     removed = snap.clean_stale(out_dir)
     if removed:
@@ -549,7 +574,10 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
         # 3. reuse what has not changed, 4. execute the rest
         results, reused_from = ({}, None) if force else _reuse(runs, pinned, out_dir, building, thumbnails, stderr)
         todo = [r for r in runs if r.slug not in results]
-        if todo:
+        if todo and client is not None:
+            results |= _execute_on_dask(_tasks(todo, building, project_dir, pinned, timeout), building, client,
+                                        transfer, fail_fast, stderr)
+        elif todo:
             results |= _execute_all(_tasks(todo, building, project_dir, pinned, timeout), jobs, fail_fast,
                                     progress, log_runs=stderr is sys.stderr)
         for run in runs:
@@ -594,6 +622,8 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
         raise
     finally:
         signal.signal(signal.SIGTERM, previous_term)
+        if client is not None:
+            client.close()
 
     summary = manifest["summary"]
     print(_display_path(target), file=stdout)

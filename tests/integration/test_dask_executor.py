@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import dask
 import pytest
@@ -15,9 +17,9 @@ from distributed import Client, LocalCluster
 
 from clusterix_analytics.config import DEFAULT_PROJECT_DIR, KERNEL_NAME, REPORT_RUN_ENV
 from clusterix_analytics.reports.dask_executor import execute_on_dask, payloads
-from clusterix_analytics.reports.runner import execute_run
+from clusterix_analytics.reports.runner import execute_run, run_report
 
-from .._snapshot_fixture import FIXTURE_NOTEBOOKS
+from .._snapshot_fixture import CHECKER, FIXTURE_NOTEBOOKS, write_plan
 
 NOTEBOOK = FIXTURE_NOTEBOOKS / "fixture_partner.ipynb"
 
@@ -94,3 +96,38 @@ def test_a_worker_killed_mid_run_fails_that_run_and_the_others_complete(client, 
     assert results["quick"]["status"] == "ok"
     assert results["slow"]["status"] == "failed"
     assert "worker" in results["slow"]["error"][0]
+
+
+def test_report_on_dask_builds_the_snapshot_the_local_pool_builds(client, tmp_path):
+    plan = write_plan(tmp_path, f"""  - notebook: fixture_partner
+    title: "Observations of {{short_name}}"
+    checker: {CHECKER}
+    for_each: partner
+    parameters: {{partner: "{{partner_id}}"}}
+""")
+    manifests = {}
+    for executor in ("local", "dask"):
+        out = io.StringIO()
+        code = run_report(plan=plan, out_dir=tmp_path / executor, jobs=2, thumbnails=False, progress=False,
+                          only=["*-ecoplus", "*-idm"], executor=executor, scheduler=client.scheduler.address,
+                          stdout=out, stderr=io.StringIO())
+        assert code == 0
+        folder = Path(out.getvalue().splitlines()[0])
+        manifests[executor] = json.loads((folder / "manifest.json").read_text())
+        assert sorted(p.name for p in folder.glob("*.html")) == ["fixture_partner-ecoplus.html",
+                                                                 "fixture_partner-idm.html", "index.html"]
+        page = (folder / "fixture_partner-idm.html").read_text(encoding="utf-8")
+        assert "clusterix-dask-" not in page                 # the worker's temporary copy is never named
+    same = {executor: [(r["slug"], r["status"], r["headlines"], r["metrics"]) for r in m["runs"]]
+            for executor, m in manifests.items()}
+    assert same["dask"] == same["local"]
+
+
+def test_an_unreachable_scheduler_is_refused_before_anything_runs(tmp_path, capsys):
+    from clusterix_analytics.cli import main
+    code = main(["report", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert main(["report", "--executor", "dask", "--out", str(tmp_path / "out")]) == 2
+    assert "--scheduler tcp://HOST:PORT" in capsys.readouterr().err
