@@ -366,7 +366,7 @@ def _table(label: str, reading: FileReading, records, limits: InputLimits) -> tu
             if len(cells) > limits.columns:
                 raise _Refused(number, f"the header row has {len(cells)} columns; one table file may have at most "
                                f"{limits.columns} ({_limit_hint(MAX_COLUMNS_ENV)})")
-            header, header_row = [str(c).strip() for c in cells], number
+            header, header_row = [c if isinstance(c, str) else _as_text(c) for c in cells], number
             problems += [DataProblem(label, number, _column_letter(col), f"the header cell is {why}")
                          for col, why in refused]
             continue
