@@ -32,7 +32,7 @@ from clusterix_analytics.config import (
     MAX_UNPACKED_MB_ENV,
 )
 from clusterix_analytics.data.demo import write_demo
-from clusterix_analytics.data.readers import DECIMAL_COMMA, DECIMAL_POINT, AmbiguousNumber, parse_number
+from clusterix_analytics.data.numbers import DECIMAL_COMMA, DECIMAL_POINT, AmbiguousNumber, parse_number
 from clusterix_analytics.errors import LISTED_PER_COLUMN, PAGE_LINES
 from clusterix_analytics.reports.plan import PlanError, expand_plan
 
