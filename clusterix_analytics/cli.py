@@ -201,8 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    where = f"{build_parser().prog} {args.command}"
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    where = f"{parser.prog} {args.command}"
     try:
         return args.func(args)
     except DataValidationError as exc:

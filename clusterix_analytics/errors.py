@@ -111,6 +111,9 @@ class DataValidationError(Exception):
         self.problems = _listed(unique)
         super().__init__(self._render())
 
+    def __reduce__(self):   # rebuilt from its problems, not from the rendered text (a worker process raising it)
+        return type(self), (self.problems,)
+
     def _render(self) -> str:
         """Every problem, in file:row order, with each kind listed :data:`FOLD_AFTER` times then folded.
 

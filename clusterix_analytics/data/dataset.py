@@ -184,7 +184,7 @@ def _read_table(spec: TableSpec, files: list[Path], project_dir: Path, demo_dir:
     whether every file was read with every column (else the table's ids are not known), and how each file
     was read."""
     problems: list[DataProblem] = []
-    parts, bad_cells, complete, readings = [], set(), True, []
+    parts, bad_cells, complete, readings, unreadable_in = [], set(), True, [], []
     for path in files:
         label = str(path.relative_to(project_dir)) if path.is_relative_to(project_dir) else str(path)
         if not path.is_file() and demo_dir is not None and path.parent == demo_dir:
@@ -210,11 +210,13 @@ def _read_table(spec: TableSpec, files: list[Path], project_dir: Path, demo_dir:
         typed[FILE] = label
         offset = sum(len(p) for p in parts)
         bad_cells |= {(i + offset, c) for i, c in bad}
+        unreadable_in += [label] if bad else []
         parts.append(typed)
     if len(bad_cells) > CHECKED_UNREADABLE:   # mostly unreadable: its ids are not known either
         complete = False
-        problems.append(DataProblem(label, 0, "-", f"more than {CHECKED_UNREADABLE:,} cells of {spec.name} cannot "
-                                    "be read: its other checks (values, references, keys) wait until they are fixed"))
+        problems.append(DataProblem(unreadable_in[0], 0, "-", f"more than {CHECKED_UNREADABLE:,} cells of "
+                                    f"{spec.name} cannot be read: its other checks (values, references, keys) wait "
+                                    "until they are fixed"))
     if not parts:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.column_names + (ROW, FILE)})
     else:

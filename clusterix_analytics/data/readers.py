@@ -13,15 +13,11 @@ guess either:
   shown by the file's own numbers; ``1,234`` or ``898.097`` alone could be either and is refused with both
   readings unless the file's other numbers settle it; a number that is not finite is refused.
 
+How a number is written, and what settles it, is :mod:`.numbers`.
+
 >>> from clusterix_analytics.data.readers import parse_number
 >>> parse_number("1.234,5"), parse_number("0,25"), parse_number(" 13 000 000 ")
 (1234.5, 0.25, 13000000.0)
->>> parse_number("898.097")
-Traceback (most recent call last):
-...
-clusterix_analytics.data.readers.AmbiguousNumber: 898.097
->>> parse_number("898.097", DECIMAL_COMMA), parse_number("898.097", DECIMAL_POINT)
-(898097.0, 898.097)
 """
 from __future__ import annotations
 
@@ -50,6 +46,7 @@ from clusterix_analytics.config import (
     input_limits,
 )
 from clusterix_analytics.data.encoding import CP1252, UTF16, EncodingProblem, decode_text
+from clusterix_analytics.data.numbers import AmbiguousNumber, ambiguous_message, file_convention, parse_number
 from clusterix_analytics.data.tables import Column, TableSpec
 from clusterix_analytics.errors import DataProblem
 
@@ -67,8 +64,6 @@ CELLS_PER_ROW = 10
 # A table with more unreadable cells than this is not checked further (values against other tables, keys)
 # until they are fixed: those checks would only repeat the same rows.
 CHECKED_UNREADABLE = 1_000
-DECIMAL_COMMA, DECIMAL_POINT = "decimal comma", "decimal point"
-_DECIMAL_MARK = {DECIMAL_COMMA: ",", DECIMAL_POINT: "."}
 _MB = 1024 * 1024
 
 
@@ -77,7 +72,7 @@ _MB = 1024 * 1024
 class FileReading:
     """How one table file was read: what a user should know to trust the numbers (``validate`` states it).
 
-    >>> FileReading("o.csv", "csv", encoding="cp1252", delimiter=";", numbers=DECIMAL_COMMA,
+    >>> FileReading("o.csv", "csv", encoding="cp1252", delimiter=";", numbers="decimal comma",
     ...             numbers_example="row 4, value: '0,25'").describe()
     "numbers with a decimal comma (row 4, value: '0,25'); Windows-1252 text; ';'-separated"
     >>> FileReading("p.csv", "csv", encoding="utf-8", delimiter=",").describe() is None
@@ -88,7 +83,7 @@ class FileReading:
     format: str                        # "csv" or "xlsx"
     encoding: str | None = None        # CSV: utf-8, utf-16 or cp1252
     delimiter: str | None = None       # CSV: ',', ';' or tab
-    numbers: str | None = None         # DECIMAL_COMMA, DECIMAL_POINT, or None: no number shows a convention
+    numbers: str | None = None         # numbers.DECIMAL_COMMA or DECIMAL_POINT; None: no number shows one
     numbers_example: str = ""          # the cell that shows it: "row 4, value: '0,25'"
     sheet: str | None = None           # XLSX: the sheet read (the first)
     other_sheets: tuple[str, ...] = ()  # XLSX: sheets not read
@@ -368,7 +363,7 @@ def _table(label: str, reading: FileReading, records, limits: InputLimits) -> tu
             if len(cells) > limits.columns:
                 raise _Refused(number, f"the header row has {len(cells)} columns; one table file may have at most "
                                f"{limits.columns} ({_limit_hint(MAX_COLUMNS_ENV)})")
-            header, header_row = [str(c).strip() for c in cells], number
+            header, header_row = [c if isinstance(c, str) else _as_text(c) for c in cells], number
             problems += [DataProblem(label, number, _column_letter(col), f"the header cell is {why}")
                          for col, why in refused]
             continue
@@ -480,95 +475,6 @@ def check_columns(frame: pd.DataFrame, spec: TableSpec, label: str, header_row: 
     return problems
 
 
-# ---- numbers --------------------------------------------------------------------------------------------------
-class AmbiguousNumber(ValueError):
-    """A number that reads two ways: ``1,234`` is 1234 or 1.234, ``898.097`` is 898097 or 898.097."""
-
-
-class CellError(ValueError):
-    """A cell that cannot be read, with the message the user sees."""
-
-
-@dataclass(frozen=True)
-class _NumberText:
-    """What the text of a number says: its value, the convention its separators show (if any), and for an
-    ambiguous text (one separator before three digits) the separator, ``value`` being its decimal reading."""
-
-    value: float
-    shows: str | None = None
-    ambiguous_separator: str | None = None
-    thousands: float | None = None     # an ambiguous text's reading with the separator between thousands
-
-    def read(self, convention: str | None) -> float:
-        if self.ambiguous_separator is None:
-            return self.value
-        if convention is None:
-            raise AmbiguousNumber
-        return self.value if _DECIMAL_MARK[convention] == self.ambiguous_separator else self.thousands
-
-
-_SPACE = "[ \u00a0\u202f']"   # spaces and the apostrophe only ever separate thousands
-_NUMBER_FORMS = [
-    ("plain", re.compile(r"\d+")),
-    ("exponent", re.compile(r"(?P<m>\d+(?:[.,]\d+)?|[.,]\d+)[eE](?P<e>[-+]?\d+)")),
-    ("spaced", re.compile(rf"(?P<i>[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+)(?:(?P<d>[.,])(?P<f>\d+))?")),
-    ("grouped", re.compile(r"(?P<i>[1-9]\d{0,2}(?P<g>[.,])\d{3}(?:(?P=g)\d{3})+)")),
-    ("grouped_decimal", re.compile(r"(?P<i>[1-9]\d{0,2}(?:(?P<g>[.,])\d{3})+)(?P<d>[.,])(?P<f>\d+)")),
-    ("one_separator", re.compile(r"(?P<i>\d*)(?P<d>[.,])(?P<f>\d+)")),
-]
-_SHOWS = {",": DECIMAL_COMMA, ".": DECIMAL_POINT}          # a decimal mark shows its convention
-_GROUP_SHOWS = {".": DECIMAL_COMMA, ",": DECIMAL_POINT}    # so does a thousands separator
-
-
-def _number_text(text: str) -> _NumberText:
-    """Read the text of a number; ValueError if it is not one in any unambiguous or ambiguous form."""
-    t = text.strip().replace("\u2212", "-")
-    sign = -1.0 if t[:1] == "-" else 1.0
-    t = t[1:] if t[:1] in "+-" else t
-    for form, pattern in _NUMBER_FORMS:
-        m = pattern.fullmatch(t)
-        if not m:
-            continue
-        if form == "plain":
-            value, shows = float(t), None
-        elif form == "exponent":
-            mantissa = m["m"]
-            mark = "," if "," in mantissa else "." if "." in mantissa else None
-            value, shows = float(f"{mantissa.replace(',', '.')}e{m['e']}"), _SHOWS.get(mark)
-        elif form == "spaced":
-            value = float(re.sub(_SPACE, "", m["i"]) + (f".{m['f']}" if m["d"] else ""))
-            shows = _SHOWS.get(m["d"])
-        elif form == "grouped":
-            value, shows = float(m["i"].replace(m["g"], "")), _GROUP_SHOWS[m["g"]]
-        elif form == "grouped_decimal":
-            if m["d"] == m["g"]:
-                raise ValueError(text)
-            value, shows = float(m["i"].replace(m["g"], "") + "." + m["f"]), _SHOWS[m["d"]]
-        elif re.fullmatch(r"[1-9]\d{0,2}", m["i"]) and len(m["f"]) == 3:   # '1,234', '898.097': either reading
-            return _NumberText(sign * float(f"{m['i']}.{m['f']}"), None, m["d"], sign * float(m["i"] + m["f"]))
-        else:
-            value, shows = float(f"{m['i'] or '0'}.{m['f']}"), _SHOWS[m["d"]]
-        return _NumberText(sign * value, shows)
-    raise ValueError(text)
-
-
-def parse_number(text: str, convention: str | None = None) -> float:
-    """A number as Europeans and spreadsheets write it: '1.234,5', '1,234.5', '0,25', '13 000 000'.
-
-    ``convention`` (DECIMAL_COMMA or DECIMAL_POINT) reads a text with one separator before three digits,
-    which is otherwise ambiguous (:class:`AmbiguousNumber`). Raises ValueError for anything else, and for a
-    number that is not finite ('1e309').
-    """
-    try:
-        value = _number_text(text).read(convention)
-    except AmbiguousNumber:
-        raise AmbiguousNumber(text) from None
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
-# Each form a date may take, with the pattern that picks it (one strptime per cell, not one per form).
 _DATE_FORMATS = ((re.compile(r"\d{4}-\d\d?-\d\d?"), "%Y-%m-%d"),
                  (re.compile(r"\d{4}-\d\d?-\d\d? \d\d?:\d\d:\d\d"), "%Y-%m-%d %H:%M:%S"),
                  (re.compile(r"\d\d?\.\d\d?\.\d{4}"), "%d.%m.%Y"), (re.compile(r"\d\d?/\d\d?/\d{4}"), "%d/%m/%Y"),
@@ -591,6 +497,10 @@ def parse_date(text: str) -> pd.Timestamp:
     if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
         raise CellError(f"'{text}' is not a date between {DATE_YEARS[0]} and {DATE_YEARS[1]}")
     return pd.Timestamp(day)
+
+
+class CellError(ValueError):
+    """A cell that cannot be read, with the message the user sees."""
 
 
 _EXPECTED = {"int": "a whole number", "float": "a number", "date": "a date (YYYY-MM-DD or DD.MM.YYYY)",
@@ -641,7 +551,7 @@ def _read_cell(value, col: Column, convention: str | None, numbers: dict) -> tup
     try:
         return True, _coerce_cell(value, col, convention, numbers)
     except AmbiguousNumber:
-        return False, _ambiguous_message(value, numbers[value])
+        return False, ambiguous_message(value, numbers[value])
     except CellError as exc:
         return False, str(exc)
     except (ValueError, OverflowError):
@@ -649,45 +559,15 @@ def _read_cell(value, col: Column, convention: str | None, numbers: dict) -> tup
         return False, f"'{shown}' is not {_EXPECTED[col.kind]}"
 
 
-def _ambiguous_message(text: str, number: _NumberText) -> str:
-    separator = number.ambiguous_separator
-    decimal = DECIMAL_COMMA if separator == "," else DECIMAL_POINT
-    return (f"'{text}' is ambiguous: {number.thousands:.0f} with '{separator}' between thousands, or "
-            f"{number.value:g} with a {decimal}; no other number in this file shows which convention it uses "
-            f"(write {number.thousands:.0f} without a separator if that is meant)")
-
-
 def number_convention(frame: pd.DataFrame, spec: TableSpec) -> tuple[str | None, str, dict, list]:
-    """The convention of a file's numbers: (DECIMAL_COMMA, DECIMAL_POINT or None, the first cell that shows
-    it, {text: what it says}, [(index, column, text, convention)] of the cells showing the other convention).
-
-    Every text cell of every number column counts; when both conventions show, the one more cells show wins
-    (the first shown, on a tie) and the others are the file's inconsistencies.
-    """
-    numbers: dict[str, _NumberText | None] = {}
-    shown: dict[str, list] = {DECIMAL_COMMA: [], DECIMAL_POINT: []}
+    """The convention of one file's numbers (:func:`.numbers.file_convention` over the text cells of its number
+    columns): (convention, the cell showing it, {text: what it says}, [(position, column, text, convention)]
+    of the cells written the other way)."""
     rows = frame[ROW].tolist()
-    for col in spec.columns:
-        if col.kind not in ("int", "float") or col.name not in frame:
-            continue
-        for idx, value in enumerate(frame[col.name].tolist()):
-            if not isinstance(value, str) or value == "":
-                continue
-            if value not in numbers:
-                try:
-                    numbers[value] = _number_text(value)
-                except ValueError:
-                    numbers[value] = None
-            number = numbers[value]
-            if number is not None and number.shows:
-                shown[number.shows].append((rows[idx], idx, col.name, value))
-    if not shown[DECIMAL_COMMA] and not shown[DECIMAL_POINT]:
-        return None, "", numbers, []
-    ranked = sorted(shown, key=lambda c: (-len(shown[c]), min(shown[c], default=(math.inf,))[0]))
-    convention, other = ranked
-    row, _, column, text = min(shown[convention])
-    others = [(idx, col, text_, other) for _, idx, col, text_ in sorted(shown[other])]
-    return convention, f"row {row}, {column}: '{text}'", numbers, others
+    cells = ((rows[i], i, col.name, value)
+             for col in spec.columns if col.kind in ("int", "float") and col.name in frame
+             for i, value in enumerate(frame[col.name].tolist()) if isinstance(value, str) and value != "")
+    return file_convention(cells)
 
 
 def coerce_table(raw: RawTable, spec: TableSpec, label: str) -> tuple[pd.DataFrame, list[DataProblem], set,

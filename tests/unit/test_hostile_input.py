@@ -32,7 +32,7 @@ from clusterix_analytics.config import (
     MAX_UNPACKED_MB_ENV,
 )
 from clusterix_analytics.data.demo import write_demo
-from clusterix_analytics.data.readers import DECIMAL_COMMA, DECIMAL_POINT, AmbiguousNumber, parse_number
+from clusterix_analytics.data.numbers import DECIMAL_COMMA, DECIMAL_POINT, AmbiguousNumber, parse_number
 from clusterix_analytics.errors import LISTED_PER_COLUMN, PAGE_LINES
 from clusterix_analytics.reports.plan import PlanError, expand_plan
 
@@ -651,6 +651,8 @@ def test_the_exit_codes_case_by_case(project, tmp_path):
                    "observations.csv:7:value: 'twelve' is not a number")
     assert_refused(run_cli("report", "--project", project, "--out", tmp_path / "out", "-p", "partner"),
                    "-p partner: expected key=value")
+    assert_refused(run_cli("report", "--project", project, "--out", tmp_path / "out", "--only", "0" * 2000),
+                   "--only 0000000000000000000000000000000000000000…: 2,000 characters; a value may have at most 1,000")
     assert_refused(run_cli("diff", "latest", "--out", tmp_path / "out"), "no snapshot in")
     assert not (tmp_path / "out").exists()
 
@@ -665,3 +667,38 @@ def test_the_readme_lists_the_exit_codes_and_each_limit_with_its_default():
     for variable, default in DEFAULT_LIMITS.items():
         row = next(line for line in rows.values() if f"`{variable}`" in line)
         assert f"| {default:,} " in row, (variable, default, row)
+
+
+def test_an_excel_unicode_text_export_is_read(project):
+    # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated
+    path = project / "partners.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace(",", "\t").encode("utf-16"))
+    loaded = cx.load(project)
+    assert "Skåne Test Office (Malmö)" in loaded.partners.organisation.tolist()
+    assert next(r for r in loaded.readings if r.file == "partners.csv").describe() == "UTF-16 text; tab-separated"
+
+
+def test_a_second_sheet_is_not_read_and_validate_says_so(project):
+    path = as_xlsx(project, "clusters")
+    workbook = openpyxl.load_workbook(path)
+    workbook.create_sheet("Notes")["A1"] = "filled in by Anna"
+    workbook.save(path)
+    result = run_cli("validate", project)
+    assert result.returncode == 0, result.stderr
+    assert "  clusters.xlsx: sheet 'Sheet1' read; not read: 'Notes'" in result.stdout
+
+
+def test_a_recursive_yaml_alias_is_refused(project):
+    with_demo_section(project, "  loop: &loop [*loop]")
+    assert the_problem(project) == ("project.yaml:33:-: the alias *loop refers to a value that contains it (a "
+                                    "structure without end)")
+
+
+def test_an_old_workbook_or_a_folder_in_place_of_a_table_is_named(project):
+    (project / "partners.csv").unlink()
+    (project / "partners.csv").mkdir()
+    (project / "clusters.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
+    replace_in(project / "project.yaml", "clusters: clusters.csv", "clusters: clusters.xls")
+    assert problems_of(project) == [
+        "clusters.xls:0:-: an Excel 97–2003 workbook cannot be read: save it as .xlsx or as CSV",
+        "partners.csv:0:-: not a file (a folder?)"]
