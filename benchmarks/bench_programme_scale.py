@@ -124,8 +124,8 @@ def measure_load(project: Path, rounds: int) -> dict:
     for _ in range(rounds):
         out = subprocess.run([sys.executable, "-c", LOAD_SCRIPT, str(project)], capture_output=True, text=True,
                              check=True).stdout.split()
-        load_s, import_s, peak_mb, observations, partners = float(out[0]), float(out[1]), float(out[2]), *map(int,
-                                                                                                             out[3:])
+        load_s, import_s, peak_mb = map(float, out[:3])
+        observations, partners = map(int, out[3:])
         if best is None or load_s < best["load_s"]:
             best = {"load_s": load_s, "import_s": import_s, "peak_mb": peak_mb, "observations": observations,
                     "partners": partners}

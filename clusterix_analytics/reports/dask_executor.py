@@ -115,43 +115,36 @@ def run_on_worker(payload: dict) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def execute_on_dask(tasks: list[dict], folder: Path, scheduler: str, transfer: str = "bytes",
-                    on_result: Callable[[dict], bool] | None = None, client=None) -> dict[str, dict]:
-    """Run ``tasks`` (the runner's) on the cluster; write their files into ``folder``; results by slug.
+def execute_on_dask(tasks: list[dict], folder: Path, client, transfer: str = "bytes",
+                    on_result: Callable[[dict], bool] | None = None) -> dict[str, dict]:
+    """Run ``tasks`` (the runner's) on the cluster of ``client`` (:func:`connect`); write their files into
+    ``folder``; results by slug.
 
     ``on_result(result)`` is called as each run finishes; returning True stops the batch (``--fail-fast``):
     runs not finished are cancelled and absent from the results.
     """
     from distributed import as_completed
 
-    own_client = client is None
-    client = client or connect(scheduler)
     results: dict[str, dict] = {}
-    try:
-        sent = payloads(tasks, transfer)
-        futures = {client.submit(run_on_worker, p, key=f"clusterix-{t['slug']}-{id(p)}", pure=False): t
-                   for p, t in zip(sent, tasks)}
-        completed = as_completed(futures)
-        for future in completed:
-            task = futures[future]
-            try:
-                answer = future.result()
-            except Exception as exc:   # noqa: BLE001 – a dead worker or a lost task fails this run only
-                result = {"slug": task["slug"], "status": "failed", "duration_s": None, "started": None,
-                          "headlines": {}, "metrics": {}, "outputs": {"html": None, "notebook": None},
-                          "error": [f"the Dask worker running this run was lost: {type(exc).__name__}: {exc}"]}
-            else:
-                result = answer["result"]
-                for name, data in answer["files"].items():
-                    target = Path(folder) / name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
-            results[task["slug"]] = result
-            if on_result is not None and on_result(result):
-                for other in futures:
-                    other.cancel()
-                break
-    finally:
-        if own_client:
-            client.close()
+    futures = {client.submit(run_on_worker, p, key=f"clusterix-{t['slug']}-{id(p)}", pure=False): t
+               for p, t in zip(payloads(tasks, transfer), tasks)}
+    for future in as_completed(futures):
+        task = futures[future]
+        try:
+            answer = future.result()
+        except Exception as exc:   # noqa: BLE001 – a dead worker or a lost task fails this run only
+            result = {"slug": task["slug"], "status": "failed", "duration_s": None, "started": None,
+                      "headlines": {}, "metrics": {}, "outputs": {"html": None, "notebook": None},
+                      "error": [f"the Dask worker running this run was lost: {type(exc).__name__}: {exc}"]}
+        else:
+            result = answer["result"]
+            for name, data in answer["files"].items():
+                target = Path(folder) / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        results[task["slug"]] = result
+        if on_result is not None and on_result(result):
+            for other in futures:
+                other.cancel()
+            break
     return results

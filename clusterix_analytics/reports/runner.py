@@ -427,7 +427,7 @@ def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool,
             counts["ok" if ok else "failed"] += 1
             bar.set_postfix(counts, refresh=False)
             bar.update(1)
-            line = f"  {result['status']:<7} {result['duration_s']:7.1f} s  {result['slug']}"
+            line = _run_line(result)
             if progress:
                 bar.write(line, file=sys.stderr)
             elif log_runs:
@@ -455,11 +455,16 @@ def _execute_on_dask(tasks: list[dict], folder: Path, client, transfer: str, fai
     from clusterix_analytics.reports.dask_executor import execute_on_dask
 
     def finished(result: dict) -> bool:
-        duration = result["duration_s"] if result["duration_s"] is not None else float("nan")
-        print(f"  {result['status']:<7} {duration:7.1f} s  {result['slug']}", file=stderr, flush=True)
+        print(_run_line(result), file=stderr, flush=True)
         return fail_fast and result["status"] != "ok"
 
-    return execute_on_dask(tasks, folder, "", transfer=transfer, on_result=finished, client=client)
+    return execute_on_dask(tasks, folder, client, transfer=transfer, on_result=finished)
+
+
+def _run_line(result: dict) -> str:
+    """The log line of a finished run: status, seconds (blank when the run never reported), slug."""
+    seconds = f"{result['duration_s']:7.1f}" if result.get("duration_s") is not None else " " * 7
+    return f"  {result['status']:<7} {seconds} s  {result['slug']}"
 
 
 def _git_and_versions() -> tuple[dict | None, dict]:

@@ -51,7 +51,7 @@ def test_runs_on_the_cluster_give_what_the_local_pool_gives(client, tmp_path, mo
     (tmp_path / "local" / "notebooks").mkdir(parents=True)
     tasks = [task("a-ecoplus", tmp_path / "dask", partner="ecoplus"),
              task("b-vlaio", tmp_path / "dask", partner="vlaio", scale=2.0)]
-    on_cluster = execute_on_dask(tasks, tmp_path / "dask", "", client=client)
+    on_cluster = execute_on_dask(tasks, tmp_path / "dask", client)
     local = {t["slug"]: execute_run({**t, "folder": str(tmp_path / "local")}) for t in tasks}
     assert {s: r["status"] for s, r in on_cluster.items()} == {"a-ecoplus": "ok", "b-vlaio": "ok"}
     for slug in local:
@@ -76,7 +76,7 @@ def test_a_worker_killed_mid_run_fails_that_run_and_the_others_complete(client, 
     (tmp_path / "notebooks").mkdir()
     tasks = [task("slow", tmp_path, partner="ecoplus", sleep_s=60.0), task("quick", tmp_path, partner="vlaio")]
     results = {}
-    runner = threading.Thread(target=lambda: results.update(execute_on_dask(tasks, tmp_path, "", client=client)))
+    runner = threading.Thread(target=lambda: results.update(execute_on_dask(tasks, tmp_path, client)))
     runner.start()
     deadline = time.monotonic() + 60
     victim = None
