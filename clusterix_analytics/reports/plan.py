@@ -27,14 +27,12 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Annotated, Any
 
-import nbformat
 import pandas as pd
-import papermill as pm
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from clusterix_analytics.config import MAX_PARAMETER_CHARS_ENV, NOTEBOOKS_DIR, input_limits
 from clusterix_analytics.data.dataset import Dataset
-from clusterix_analytics.data.safe_yaml import YamlProblem, load_yaml, read_yaml_file
+from clusterix_analytics.data.safe_yaml import YamlProblem, beyond_bounds, load_yaml, read_yaml_file
 from clusterix_analytics.errors import did_you_mean
 
 _UNSET = object()
@@ -180,7 +178,12 @@ def declared_parameters(path: Path) -> dict[str, dict]:
     ``types`` comes from an annotation (``sector_level: int | str = 1``), else from the default's type;
     None means any value fits.
     """
+    # imported here, not at the top: nbformat takes a second and a half to import (its JSON-schema formats),
+    # which a refused `-p` value should not wait for
     import logging
+
+    import nbformat
+    import papermill as pm
 
     logging.getLogger("papermill").setLevel(logging.ERROR)   # "Unable to parse line ..." is handled below
     found = {name: {"default": None, "types": None, "help": p.get("help") or ""}
@@ -314,6 +317,10 @@ def parse_overrides(pairs: list[str] | None) -> tuple[dict[str, str], list[str]]
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             problems.append(f"-p {pair}: expected key=value")
+            continue
+        bomb = beyond_bounds(value) if value.lstrip()[:1] in ("[", "{") else None   # a list or mapping
+        if bomb:
+            problems.append(f"-p {pair[:40]}…: {bomb}")
             continue
         found[key.strip()] = value
     return found, problems
