@@ -93,9 +93,15 @@ def check_out_dir(out: Path) -> None:
 
 
 def _report(args) -> int:
-    from clusterix_analytics.reports.runner import run_report
+    from clusterix_analytics.reports.plan import PlanError, parse_overrides
 
     check_out_dir(args.out or REPORTS_DIR)
+    _, problems = parse_overrides(args.param)   # before the runner and the data: a bad -p costs nothing
+    if problems:
+        print(PlanError(problems), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from clusterix_analytics.reports.runner import run_report
+
     return run_report(project_dir=args.project, out_dir=args.out, label=args.label, plan=args.plan,
                       jobs=args.jobs, only=args.only, overrides=args.param, timeout=args.timeout,
                       fail_fast=args.fail_fast, thumbnails=not args.no_thumbnails, force=args.force, pdf=args.pdf,

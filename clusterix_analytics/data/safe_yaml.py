@@ -97,6 +97,22 @@ def _check_shape(text: str) -> None:
                               "values; a hand-written file holds far fewer")
 
 
+def beyond_bounds(text: str) -> str | None:
+    """Why a text, read as YAML, is deeper or expands to more than the bounds allow; None when it does not, or is
+    not YAML at all (a ``-p`` value that is plain text).
+
+    >>> beyond_bounds("[a, b]"), beyond_bounds("[unclosed"), beyond_bounds("[" * 40 + "]" * 40)
+    (None, None, 'nested more than 32 levels deep')
+    """
+    try:
+        _check_shape(text)
+    except YamlProblem as exc:
+        return exc.message
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     """(value, node) of one YAML document; the node gives each value's line. Raises :class:`YamlProblem`."""
     try:

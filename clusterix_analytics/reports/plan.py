@@ -35,7 +35,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from clusterix_analytics.config import MAX_PARAMETER_CHARS_ENV, NOTEBOOKS_DIR, input_limits
 from clusterix_analytics.data.dataset import Dataset
-from clusterix_analytics.data.safe_yaml import YamlProblem, load_yaml, read_yaml_file
+from clusterix_analytics.data.safe_yaml import YamlProblem, beyond_bounds, load_yaml, read_yaml_file
 from clusterix_analytics.errors import did_you_mean
 
 _UNSET = object()
@@ -350,6 +350,10 @@ def parse_overrides(pairs: list[str] | None) -> tuple[dict[str, str], list[str]]
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             problems.append(f"-p {pair}: expected key=value")
+            continue
+        bomb = beyond_bounds(value) if value.lstrip()[:1] in ("[", "{") else None   # a list or mapping
+        if bomb:
+            problems.append(f"-p {pair[:40]}…: {bomb}")
             continue
         found[key.strip()] = value
     return found, problems

@@ -205,7 +205,8 @@ BOMBS = [
                                           f"may have at most 200 columns (set ${MAX_COLUMNS_ENV}"),
     ("long_parameter", 2, "-p partner=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…: 120,008 characters; a value may have at "
                           f"most 1,000 (set ${MAX_PARAMETER_CHARS_ENV}"),
-    ("parameter_alias_bomb", 2, "03_cluster_portfolios (regions='[&a [x,x,x"),
+    ("parameter_alias_bomb", 2, "-p regions=[&a [x,x,x,x,x,x,x,x,x,x], &b [*…: the aliases (*name) expand to more "
+                                "than 10000 values"),
 ]
 
 # Runs the command as its only child: RUSAGE_CHILDREN then measures that command alone.
