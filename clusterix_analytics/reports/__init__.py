@@ -2,7 +2,8 @@
 
 Modules: ``plan`` (reports/plan.yaml → checked runs), ``inputs`` (the frozen project, every input's sha256,
 the environment lock and each run's reuse key), ``runner`` (papermill in a process pool → snapshot; runs whose
-reuse key is unchanged since ``latest`` are copied, not executed),
+reuse key is unchanged since ``latest`` are copied, not executed), ``kernels`` (each worker's fresh kernel
+per run and its warm, pre-imported spare; papermill's engine that closes its kernel client),
 ``export`` (executed notebook → offline page), ``templates`` (the pages' Jinja2 templates, autoescaped,
 and their one stylesheet themed from ``style``), ``manifest`` (a pydantic model of manifest.json), ``index``,
 ``snapshot`` (hidden build folder, atomic publish, ``latest``), ``diff`` and ``browser`` (headless Chromium

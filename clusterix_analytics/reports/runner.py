@@ -13,9 +13,11 @@ Order of work:
    record (headlines, metrics, duration) is kept with ``reused_from`` naming the snapshot whose run made
    them. ``force=True`` (``--force``) executes every run. A snapshot whose runs are all reused starts no pool
    and no kernel.
-4. Execute the other runs with papermill in a pool of worker processes (one kernel start per run); each
-   worker strips the embedded plotly.js from its notebook, writes its HTML page, and checks that no pinned
-   file changed while it ran (a run that saw a changed file fails, naming it).
+4. Execute the other runs in a pool of worker processes, each run on a fresh kernel: every worker keeps one
+   spare kernel started ahead and pre-importing what the notebooks import (reports/kernels.py), so a run
+   rarely waits for a kernel start, and no run sees another's variables. papermill parameterizes and records
+   each run as usual. Each worker strips the embedded plotly.js from its notebook, writes its HTML page, and
+   checks that no pinned file changed while it ran (a run that saw a changed file fails, naming it).
 5. The parent writes the one plotly.min.js, thumbnails of the pages that have none (one headless Chromium,
    when installed), manifest.json and index.html, removes the frozen inputs, and moves the hidden folder into
    place; ``latest`` then moves to it if at least one run is ok.
@@ -80,13 +82,17 @@ INJECTED_TAG = "injected-parameters"   # papermill's tag on the cell it writes t
 
 
 # ---- worker side -------------------------------------------------------------------------------
-_current_kernel = None   # the worker's running kernel manager, so a stop request can kill the kernel
+_kernels = None   # this worker's WarmKernels (reports/kernels.py): the running kernel and the spare
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the parent, and kill their kernel before dying on SIGTERM (also sent when
-    the parent dies, even by ``kill -9``)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _worker_init(kernel_name: str = KERNEL_NAME, preload: tuple[str, ...] | None = None) -> None:
+    """Workers leave Ctrl-C to the parent, kill their kernels before dying on SIGTERM (also sent when the
+    parent dies, even by ``kill -9``), and stop them when the pool closes."""
+    global _kernels
+    from multiprocessing.util import Finalize
+
+    from clusterix_analytics.reports.kernels import PRELOAD, WarmKernels
+
     snap.close_inherited_locks()
     os.environ[REPORT_RUN_ENV] = "1"
     # Kernels inherit these: their start-up chatter would bury the progress bar. Errors come back
@@ -95,17 +101,23 @@ def _worker_init() -> None:
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.close(devnull)
-
-    def stop(signum, frame):
-        _kill_kernel_now()
-        os._exit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
+    _kernels = WarmKernels(kernel_name, PRELOAD if preload is None else preload)
+    Finalize(_kernels, _kernels.close, exitpriority=10)   # run when the pool's worker exits normally
+    _install_signal_handlers()
     _die_with_parent()
 
 
+def _install_signal_handlers() -> None:
+    def stop(signum, frame):
+        _kill_kernels_now()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, stop)
+
+
 def _die_with_parent() -> None:
-    """Linux: SIGTERM this worker when the parent dies (its handler then kills the kernel)."""
+    """Linux: SIGTERM this worker when the parent dies (its handler then kills the kernels)."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -120,29 +132,18 @@ def _die_with_parent() -> None:
         pass
 
 
-def _shutdown_kernel() -> None:
-    """Stop the run's kernel the orderly way (after a run, or after its error)."""
-    from jupyter_core.utils import run_sync
-
-    km = _current_kernel
-    if km is not None:
-        try:
-            if km.has_kernel:
-                run_sync(km.shutdown_kernel)(now=True)
-        except Exception:   # noqa: BLE001 – the kernel may already be gone; nothing more to do
-            _kill_kernel_now()
+def _kill_kernels_now() -> None:
+    """SIGKILL the worker's kernels, the running one and the spare (safe inside a signal handler)."""
+    if _kernels is not None:
+        _kernels.kill_all_now()
+        shutil.rmtree(_kernels.folder, ignore_errors=True)
 
 
-def _kill_kernel_now() -> None:
-    """SIGKILL the kernel's process group (safe inside a signal handler: no event loop needed)."""
-    km = _current_kernel
-    provisioner = getattr(km, "provisioner", None)
-    pid = getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
-    if pid:
-        try:
-            os.killpg(pid, signal.SIGKILL)   # kernels run in their own session: pgid == pid
-        except (ProcessLookupError, PermissionError):
-            pass
+def _kill_current_kernel() -> None:
+    from clusterix_analytics.reports.kernels import kill_now
+
+    if _kernels is not None:
+        kill_now(_kernels.current)
 
 
 def _error_lines(exc: BaseException) -> list[str]:
@@ -198,15 +199,20 @@ def finish_notebook(path: Path, page_path: Path, title: str, parameters: dict, s
 
 
 def execute_run(task: dict) -> dict:
-    """Execute one run in this process (a pool worker): papermill, then strip and export, then check that
-    the pinned inputs did not change under the run.
+    """Execute one run in this process (a pool worker) on a fresh kernel (the worker's warm spare when it
+    has one), then strip and export, then check that the pinned inputs did not change under the run.
 
-    Never raises: a failure comes back as ``status: failed`` with the error's last lines.
+    papermill's ``execute_notebook`` parameterizes and records the run as always; its engine is
+    reports/kernels.py's ``WarmKernelEngine`` on the kernel handed to it. Never raises: a failure comes back
+    as ``status: failed`` with the error's last lines.
     """
-    global _current_kernel
+    global _kernels
     import papermill as pm
-    from jupyter_client.manager import AsyncKernelManager
 
+    from clusterix_analytics.reports.kernels import ENGINE_NAME, PRELOAD, WarmKernels
+
+    if _kernels is None:   # called outside a pool (tests): this process keeps its own kernels
+        _kernels = WarmKernels(task["kernel_name"], PRELOAD if task.get("preload") is None else task["preload"])
     folder = Path(task["folder"])
     slug = task["slug"]
     nb_path = folder / "notebooks" / f"{slug}.ipynb"
@@ -217,23 +223,23 @@ def execute_run(task: dict) -> dict:
         parameters[PROJECT_PARAMETER] = task["project_dir"]
     os.environ[REPORT_RUN_ENV] = "1"
     start = time.perf_counter()
-    # nbclient drives the kernel asynchronously: it needs the async manager (a sync one deadlocks when
-    # the kernel dies under it)
-    km = _current_kernel = AsyncKernelManager(kernel_name=task["kernel_name"])
     # The time limit kills the kernel from a watchdog thread: nbclient then stops at once with a dead
     # kernel (a signal in this thread would wait for the kernel's reply before it is handled).
     timed_out = threading.Event()
     watchdog = None
-    if task["timeout"]:
-        watchdog = threading.Timer(task["timeout"], lambda: (timed_out.set(), _kill_kernel_now()))
-        watchdog.daemon = True
-        watchdog.start()
+    km = None
     try:
+        km = _kernels.take(task["cwd"])
+        if task.get("spare", False):   # set by _execute_all: no spare for a run that ends the batch
+            _kernels.prepare(task["cwd"])   # the next run's kernel boots while this one runs
+        if task["timeout"]:
+            watchdog = threading.Timer(task["timeout"], lambda: (timed_out.set(), _kill_current_kernel()))
+            watchdog.daemon = True
+            watchdog.start()
         pm.execute_notebook(
             task["input"], str(nb_path), parameters=parameters, kernel_name=task["kernel_name"],
-            resources={"metadata": {"path": task["cwd"]}},   # the kernel's directory; papermill's cwd= would
-            progress_bar=False, log_output=False, km=km,     # chdir this whole process
-
+            engine_name=ENGINE_NAME, km=km, progress_bar=False, log_output=False,
+            start_timeout=task.get("start_timeout", 120),
         )
     except BaseException as exc:   # noqa: BLE001 – any failure is this run's, never the batch's
         if timed_out.is_set():
@@ -245,9 +251,30 @@ def execute_run(task: dict) -> dict:
     finally:
         if watchdog is not None:
             watchdog.cancel()
-        _shutdown_kernel()
-        _current_kernel = None
-    return _finish_run(task, result, nb_path, page_path, start)
+        _kernels.stop(km)
+    result = _finish_run(task, result, nb_path, page_path, start)
+    if task.get("report_resources"):
+        result["resources"] = _resources()
+    return result
+
+
+def _resources() -> dict:
+    """This process's open descriptors and live child processes (Linux; the tests read them)."""
+    fds = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else None
+    try:
+        import psutil
+
+        children = []
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE:
+                    children.append(f"{child.pid} {child.status()} {' '.join(child.cmdline()[-3:])}")
+            except psutil.Error:   # gone meanwhile
+                pass
+    except ImportError:
+        children = None
+    return {"pid": os.getpid(), "fds": fds, "children": children,
+            "spare": _kernels.spare is not None if _kernels is not None else False}
 
 
 def _finish_run(task: dict, result: dict, nb_path: Path, page_path: Path, start: float) -> dict:
@@ -346,7 +373,8 @@ def _tasks(runs: list[Run], folder: Path, project_dir: Path, pinned: Pinned, tim
     replacements |= {str(copy): str(Path(real).resolve()) for real, copy in pinned.notebooks.items()}
     pins = [{k: f[k] for k in ("path", "sha256", "file")} for f in pinned.files if f["role"] != "plan"]
     return [{
-        "slug": r.slug, "title": r.title, "input": str(pinned.notebooks[str(r.path)]), "cwd": str(r.path.parent),
+        "slug": r.slug, "title": r.title, "input": str(pinned.notebooks[str(r.path)]),
+        "cwd": str(r.path.parent.resolve()),
         "parameters": r.parameters, "folder": str(folder), "kernel_name": KERNEL_NAME, "timeout": timeout,
         "project_dir": str(pinned.read_dir) if PROJECT_PARAMETER in r.declared else None,
         "replacements": replacements, "pins": pins, "reuse_key": pinned.keys[r.slug],
@@ -403,21 +431,30 @@ def _progress(total: int, enabled: bool):
 
 
 def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool,
-                 log_runs: bool = True) -> dict[str, dict]:
-    """Run the tasks in a pool; returns results by slug (runs never started are absent)."""
+                 log_runs: bool = True, preload: tuple[str, ...] | None = None) -> dict[str, dict]:
+    """Run the tasks in a pool; returns results by slug (runs never started are absent).
+
+    Each worker keeps a spare kernel importing ``preload`` (default: reports/kernels.py's PRELOAD and what the
+    tasks' notebooks import). The last ``workers`` tasks start no spare: no run would take it.
+    """
     results: dict[str, dict] = {}
     counts = {"ok": 0, "failed": 0}
     # What every run needs, imported once here for all the forked workers (not at the top of this module: a
     # snapshot whose runs are all reused needs none of it, and nbformat alone takes a second to import).
-    import jupyter_client.manager  # noqa: F401
     import nbconvert  # noqa: F401
-    import papermill  # noqa: F401
+
+    from clusterix_analytics.reports.kernels import PRELOAD, notebook_imports
+
+    if preload is None:
+        preload = tuple(dict.fromkeys(PRELOAD + tuple(notebook_imports(sorted({t["input"] for t in tasks})))))
+    workers = min(jobs, len(tasks)) or 1
+    tasks = [dict(task, spare=task.get("spare", i < len(tasks) - workers)) for i, task in enumerate(tasks)]
     # fork: workers start in milliseconds with everything imported, and do not re-run the caller's main
     # module (spawn would, which breaks for `python -` and notebooks). The pool is made before any
     # thread (tqdm's monitor) starts.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = context.Pool(processes=min(jobs, len(tasks)) or 1, initializer=_worker_init)
+    pool = context.Pool(processes=workers, initializer=_worker_init, initargs=(KERNEL_NAME, preload))
     bar = _progress(len(tasks), progress)
     stopped_early = False
     try:

@@ -1,0 +1,222 @@
+"""Warm, isolated kernels for the report runner's pool workers (issue 15 item 1).
+
+Design:
+
+- **A fresh kernel for every run.** A run takes a kernel that no run has used and shuts it down after
+  (nothing a notebook defines reaches the next one). What is reused is only the waiting: each worker keeps
+  one **spare** kernel started ahead, which boots while the previous run executes.
+- **Pre-imported.** A spare imports :data:`PRELOAD` (the package, pandas, geopandas, plotly, nbformat, which
+  plotly's notebook renderer imports) and every module the plan's notebooks import at the top level of a
+  code cell (:func:`notebook_imports`: the runner needs no list of the package's modules) while it starts,
+  through IPython's ``exec_lines``: the imports fill ``sys.modules`` and bind no name in the notebook's
+  namespace, print nothing and count no execution (the first cell of a run is still ``[1]``); a module that
+  fails to import is skipped silently. The kernel answers its first request only once they are done, so a
+  run waits for at most what is left of the warm-up. (A module whose import depends on what a notebook does
+  before importing it — an environment variable set in a cell, say — would see the kernel's start-up state
+  instead; the maintained notebooks have none.)
+- **Started in the notebook's folder.** A kernel's working folder is set when it starts (never by changing
+  this process's folder: papermill's ``cwd=`` does that, for every thread). A spare started for another
+  folder than the run's is stopped and a kernel is started in the right one.
+- **No ports.** Kernels talk over Unix sockets (``transport="ipc"``) in a private folder of the worker:
+  kernels started at once cannot pick the same TCP port. (Windows, which has no ipc transport, uses TCP.)
+- **No descriptor left.** papermill, handed a kernel manager (``km=``), never stops the client it makes for it
+  (its channels' sockets and zmq context stay open, ~10 descriptors a run). Runs go through papermill's
+  own ``execute_notebook`` — its parameter injection, metadata, error cell and autosave — with the engine
+  :class:`WarmKernelEngine`, which is papermill's nbclient engine that also stops its client; the runner
+  then shuts the kernel down and removes its sockets and connection file.
+
+>>> warmup_line(["pandas"]).startswith('exec("import importlib')
+True
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
+
+ENGINE_NAME = "clusterix-warm"
+# What a spare kernel imports before its run: what the maintained notebooks import first.
+# (and the notebooks' own imports: notebook_imports)
+PRELOAD = ("pandas", "geopandas", "plotly.graph_objects", "plotly.io", "nbformat", "clusterix_analytics")
+
+
+def notebook_imports(paths) -> list[str]:
+    """The modules the notebooks at ``paths`` import at the top level of their code cells, in order
+    (``from a import b`` gives ``a`` and ``a.b``: b may be a module); relative imports and cells that are
+    not plain Python (magics) are left out.
+
+    >>> import json, tempfile, pathlib
+    >>> nb = {"nbformat": 4, "cells": [{"cell_type": "code", "source": "import pandas as pd\\nfrom x.y import z"},
+    ...                                 {"cell_type": "code", "source": "%time 1"}]}
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "n.ipynb"; _ = path.write_text(json.dumps(nb))
+    >>> notebook_imports([path])
+    ['pandas', 'x.y', 'x.y.z']
+    """
+    found: dict[str, None] = {}
+    for path in paths:
+        try:
+            cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            if cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            try:
+                tree = ast.parse("".join(source) if isinstance(source, list) else source)
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    found.update(dict.fromkeys(alias.name for alias in node.names))
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found[node.module] = None
+                    found.update(dict.fromkeys(f"{node.module}.{alias.name}" for alias in node.names
+                                               if alias.name != "*"))
+    return list(found)
+
+
+def warmup_line(modules) -> str:
+    """One IPython line that imports ``modules`` (each failure ignored) in a namespace of its own; the
+    trailing ``;`` keeps IPython from displaying or storing its value."""
+    code = (f"import importlib\nfor name in {list(modules)!r}:\n    try:\n        importlib.import_module(name)\n"
+            "    except Exception:\n        pass\n")
+    return f"exec({code!r}, {{}});"
+
+
+def kernel_pid(km) -> int | None:
+    provisioner = getattr(km, "provisioner", None)
+    return getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
+
+
+def kill_now(km) -> None:
+    """SIGKILL a kernel's process group (safe in a signal handler: no event loop needed)."""
+    pid = kernel_pid(km) if km is not None else None
+    if pid:
+        try:
+            os.killpg(pid, signal.SIGKILL)   # kernels run in their own session: pgid == pid
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+class WarmKernelEngine(NBClientEngine):
+    """papermill's nbclient engine, except that it stops the kernel client it made when the run ends
+    (papermill leaves it open when the kernel manager is the caller's)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, **kwargs):
+        kwargs = remove_args(["input_path"], **kwargs)
+        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+        final_kwargs = merge_kwargs(
+            safe_kwargs, timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+            startup_timeout=start_timeout, kernel_name=kernel_name, log=logger, log_output=log_output,
+            stdout_file=stdout_file, stderr_file=stderr_file,
+        )
+        client = PapermillNotebookClient(nb_man, **final_kwargs)
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()   # also destroys the client's zmq context
+                client.kc = None
+
+
+papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+
+
+class WarmKernels:
+    """One worker's kernels: at most one spare, started ahead, and the one a run is using."""
+
+    def __init__(self, kernel_name: str, preload=PRELOAD):
+        self.kernel_name = kernel_name
+        self.preload = tuple(preload)
+        self.folder = Path(tempfile.mkdtemp(prefix="cx-kernels-"))   # sockets and connection files
+        self.spare: tuple[AsyncKernelManager, str] | None = None
+        self.current: AsyncKernelManager | None = None
+        self.started = 0
+
+    def _start(self, cwd: str) -> AsyncKernelManager:
+        self.started += 1
+        name = str(self.folder / f"k{self.started}")
+        if os.name == "posix":
+            km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=name,
+                                    connection_file=f"{name}.json")
+        else:
+            km = AsyncKernelManager(kernel_name=self.kernel_name, connection_file=f"{name}.json")
+        extra = [f"--IPKernelApp.exec_lines={warmup_line(self.preload)}"] if self.preload else []
+        run_sync(km.start_kernel)(cwd=cwd, extra_arguments=extra)
+        return km
+
+    def take(self, cwd: str) -> AsyncKernelManager:
+        """A kernel no run has used, started in ``cwd``: the spare if it fits and lives, else a new one."""
+        spare, self.spare = self.spare, None
+        km = None
+        if spare is not None:
+            candidate, spare_cwd = spare
+            if spare_cwd == cwd and run_sync(candidate.is_alive)():
+                km = candidate
+            else:
+                self.stop(candidate)
+        self.current = km or self._start(cwd)
+        return self.current
+
+    def prepare(self, cwd: str) -> None:
+        """Start the spare (if there is none) in ``cwd``; it boots while the current run executes."""
+        if self.spare is None:
+            self.spare = (self._start(cwd), cwd)
+
+    def stop(self, km: AsyncKernelManager | None) -> None:
+        """Shut a kernel down now and remove its sockets and connection file."""
+        if km is None:
+            return
+        if km is self.current:
+            self.current = None
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        try:
+            if km.has_kernel:
+                run_sync(km.shutdown_kernel)(now=True)   # kills, then cleans up (context, files, provisioner)
+            else:
+                run_sync(km.cleanup_resources)()
+        except Exception:   # noqa: BLE001 – already gone or half-started: kill what is left
+            kill_now(km)
+            try:
+                run_sync(km.cleanup_resources)()
+            except Exception:  # noqa: BLE001
+                pass
+        # jupyter_client waits 5 s at most for the killed kernel; on a busy machine make sure it is gone
+        # (and reaped) before the next run, so kernels never pile up
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                process.wait(timeout=30)
+            except Exception:  # noqa: BLE001 – nothing more this worker can do
+                pass
+
+    def kill_all_now(self) -> None:
+        """SIGKILL the current kernel and the spare (from a signal handler)."""
+        kill_now(self.current)
+        if self.spare is not None:
+            kill_now(self.spare[0])
+
+    def close(self) -> None:
+        """Stop every kernel of this worker and remove its folder."""
+        self.stop(self.current)
+        if self.spare is not None:
+            self.stop(self.spare[0])
+            self.spare = None
+        shutil.rmtree(self.folder, ignore_errors=True)

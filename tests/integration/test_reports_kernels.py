@@ -1,0 +1,87 @@
+"""Warm, isolated kernels: a fresh kernel per run (nothing leaks from one run into the next), started ahead
+and pre-imported, in the notebook's folder; no descriptor or process growth over many runs.
+
+The fixture notebook fixture_tiny.ipynb records whether a variable of an earlier run is still defined, the
+names it finds, its kernel's pid and folder, and which modules the kernel had imported before the run.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import psutil
+import pytest
+
+from clusterix_analytics.config import KERNEL_NAME
+from clusterix_analytics.reports import runner
+from clusterix_analytics.reports.runner import run_report
+
+from .._snapshot_fixture import FIXTURE_NOTEBOOKS, write_plan
+
+TINY = FIXTURE_NOTEBOOKS / "fixture_tiny.ipynb"
+IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+def test_each_run_gets_a_fresh_warm_kernel_that_sees_nothing_of_the_previous_run(tmp_path):
+    plan = write_plan(tmp_path, "".join(f"  - notebook: fixture_tiny\n    parameters: {{label: run{i}}}\n"
+                                        for i in range(4)))
+    out = io.StringIO()
+    code = run_report(plan=plan, out_dir=tmp_path / "out", jobs=1, thumbnails=False, progress=False, stdout=out,
+                      stderr=io.StringIO())
+    assert code == 0
+    folder = Path(out.getvalue().splitlines()[0])
+    runs = json.loads((folder / "manifest.json").read_text())["runs"]
+    headlines = [r["headlines"] for r in runs]
+    assert [h["label"] for h in headlines] == ["run0", "run1", "run2", "run3"]
+    # one worker ran all four, each on a kernel of its own: no variable of a run reached the next
+    assert [h["leaked"] for h in headlines] == [0, 0, 0, 0]
+    assert len({h["kernel_pid"] for h in headlines}) == 4
+    for h in headlines:
+        assert set(h["names"]) - IPYTHON_NAMES == {"label", "project_dir", "os", "sys", "preloaded", "display",
+                                                    "leaked", "marker"}, h["names"]
+        assert h["cwd"] == str(FIXTURE_NOTEBOOKS)                 # started in the notebook's folder
+        # the spare had imported the package, pandas and plotly before the run began (the first run's
+        # kernel too: it was started with the same warm-up)
+        assert h["preloaded"] == ["clusterix_analytics", "pandas", "plotly"]
+    # papermill's conventions: the injected parameters cell, its metadata, execution counts from 1
+    nb = json.loads((folder / "notebooks" / "fixture_tiny-run2.ipynb").read_text())
+    assert nb["metadata"]["papermill"]["parameters"]["label"] == "run2"
+    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert [c["execution_count"] for c in code_cells] == [1, 2, 3]
+    assert "injected-parameters" in code_cells[1]["metadata"]["tags"]
+    assert all("duration" in c["metadata"]["papermill"] for c in code_cells)
+
+
+def _tasks(folder: Path, n: int) -> list[dict]:
+    (folder / "notebooks").mkdir(parents=True, exist_ok=True)
+    return [{"slug": f"tiny-{i}", "title": f"tiny {i}", "input": str(TINY), "cwd": str(FIXTURE_NOTEBOOKS),
+             "parameters": {"label": f"l{i}"}, "folder": str(folder), "kernel_name": KERNEL_NAME, "timeout": None,
+             "project_dir": None, "replacements": {}, "pins": [], "reuse_key": None, "report_resources": True}
+            for i in range(n)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+@pytest.mark.parametrize("n", [40, pytest.param(200, marks=pytest.mark.slow)])
+def test_no_descriptor_or_process_growth_over_many_runs(tmp_path, n):
+    """40 runs (two workers, ~30 s) in the quick suite; the 200 runs of issue 15 are marked slow."""
+    results = runner._execute_all(_tasks(tmp_path, n), jobs=2, fail_fast=False, progress=False, log_runs=False,
+                                  preload=())
+    assert sorted(results) == sorted(f"tiny-{i}" for i in range(n))
+    assert {r["status"] for r in results.values()} == {"ok"}, [r["error"] for r in results.values()]
+    by_worker: dict[int, list[dict]] = {}
+    for i in range(n):
+        res = results[f"tiny-{i}"]["resources"]
+        by_worker.setdefault(res["pid"], []).append(res)
+    for pid, seen in by_worker.items():
+        assert len(seen) >= 5, f"worker {pid} ran {len(seen)} runs"
+        fds = [s["fds"] for s in seen]
+        # after its first runs (imports, logging, the pool's pipes) a worker's descriptors stay flat
+        assert max(fds[2:]) - fds[2] <= 3, f"worker {pid} descriptors grew: {fds}"
+        # at the end of a run the worker has at most its spare kernel alive
+        assert max(len(s["children"]) for s in seen) <= 1, seen
+    # the pool is closed: no worker, no kernel, no spare left
+    leftover = [p for p in psutil.Process().children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE]
+    assert leftover == [], [p.cmdline() for p in leftover]
+    assert not [p for p in os.listdir(tmp_path / "notebooks") if not p.endswith(".ipynb")]
