@@ -239,6 +239,7 @@ def execute_run(task: dict) -> dict:
         pm.execute_notebook(
             task["input"], str(nb_path), parameters=parameters, kernel_name=task["kernel_name"],
             engine_name=ENGINE_NAME, km=km, progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False, save_on_failure=str(nb_path),   # written once: see the engine
             start_timeout=task.get("start_timeout", 120),
         )
     except BaseException as exc:   # noqa: BLE001 – any failure is this run's, never the batch's
