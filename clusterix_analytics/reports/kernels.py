@@ -35,6 +35,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 import tempfile
 from pathlib import Path
 
@@ -45,6 +46,13 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.iorw import write_ipynb
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
+
+from clusterix_analytics.reports.kernel_forkserver import (
+    ForkedKernelProcess,
+    KernelForkServer,
+    forkable_argv,
+    split_launch,
+)
 
 ENGINE_NAME = "clusterix-warm"
 # What a spare kernel imports before its run: what the maintained notebooks import first.
@@ -153,23 +161,63 @@ class WarmKernelEngine(NBClientEngine):
 papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
 
 
-class WarmKernels:
-    """One worker's kernels: at most one spare, started ahead, and the one a run is using."""
+class ForkedKernelManager(AsyncKernelManager):
+    """jupyter_client's kernel manager, launching its kernel through the worker's fork server (when it has
+    one and the command is a plain ipykernel launch) instead of as a new process: the rest — connection
+    file, channels, interrupt, shutdown — is jupyter_client's own."""
 
-    def __init__(self, kernel_name: str, preload=PRELOAD):
+    forkserver: KernelForkServer | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        if self.forkserver is None or not forkable_argv(kernel_cmd):
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        cwd = str(kw.get("cwd") or os.getcwd())
+        pid = self.forkserver.spawn(kernel_cmd, cwd=cwd, env=dict(kw.get("env") or os.environ))
+        provisioner = self.provisioner
+        provisioner.process = ForkedKernelProcess(pid)
+        provisioner.pid = provisioner.pgid = pid   # the kernel leads a session of its own
+        provisioner.cwd = cwd
+        self._reconcile_connection_info(provisioner.connection_info)
+
+
+def kernel_interpreter(kernel_name: str) -> list[str] | None:
+    """The interpreter (with its options) of a kernel spec whose command can be forked
+    (reports/kernel_forkserver.py), else None."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        argv = list(KernelSpecManager().get_kernel_spec(kernel_name).argv)
+    except NoSuchKernel:
+        return None
+    if not forkable_argv(argv):
+        return None
+    interpreter, _ = split_launch(argv)
+    if interpreter[0] in ("python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"):
+        interpreter[0] = sys.executable   # as jupyter_client resolves it
+    return interpreter
+
+
+class WarmKernels:
+    """One worker's kernels: at most one spare, started ahead, and the one a run is using; on Linux each
+    forked from the worker's fork server, which has imported ``preload`` once for all of them."""
+
+    def __init__(self, kernel_name: str, preload=PRELOAD, fork: bool = True):
         self.kernel_name = kernel_name
         self.preload = tuple(preload)
         self.folder = Path(tempfile.mkdtemp(prefix="cx-kernels-"))   # sockets and connection files
         self.spare: tuple[AsyncKernelManager, str] | None = None
         self.current: AsyncKernelManager | None = None
         self.started = 0
+        interpreter = kernel_interpreter(kernel_name) if fork else None
+        self.forkserver = KernelForkServer(interpreter, self.preload) if interpreter else None
 
     def _start(self, cwd: str) -> AsyncKernelManager:
         self.started += 1
         name = str(self.folder / f"k{self.started}")
         if os.name == "posix":
-            km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=name,
-                                    connection_file=f"{name}.json")
+            km = ForkedKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=name,
+                                     connection_file=f"{name}.json")
+            km.forkserver = self.forkserver
         else:
             km = AsyncKernelManager(kernel_name=self.kernel_name, connection_file=f"{name}.json")
         extra = [f"--IPKernelApp.exec_lines={warmup_line(self.preload)}"] if self.preload else []
@@ -225,10 +273,12 @@ class WarmKernels:
                 pass
 
     def kill_all_now(self) -> None:
-        """SIGKILL the current kernel and the spare (from a signal handler)."""
+        """SIGKILL the current kernel, the spare and the fork server (from a signal handler)."""
         kill_now(self.current)
         if self.spare is not None:
             kill_now(self.spare[0])
+        if self.forkserver is not None:
+            self.forkserver.kill_now()
 
     def close(self) -> None:
         """Stop every kernel of this worker and remove its folder."""
@@ -236,4 +286,7 @@ class WarmKernels:
         if self.spare is not None:
             self.stop(self.spare[0])
             self.spare = None
+        if self.forkserver is not None:
+            self.forkserver.close()
+            self.forkserver = None
         shutil.rmtree(self.folder, ignore_errors=True)

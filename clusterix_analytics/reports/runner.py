@@ -274,8 +274,10 @@ def _resources() -> dict:
                 pass
     except ImportError:
         children = None
+    forkserver = _kernels.forkserver if _kernels is not None else None
     return {"pid": os.getpid(), "fds": fds, "children": children,
-            "spare": _kernels.spare is not None if _kernels is not None else False}
+            "spare": _kernels.spare is not None if _kernels is not None else False,
+            "forkserver": forkserver.process.pid if forkserver is not None else None}
 
 
 def _finish_run(task: dict, result: dict, nb_path: Path, page_path: Path, start: float) -> dict:
