@@ -634,11 +634,11 @@ def coerce_table(raw: RawTable, spec: TableSpec, label: str) -> tuple[pd.DataFra
             if name == col.name:
                 messages[idx] = (f"'{text}' is written with a {other}, but this file writes its numbers with a "
                                  f"{convention} ({example}): write every number of the file the same way")
-        for idx in sorted(messages):
-            values[idx] = _EMPTY[col.kind]
-            if len(bad_cells) <= CHECKED_UNREADABLE:
-                bad_cells.add((idx, col.name))
-            problems.append(DataProblem(label, rows[idx], col.name, messages[idx]))
+        unreadable = sorted(messages)
+        if unreadable:
+            values[unreadable] = _EMPTY[col.kind]
+            bad_cells.update((idx, col.name) for idx in unreadable[:max(0, CHECKED_UNREADABLE + 1 - len(bad_cells))])
+            problems += [DataProblem(label, rows[idx], col.name, messages[idx]) for idx in unreadable]
         values = list(values)
         if col.kind == "int":
             out[col.name] = pd.array(values, dtype="Int64")
