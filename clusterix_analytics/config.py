@@ -61,6 +61,7 @@ MAX_UNPACKED_MB_ENV = "CLUSTERIX_MAX_UNPACKED_MB"    # the XML inside one XLSX f
 MAX_ROWS_ENV = "CLUSTERIX_MAX_ROWS"                  # data rows of one table file
 MAX_COLUMNS_ENV = "CLUSTERIX_MAX_COLUMNS"            # columns of one table file
 MAX_PARAMETER_CHARS_ENV = "CLUSTERIX_MAX_PARAMETER_CHARS"  # one `report -p key=value` (or --only) value
+MAX_PAGE_MB_ENV = "CLUSTERIX_MAX_PAGE_MB"            # one HTML page `report` writes (the page-size guard)
 PROJECT_ENV = "CLUSTERIX_PROJECT"  # the project folder a notebook opens when its project_dir is None
 
 # -- the checkout's folders -------------------------------------------------------------------------------
@@ -98,8 +99,10 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 # a million rows, a zip bomb, a YAML alias bomb) from taking the machine's memory: each is refused with a
 # message naming the limit. Table limits are configurable (the variables above); the YAML bounds are not.
 # Programme scale (250 partners, 250,000 monthly observations: a 14 MB file) fits the defaults.
+# A page is budgeted at 300 KB (the browser tests hold the shipped plan to it); the page limit is a guard
+# against a page no browser opens comfortably (200 MB of input once made a 93 MB page), not that budget.
 DEFAULT_LIMITS = {MAX_FILE_MB_ENV: 20, MAX_UNPACKED_MB_ENV: 40, MAX_ROWS_ENV: 300_000, MAX_COLUMNS_ENV: 200,
-                  MAX_PARAMETER_CHARS_ENV: 1000}
+                  MAX_PARAMETER_CHARS_ENV: 1000, MAX_PAGE_MB_ENV: 20}
 YAML_MAX_BYTES = 1_000_000   # project.yaml and plan.yaml are hand-written: a few kilobytes
 YAML_MAX_NODES = 10_000      # values in a YAML file, aliases counted as the copies they stand for
 YAML_MAX_DEPTH = 32          # nesting of mappings and lists
@@ -118,6 +121,7 @@ class InputLimits:
     rows: int
     columns: int
     parameter_chars: int
+    page_bytes: int
 
 
 def input_limits() -> InputLimits:
@@ -141,7 +145,7 @@ def input_limits() -> InputLimits:
     mb = 1024 * 1024
     return InputLimits(file_bytes=values[MAX_FILE_MB_ENV] * mb, unpacked_bytes=values[MAX_UNPACKED_MB_ENV] * mb,
                        rows=values[MAX_ROWS_ENV], columns=values[MAX_COLUMNS_ENV],
-                       parameter_chars=values[MAX_PARAMETER_CHARS_ENV])
+                       parameter_chars=values[MAX_PARAMETER_CHARS_ENV], page_bytes=values[MAX_PAGE_MB_ENV] * mb)
 
 
 def report_run() -> bool:

@@ -14,8 +14,9 @@ most :data:`PAGE_LINES` lines are printed.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -78,20 +79,20 @@ class DataProblem:
 
 
 def _listed(problems: list[DataProblem]) -> list[DataProblem]:
-    """The first LISTED_PER_COLUMN problems of each file and column (``problems`` in row order), and for a
-    column with more, one problem (row 0) counting the others."""
-    counts = Counter((p.file, p.column) for p in problems)
-    if max(counts.values(), default=0) <= LISTED_PER_COLUMN:
-        return problems
-    seen: Counter = Counter()
-    kept = []
+    """The first LISTED_PER_COLUMN problems of each file and column, and for a column with more, one problem
+    (row 0) counting the others; in file:row order. Only what is kept is sorted: a file whose every cell is
+    wrong has millions of problems, and sorting them all would take longer than reading the file."""
+    by_column: dict[tuple[str, str], list[DataProblem]] = defaultdict(list)
     for problem in problems:
-        seen[problem.file, problem.column] += 1
-        if seen[problem.file, problem.column] <= LISTED_PER_COLUMN:
-            kept.append(problem)
-    kept += [DataProblem(file, 0, column, f"{n - LISTED_PER_COLUMN:,} more rows have problems in this column "
-                         f"(the first {LISTED_PER_COLUMN:,} are listed)")
-             for (file, column), n in counts.items() if n > LISTED_PER_COLUMN]
+        by_column[problem.file, problem.column].append(problem)
+    kept = []
+    for (file, column), found in by_column.items():
+        if len(found) > LISTED_PER_COLUMN:
+            kept += heapq.nsmallest(LISTED_PER_COLUMN, found, key=_ORDER)
+            kept.append(DataProblem(file, 0, column, f"{len(found) - LISTED_PER_COLUMN:,} more rows have problems "
+                                    f"in this column (the first {LISTED_PER_COLUMN:,} are listed)"))
+        else:
+            kept += found
     return sorted(kept, key=_ORDER)
 
 
@@ -106,7 +107,7 @@ class DataValidationError(Exception):
     """
 
     def __init__(self, problems: list[DataProblem]):
-        unique = sorted(set(problems), key=_ORDER)
+        unique = list(dict.fromkeys(problems))
         self.count = len(unique)
         self.problems = _listed(unique)
         super().__init__(self._render())

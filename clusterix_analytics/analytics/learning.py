@@ -37,6 +37,7 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.fields import NOT_LEARNING_EVENT_TYPES, PROJECT_WIDE
 from clusterix_analytics.data.provenance import SOURCED
 from clusterix_analytics.data.tables import TABLES
+from clusterix_analytics.text import markdown_text
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def count_sentence(counted: CountedIndicator) -> str:
     **Policy learning events organised**: events documented in the events table for this partner: 3 (sourced).
     1 of the documented events has no date: it counts in the total, not in a reporting period.
     """
-    n, unit, reported = counted.documented.value, counted.unit, counted.reported.value
+    n, unit, reported = counted.documented.value, markdown_text(counted.unit), counted.reported.value
     if counted.documented.scope != PROJECT_SCOPE:  # one partner: the project's total is not its own
         head = f"{unit} documented in the {counted.table} table for this partner: {n:,} (sourced)"
     elif reported is not None:
@@ -208,10 +209,10 @@ def count_sentence(counted: CountedIndicator) -> str:
         if reported > n:
             head += f"; the other {reported - n:,.0f} are not documented"
     else:
-        goal = f"target: {counted.target.text()}" if counted.target.value is not None else "no target"
+        goal = f"target: {markdown_text(counted.target.text())}" if counted.target.value is not None else "no target"
         head = (f"{unit} documented in the {counted.table} table: {n:,} (sourced); the project reported no total "
                 f"({goal})")
-    text = f"**{counted.name}**: {head}."
+    text = f"**{markdown_text(counted.name)}**: {head}."
     if counted.demo:
         text += (f" The table also holds {counted.demo:,} demo row{'' if counted.demo == 1 else 's'}, not counted as "
                  "documented.")

@@ -40,6 +40,7 @@ from clusterix_analytics.analytics.links import (
     link_summary,
     region_link_flows,
 )
+from clusterix_analytics.text import markdown_text
 
 MEMBER_TYPES = ("members_sme", "members_large", "members_research", "members_other")
 LABELS = ("gold", "silver", "bronze")
@@ -690,17 +691,17 @@ def change_narrative(summary: pd.DataFrame, labels: Mapping[str, str] | None = N
     """
     lines = []
     for r in summary.itertuples(index=False):
-        label = labels.get(r.partner_id, r.partner_id) if labels else r.partner_id
+        label = markdown_text(labels.get(r.partner_id, r.partner_id) if labels else r.partner_id)
         if r.clusters_a == 0 and r.clusters_b == 0:
             lines.append(f"- **{label}**: no dated cluster in {phase_a} or {phase_b}")
             continue
         noun = "cluster" if r.clusters_a == 1 else "clusters"
         lines.append(f"- **{label}**: {r.clusters_a} {noun} in {phase_a} → {r.clusters_b} in {phase_b}")
-        lines.append(f"    - entered ({r.entered}): {r.entered_names or 'none'}")
-        lines.append(f"    - left ({r.left}): {r.left_names or 'none'}")
-        lines.append(f"    - grew ({r.grew}): {r.grew_names or 'none'}")
+        lines.append(f"    - entered ({r.entered}): {markdown_text(r.entered_names) or 'none'}")
+        lines.append(f"    - left ({r.left}): {markdown_text(r.left_names) or 'none'}")
+        lines.append(f"    - grew ({r.grew}): {markdown_text(r.grew_names) or 'none'}")
         if r.shrank:
-            lines.append(f"    - shrank ({r.shrank}): {r.shrank_names}")
+            lines.append(f"    - shrank ({r.shrank}): {markdown_text(r.shrank_names)}")
         if r.members_unknown:
             lines.append(f"    - {r.members_unknown} continuing cluster(s) without a member count in both phases")
         if pd.notna(r.member_growth_pct):

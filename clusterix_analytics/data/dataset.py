@@ -151,10 +151,14 @@ def _where(frame: pd.DataFrame) -> tuple[list, list]:
     return frame[FILE].tolist(), frame[ROW].astype(int).tolist()
 
 
+REQUIRED = "a value is required here"
+
+
 def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, key: tuple[str, ...], bad_cells: set,
                            nuts_version: int | None = None) -> list[DataProblem]:
     problems = []
     nuts_error = nuts_check_error(nuts_version) if nuts_version else None
+    duplicate = f"duplicate key: another row has the same {', '.join(key)}"
     files, rows = _where(frame)
     cases = exc.failure_cases
     for idx, column, check, value in zip(cases["index"].tolist(), cases["column"].tolist(),
@@ -165,9 +169,9 @@ def _problems_from_pandera(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, key
         if (idx, column) in bad_cells:
             continue  # already reported as unreadable
         if check == "not_nullable":
-            message = "a value is required here"
+            message = REQUIRED
         elif check.endswith("uniqueness"):
-            message = f"duplicate key: another row has the same {', '.join(key)}"
+            message = duplicate   # one string for every row (a pasted block of 300,000 repeats one row)
         else:
             shown = value.date() if isinstance(value, pd.Timestamp) else value
             message = f"'{shown}' {check}" if check.startswith("is ") else f"'{shown}': {check}"

@@ -65,6 +65,10 @@ CELLS_PER_ROW = 10
 # until they are fixed: those checks would only repeat the same rows.
 CHECKED_UNREADABLE = 1_000
 _MB = 1024 * 1024
+# One line with its ending (\r\n, \r or \n), or the last line without one: what ``open(newline="")`` yields.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# Rows read so far are kept in blocks of this many, as arrays (a list per row would cost ~3x the cells).
+ROWS_PER_BLOCK = 4096
 
 
 # ---- how a file was read ----------------------------------------------------------------------------------
@@ -153,7 +157,10 @@ def _csv_records(text: str, limits: InputLimits) -> tuple[str, Iterator[tuple[in
     delimiters = [0]   # in the record being read; more than CELLS_PER_ROW times the column limit is refused
 
     def lines():
-        for number, line in enumerate(_io.StringIO(text, newline=""), 1):
+        # lines as ``open(newline="")`` gives them, cut from the text one at a time (a StringIO of the text
+        # would hold it again, at four bytes a character)
+        for number, match in enumerate(_LINE.finditer(text), 1):
+            line = match.group()
             delimiters[0] += line.count(delimiter)
             if delimiters[0] > CELLS_PER_ROW * limits.columns:
                 raise _Refused(number, f"line {number} has more than {CELLS_PER_ROW * limits.columns:,} cells; one "
@@ -195,7 +202,7 @@ def _read_csv(data: bytes, label: str, limits: InputLimits):
                        ".xlsx extension)")
     delimiter, records = _csv_records(text, limits)
     reading = FileReading(label, "csv", encoding=encoding, delimiter=delimiter)
-    return reading, ((row, [c.strip() for c in cells]) for row, cells in records)
+    return reading, ((row, list(map(str.strip, cells))) for row, cells in records)
 
 
 # ---- XLSX ---------------------------------------------------------------------------------------------------
@@ -349,7 +356,7 @@ def _table(label: str, reading: FileReading, records, limits: InputLimits) -> tu
     problems: list[DataProblem] = []
     header: list[str] | None = None
     header_row = 0
-    rows, row_numbers = [], []
+    rows, blocks, row_numbers = [], [], []   # rows of the block being filled; blocks filled
     unnamed: dict[int, int] = {}    # column index (0-based) of a value without a column name -> its first row
     for number, cells in records:
         refused: list[tuple[int, str | None]] = []
@@ -364,6 +371,7 @@ def _table(label: str, reading: FileReading, records, limits: InputLimits) -> tu
                 raise _Refused(number, f"the header row has {len(cells)} columns; one table file may have at most "
                                f"{limits.columns} ({_limit_hint(MAX_COLUMNS_ENV)})")
             header, header_row = [c if isinstance(c, str) else _as_text(c) for c in cells], number
+            nameless = [i for i, name in enumerate(header) if not name]
             problems += [DataProblem(label, number, _column_letter(col), f"the header cell is {why}")
                          for col, why in refused]
             continue
@@ -379,16 +387,19 @@ def _table(label: str, reading: FileReading, records, limits: InputLimits) -> tu
             cells = cells[:len(header)]
         elif len(cells) < len(header):
             cells = cells + [""] * (len(header) - len(cells))   # a short row: its last cells are empty
-        if not any(c != "" for c in cells):
+        if cells.count("") == len(cells):   # a blank row (0 is a value: not any(cells) would drop it)
             continue
-        if len(rows) == limits.rows:
+        if len(row_numbers) == limits.rows:
             raise _Refused(number, f"more than {limits.rows:,} data rows; one table file may have at most "
                            f"{limits.rows:,} ({_limit_hint(MAX_ROWS_ENV)})")
-        for i, name in enumerate(header):
-            if not name and cells[i] != "":
+        for i in nameless:
+            if cells[i] != "":
                 unnamed.setdefault(i, number)
         rows.append(cells)
         row_numbers.append(number)
+        if len(rows) == ROWS_PER_BLOCK:
+            blocks.append(_block(rows, len(header)))
+            rows = []
     if header is None:
         raise _Refused(0, "file is empty: expected a header row and data rows")
     for i, row in sorted(unnamed.items()):
@@ -409,10 +420,22 @@ def _table(label: str, reading: FileReading, records, limits: InputLimits) -> tu
     if problems:
         return None, problems
     named = [i for i, name in enumerate(header) if name]
-    frame = pd.DataFrame([[row[i] for i in named] for row in rows], columns=[header[i] for i in named],
-                         dtype=object)
+    blocks.append(_block(rows, len(header)))
+    cells = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+    del blocks, rows
+    if len(named) < len(header):
+        cells = cells[:, named]
+    frame = pd.DataFrame(cells, columns=[header[i] for i in named], dtype=object, copy=False)
     frame[ROW] = row_numbers
     return RawTable(frame.reset_index(drop=True), reading, header_row), []
+
+
+def _block(rows: list[list], width: int) -> np.ndarray:
+    """Rows of cells (each ``width`` long) as one 2-D array of objects, every cell kept as it is."""
+    block = np.empty((len(rows), width), dtype=object)
+    for i, row in enumerate(rows):
+        block[i, :] = row
+    return block
 
 
 def read_raw_table(path: Path, label: str | None = None,
@@ -611,11 +634,11 @@ def coerce_table(raw: RawTable, spec: TableSpec, label: str) -> tuple[pd.DataFra
             if name == col.name:
                 messages[idx] = (f"'{text}' is written with a {other}, but this file writes its numbers with a "
                                  f"{convention} ({example}): write every number of the file the same way")
-        for idx in sorted(messages):
-            values[idx] = _EMPTY[col.kind]
-            if len(bad_cells) <= CHECKED_UNREADABLE:
-                bad_cells.add((idx, col.name))
-            problems.append(DataProblem(label, rows[idx], col.name, messages[idx]))
+        unreadable = sorted(messages)
+        if unreadable:
+            values[unreadable] = _EMPTY[col.kind]
+            bad_cells.update((idx, col.name) for idx in unreadable[:max(0, CHECKED_UNREADABLE + 1 - len(bad_cells))])
+            problems += [DataProblem(label, rows[idx], col.name, messages[idx]) for idx in unreadable]
         values = list(values)
         if col.kind == "int":
             out[col.name] = pd.array(values, dtype="Int64")

@@ -85,6 +85,7 @@ class PageReport:
     screenshot: bytes | None = None
     screenshot_error: str | None = None
     pdf: bytes | None = None
+    probe: object = None   # the value of the ``probe`` expression, when one was given
 
     @property
     def undrawn_figures(self) -> list[str]:
@@ -213,9 +214,12 @@ class Browser:
         return {"report": PageReport(url=url), "target": target, "session": session,
                 "deadline": time.monotonic() + settle_timeout}
 
-    def _finish(self, tab: dict, screenshot: bool, thumb_scale: float, pdf: dict | None = None) -> PageReport:
-        """Wait for the tab's load event and its figures; collect errors; screenshot; print to PDF (``pdf``:
-        the options of DevTools' ``Page.printToPDF``); close the tab."""
+    def _finish(self, tab: dict, screenshot: bool, thumb_scale: float, pdf: dict | None = None,
+                probe: str | None = None) -> PageReport:
+        """Wait for the tab's load event and its figures; evaluate ``probe`` (a JavaScript expression: once,
+        then again half a second later, that value kept, so what the first evaluation set off has acted);
+        collect errors; screenshot; print to PDF (``pdf``: the options of DevTools' ``Page.printToPDF``);
+        close the tab."""
         report, session, deadline = tab["report"], tab["session"], tab["deadline"]
         try:
             while not any(e["method"] == "Page.loadEventFired" for e in self._session_events(session)):
@@ -234,6 +238,11 @@ class Browser:
                     break
                 self._pump(0.1)
             self._pump(0.2)
+            if probe is not None:
+                self.command("Runtime.evaluate", session, expression=probe, returnByValue=True)
+                self._pump(0.5)
+                report.probe = self.command("Runtime.evaluate", session, expression=probe,
+                                            returnByValue=True)["result"].get("value")
             report.plotly_loaded = bool(state.get("plotly"))
             report.figures = state.get("figures", [])
             for event in self._session_events(session):
@@ -278,16 +287,17 @@ class Browser:
         return self._finish(self._open(path, settle_timeout), screenshot, thumb_scale, pdf)
 
     def load_many(self, paths: list[Path], screenshot: bool = False, tabs: int = 2, thumb_scale: float = 0.25,
-                  settle_timeout: float = 30, pdf: dict | None = None) -> list[PageReport]:
+                  settle_timeout: float = 30, pdf: dict | None = None, probe: str | None = None) -> list[PageReport]:
         """Like :meth:`load` for many pages, ``tabs`` of them loading at the same time (in path order);
-        with ``pdf`` (``Page.printToPDF`` options) each report carries the page printed to PDF."""
+        with ``pdf`` (``Page.printToPDF`` options) each report carries the page printed to PDF, with ``probe``
+        (a JavaScript expression) its value in the page once the figures drew."""
         reports: list[PageReport] = []
         waiting = list(paths)
         open_tabs: list[dict] = []
         while waiting or open_tabs:
             while waiting and len(open_tabs) < max(1, tabs):
                 open_tabs.append(self._open(waiting.pop(0), settle_timeout))
-            reports.append(self._finish(open_tabs.pop(0), screenshot, thumb_scale, pdf))
+            reports.append(self._finish(open_tabs.pop(0), screenshot, thumb_scale, pdf, probe))
         return reports
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from clusterix_analytics.config import HEADLINE_MIMETYPE, METRIC_MIMETYPE
+from clusterix_analytics.config import HEADLINE_MIMETYPE, MAX_PAGE_MB_ENV, METRIC_MIMETYPE
 from clusterix_analytics.reports.templates import render
 
 PLOTLY_JS_NAME = "plotly.min.js"
@@ -30,6 +30,31 @@ PLOTLY_JS_NAME = "plotly.min.js"
 PLOTLY_BUNDLE_MARKS = ("* plotly.js v", "window.Plotly = Plotly")
 # <script src="http(s)://..."></script>: anything from the network breaks a page offline.
 EXTERNAL_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//[^>]*>\s*</script>""", re.I)
+
+class PageTooLarge(ValueError):
+    """A page bigger than the page-size guard ($CLUSTERIX_MAX_PAGE_MB): it is not written, its run fails."""
+
+
+def check_page_size(page: str, limit_bytes: int) -> None:
+    """Raise :class:`PageTooLarge` (one line naming the size, the limit and its variable) when the page,
+    as UTF-8, is bigger than ``limit_bytes``.
+
+    >>> check_page_size("<p>é</p>", 9)
+    >>> check_page_size("<p>ée</p>", 2 * 1024 * 1024)
+    >>> try:
+    ...     check_page_size("x" * 3_500_000, 2 * 1024 * 1024)
+    ... except PageTooLarge as exc:
+    ...     print(exc)
+    the page would be 3.3 MB; a page may be at most 2 MB (set $CLUSTERIX_MAX_PAGE_MB to raise the limit): not written
+    """
+    size = len(page.encode("utf-8"))
+    if size > limit_bytes:
+        mb = 1024 * 1024
+        shown = f"{size / mb:,.1f} MB" if size >= mb // 10 else f"{size:,} bytes"
+        limit = f"{limit_bytes / mb:,.0f} MB" if limit_bytes >= mb else f"{limit_bytes:,} bytes"
+        raise PageTooLarge(f"the page would be {shown}; a page may be at most {limit} "
+                           f"(set ${MAX_PAGE_MB_ENV} to raise the limit): not written")
+
 
 def is_plotly_bundle(output: dict) -> bool:
     """Whether a notebook output is the renderer's embedded copy of plotly.js."""

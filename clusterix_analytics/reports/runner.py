@@ -52,11 +52,14 @@ from clusterix_analytics.config import (
     PROJ_ROOT,
     REPORT_RUN_ENV,
     REPORTS_DIR,
+    input_limits,
 )
 from clusterix_analytics.errors import DataValidationError
 from clusterix_analytics.reports import inputs as pins_
 from clusterix_analytics.reports import snapshot as snap
 from clusterix_analytics.reports.export import (
+    PageTooLarge,
+    check_page_size,
     notebook_page,
     strip_plotly_bundles,
     without_html_twins,
@@ -194,7 +197,9 @@ def finish_notebook(path: Path, page_path: Path, title: str, parameters: dict, s
     nb = nbformat.from_dict(unfreeze_paths(strip_plotly_bundles(nb), replacements or {}))
     # Compact JSON: nbformat's one-value-per-line layout doubles the size of figure data.
     snap.write_text_atomic(path, json.dumps(without_html_twins(nb), separators=(",", ":"), ensure_ascii=False))
-    snap.write_text_atomic(page_path, notebook_page(nb, title=title, meta=parameters, status=status))
+    page = notebook_page(nb, title=title, meta=parameters, status=status)
+    check_page_size(page, input_limits().page_bytes)   # raises PageTooLarge: no page written
+    snap.write_text_atomic(page_path, page)
     return headlines, metrics
 
 
@@ -286,6 +291,9 @@ def _finish_run(task: dict, result: dict, nb_path: Path, page_path: Path, start:
         try:
             result["headlines"], result["metrics"] = finish_notebook(
                 nb_path, page_path, task["title"], task["parameters"], result["status"], task.get("replacements"))
+        except PageTooLarge as exc:
+            result["status"] = "failed"
+            result["error"] = (result["error"] or []) + [str(exc)]
         except Exception as exc:  # noqa: BLE001 – a page that cannot be written fails this run only
             result["status"] = "failed"
             result["error"] = (result["error"] or []) + [f"export failed: {type(exc).__name__}: {exc}"]

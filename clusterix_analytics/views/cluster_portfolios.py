@@ -23,6 +23,7 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.sectors import SectorVocabulary, read_sector_vocabulary
 from clusterix_analytics.figures import portfolio as portfolio_figures
+from clusterix_analytics.text import markdown_join, markdown_text
 from clusterix_analytics.views.names import phase_list
 from clusterix_analytics.views.tables import (
     ReaderTable,
@@ -266,9 +267,10 @@ def introduction(page: PortfolioPage) -> str:
     **CLUSTERIX 2.0 – ...** – 1 region(s): ecoplus (AT12). Compared phases: **Phase 1 – interregional ...
     """
     result = page.result
-    return (f"**{page.project.name}** – {len(result.partner_ids)} region(s): "
-            f"{', '.join(page.labels[p] for p in result.partner_ids)}. "
-            f"Compared phases: **{page.name_a}** ({result.phase_a}) and **{page.name_b}** ({result.phase_b}). "
+    return (f"**{markdown_text(page.project.name)}** – {len(result.partner_ids)} region(s): "
+            f"{markdown_join(page.labels[p] for p in result.partner_ids)}. "
+            f"Compared phases: **{markdown_text(page.name_a)}** ({result.phase_a}) and "
+            f"**{markdown_text(page.name_b)}** ({result.phase_b}). "
             f"Sectors at level {result.sector_level} ({page.level_name}). "
             f"{len(result.dated):,} dated cluster rows are measured; {len(result.undated):,} undated rows are listed "
             f"at the end and left out of every phase comparison.")
@@ -301,7 +303,7 @@ def change_section(page: PortfolioPage) -> str:
     ...
     """
     result = page.result
-    return (f"### From {page.name_a} to {page.name_b}, per region\n\n"
+    return (f"### From {markdown_text(page.name_a)} to {markdown_text(page.name_b)}, per region\n\n"
             + portfolio.change_narrative(result.change_summary, page.labels, result.phase_a, result.phase_b))
 
 
@@ -317,8 +319,8 @@ def candidate_pairs_sentence(page: PortfolioPage) -> str:
         return "No pair of regions shares a sector in this phase, so no candidate pair is ranked."
     top = candidates.iloc[0]
     return (f"{len(candidates)} of {len(page.pairs)} region pairs share at least one sector. Most complementary: "
-            f"**{top.region_a}** and **{top.region_b}** (complementarity {top.complementarity:.2f}; shared: "
-            f"{top.shared_sectors}).")
+            f"**{markdown_text(top.region_a)}** and **{markdown_text(top.region_b)}** (complementarity "
+            f"{top.complementarity:.2f}; shared: {markdown_text(top.shared_sectors)}).")
 
 
 def unmapped_table(page: PortfolioPage) -> ReaderTable:

@@ -9,7 +9,6 @@ policy instruments and changes, its clusters, and its indicator values against t
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -32,6 +31,7 @@ from clusterix_analytics.figures.indicators import policy_change_timeline
 from clusterix_analytics.figures.profile import share_of_targets_figure
 from clusterix_analytics.figures.theme import source_note
 from clusterix_analytics.geo.geometry import RegionGeometry
+from clusterix_analytics.text import markdown_text
 from clusterix_analytics.views import partner_regions, policy_learning
 from clusterix_analytics.views.names import country_name
 from clusterix_analytics.views.tables import (
@@ -193,7 +193,7 @@ def metrics(page: ProfilePage) -> list[Metric]:
 
 
 def partner_sentence(page: ProfilePage) -> str:
-    """Who the partner is: organisation, role and region (HTML-escaped: the names come from the data).
+    """Who the partner is: organisation, role and region (escaped: the names come from the data).
 
     >>> import clusterix_analytics as cx
     >>> print(partner_sentence(build(cx.load(), partner="ecoplus")))  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
@@ -201,11 +201,11 @@ def partner_sentence(page: ProfilePage) -> str:
     Niederösterreich (AT12).
     """
     facts = page.facts
-    name = html.escape(str(facts.at["organisation", "value"]))
-    region = html.escape(str(facts.at["region_name", "value"]))
+    name = markdown_text(facts.at["organisation", "value"])
+    region = markdown_text(facts.at["region_name", "value"])
     role = "lead partner" if facts.at["role", "value"] == "lead_partner" else "partner"
-    return (f"**{name}** is a {role} of {html.escape(page.project.name)}, representing "
-            f"{region} ({html.escape(str(facts.at['nuts_code', 'value']))}).")
+    return (f"**{name}** is a {role} of {markdown_text(page.project.name)}, representing "
+            f"{region} ({markdown_text(facts.at['nuts_code', 'value'])}).")
 
 
 def facts_table(page: ProfilePage) -> ReaderTable:

@@ -27,6 +27,7 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.provenance import PROVENANCE_WORDS
 from clusterix_analytics.figures import maps
 from clusterix_analytics.geo import geometry as geo
+from clusterix_analytics.text import markdown_join, markdown_text
 from clusterix_analytics.views.tables import ReaderTable, count, eur, reader_table, text, words
 
 # The columns of each table the page shows, with their labels and formats.
@@ -215,7 +216,7 @@ def partners_on_the_map(page: RegionsPage, geometry: geo.RegionGeometry) -> str:
     return (f"The project has **{len(page.partners)} partners** in **{page.countries} "
             f"countries**; {mapped} of them are drawn in their NUTS region. {geometry.attribution}."
             + (f" **Note:** {geometry.fallback}." if geometry.fallback else "")
-            + (f" **Not on the map** (no polygon in this geometry): {', '.join(missing)}." if missing else ""))
+            + (f" **Not on the map** (no polygon in this geometry): {markdown_join(missing)}." if missing else ""))
 
 
 def links_summary(page: RegionsPage) -> str:
@@ -240,7 +241,8 @@ def links_summary(page: RegionsPage) -> str:
     where = page.joint_projects.between_regions.provenance
     return (f"{reconciled} The map shows the {int(links['projects'].sum()):,} between regions of every phase, over "
             f"{int(links['links'].sum())} cluster links between {len(links)} pairs of regions; the busiest pair is "
-            f"**{names[top['partner_a']]} – {names[top['partner_b']]}** with {int(top['projects'])} joint projects"
+            f"**{markdown_text(names[top['partner_a']])} – {markdown_text(names[top['partner_b']])}** with "
+            f"{int(top['projects'])} joint projects"
             + ("" if where == "sourced" else f" ({PROVENANCE_WORDS[where]})") + ".")
 
 

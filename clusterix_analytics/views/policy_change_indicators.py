@@ -32,6 +32,7 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.provenance import PROVENANCE_WORDS
 from clusterix_analytics.figures import indicators as figures
+from clusterix_analytics.text import markdown_text
 from clusterix_analytics.views.names import partner_names
 from clusterix_analytics.views.tables import (
     ReaderTable,
@@ -228,7 +229,7 @@ def headline_summary(page: IndicatorsPage) -> str:
     else:
         scorecard = (f"- Scorecard: overall **{summary.overall.iloc[0]}** ({summary['target met'].iloc[0]} "
                      f"target(s) met, {summary['on track'].iloc[0]} on track, {summary['behind'].iloc[0]} behind).\n")
-    return (f"## Headlines – {page.who}, {page.scope}\n\n"
+    return (f"## Headlines – {markdown_text(page.who)}, {markdown_text(page.scope)}\n\n"
             f"Indicator data as of **{page.as_of}**.\n\n"
             f"- **{h['instruments_improved']} policy instrument(s) improved** through "
             f"**{h['changes_achieved']} achieved change(s)**"
@@ -260,7 +261,7 @@ def no_observations(page: IndicatorsPage) -> str:
     >>> no_observations(build(cx.load(), partner="inma", phase="P1", indicators=["learning_events"]))
     'No indicator observations for INMA up to 31 March 2019.'
     """
-    return f"No indicator observations for {page.who} up to {page.as_of}."
+    return f"No indicator observations for {markdown_text(page.who)} up to {page.as_of}."
 
 
 def cumulative_chart(dataset: Dataset, partner: str = ALL, phase: str = ALL, indicator: str | None = None) -> go.Figure:
@@ -307,8 +308,8 @@ counted from the events table
     How partner rows combine into "all partners": ...
     """
     compared = page.tables.reported.dropna(subset=["reported_by_project"])
-    lines = [f"- {r.name}: **{r.reported_by_project:,.0f} {r.unit}** reported by the project "
-             f"({r.reported_from:%b %Y} – {r.reported_to:%b %Y}); partner rows add up to "
+    lines = [f"- {markdown_text(r.name)}: **{r.reported_by_project:,.0f} {markdown_text(r.unit)}** reported by the "
+             f"project ({r.reported_from:%b %Y} – {r.reported_to:%b %Y}); partner rows add up to "
              f"{r.sum_of_partner_rows:,.0f}" + (" (demo rows)" if r.partner_rows_synthetic else "")
              + (f", counted from the {r.partner_rows_from} table" if r.partner_rows_from else "")
              for r in compared.itertuples()]
@@ -328,7 +329,8 @@ def all_partners_rules(page: IndicatorsPage) -> str:
 every partner's periods; Increase in collaborations between enterprises and knowledge institutions – all \
 partners: the average of each partner's latest value (each partner counts once).
     """
-    rules = [f"{r.name} – {rule_in_words(r.aggregation, r.unit)}" for r in page.tables.indicators.itertuples()]
+    rules = [f"{markdown_text(r.name)} – {markdown_text(rule_in_words(r.aggregation, r.unit))}"
+             for r in page.tables.indicators.itertuples()]
     return 'How partner rows combine into "all partners": ' + "; ".join(rules) + "."
 
 
@@ -383,8 +385,9 @@ def change_types_intro(page: IndicatorsPage) -> str:
     types = "\n".join(f"- `{code}`: {label}" for code, label in CHANGE_TYPE_LABELS.items())
     return ("Interreg Europe counts a policy instrument as improved through one of three types of change:\n\n"
             + types
-            + f"\n\n{len(page.tables.changes)} change(s) in the log for {page.who}, {page.scope} "
-            f"(all statuses; only achieved changes count as improvements and as funds influenced).")
+            + f"\n\n{len(page.tables.changes)} change(s) in the log for {markdown_text(page.who)}, "
+            f"{markdown_text(page.scope)} (all statuses; only achieved changes count as improvements and as funds "
+            "influenced).")
 
 
 def timeline_figure(page: IndicatorsPage) -> go.Figure:
@@ -416,7 +419,7 @@ def funds_by_phase_sentence(page: IndicatorsPage) -> str:
     'Funds influenced by achieved changes, per phase: Phase 1 – interregional learning: 8,400,000 EUR.'
     """
     names = calendar.phase_names(page.project)
-    parts = "; ".join(f"{names[pid]}: {eur:,.0f} EUR" for pid, eur in funds_by_phase(page).items())
+    parts = "; ".join(f"{markdown_text(names[pid])}: {eur:,.0f} EUR" for pid, eur in funds_by_phase(page).items())
     return "Funds influenced by achieved changes, per phase: " + (parts or "none with a known amount") + "."
 
 

@@ -25,6 +25,7 @@ from clusterix_analytics.data.vocabularies import label
 from clusterix_analytics.figures import learning as figures
 from clusterix_analytics.figures import maps
 from clusterix_analytics.geo import geometry as geo
+from clusterix_analytics.text import markdown_text
 from clusterix_analytics.views.names import country_name, partner_names, phase_names, region_name
 from clusterix_analytics.views.tables import (
     ReaderTable,
@@ -226,7 +227,8 @@ def introduction(page: LearningPage) -> str:
         n, dated = len(documented), int(documented["start"].notna().sum())
         hosted = int(documented["host_partner_id"].notna().sum())
         head = (f"**{n} learning event{'' if n == 1 else 's'}** {'is' if n == 1 else 'are'} documented for "
-                f"{page.who} over {page.scope} ({dated} with a date, {hosted} with a host partner)"
+                f"{markdown_text(page.who)} over {markdown_text(page.scope)} ({dated} with a date, {hosted} with a "
+                "host partner)"
                 + (f", and {demo} demo row{'' if demo == 1 else 's'}" if demo else "")
                 + (f", besides {page.milestones} milestone{'' if page.milestones == 1 else 's'}"
                    if page.milestones and page.phase == ALL else ""))
@@ -371,7 +373,7 @@ def journey_sentence(page: LearningPage) -> str:
     quiet = (learning.NOT_KNOWN, learning.NONE_RECORDED)
     steps = [f"{r.step}: {r.text}" + (f" ({r.provenance})" if r.provenance not in quiet else "")
              for r in page.journey.itertuples()]
-    return f"{page.who}: " + " → ".join(steps) + "."
+    return f"{markdown_text(page.who)}: " + " → ".join(steps) + "."
 
 
 def timeline_figure(page: LearningPage) -> go.Figure:

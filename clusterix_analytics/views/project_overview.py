@@ -25,6 +25,7 @@ from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.provenance import provenance
 from clusterix_analytics.data.tables import PROJECT_WIDE
 from clusterix_analytics.figures import overview as overview_figures
+from clusterix_analytics.text import markdown_join, markdown_text
 from clusterix_analytics.views.names import country_name
 from clusterix_analytics.views.tables import (
     ReaderTable,
@@ -204,9 +205,9 @@ def project_summary(page: OverviewPage) -> str:
     """
     project, partners = page.project, page.partners
     numbers = headlines(page)
-    lead = partners.loc[partners.role == "lead_partner", "organisation"].str.cat(sep=", ")
-    return (f"## {project.name}\n\n"
-            f"{project.programme}. Official duration {project.start:%d %B %Y} – {project.end:%d %B %Y} "
+    lead = markdown_join(partners.loc[partners.role == "lead_partner", "organisation"])
+    return (f"## {markdown_text(project.name)}\n\n"
+            f"{markdown_text(project.programme)}. Official duration {project.start:%d %B %Y} – {project.end:%d %B %Y} "
             f"({project.dates}); {len(project.phases)} phases, reporting every {project.reporting_period_months} "
             f"months. **{numbers['partners']} partners** from **{numbers['countries']} countries**, led by "
             f"{lead or 'an unnamed lead'}.")
@@ -230,7 +231,7 @@ def indicators_summary(page: OverviewPage) -> str:
     <BLANKLINE>
     **Action plans developed and implemented**: action plans documented in the action_plans table: 2 ...
     """
-    lines = [f"- **{r.name}**: {r.achieved:,.0f} {r.unit}"
+    lines = [f"- **{markdown_text(r.name)}**: {r.achieved:,.0f} {markdown_text(r.unit)}"
              + (f" against a target of {r.target:,.0f} ({r.achievement_pct:.0f}%)"
                 if pd.notna(r.achievement_pct) else " (no target)") for r in page.reported.itertuples()]
     counted = "".join(f"\n\n{count_sentence(c)}" for c in page.counted)

@@ -20,10 +20,11 @@ import nbformat
 import pytest
 
 import clusterix_analytics as cx
-from clusterix_analytics.config import DEFAULT_PROJECT_DIR
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR, KERNEL_NAME, MAX_PAGE_MB_ENV
 from clusterix_analytics.reports.runner import run_report
 
 from .._snapshot_fixture import write_plan
+from ..conftest import SECOND_PROJECT
 
 
 def test_a_failed_run_leaves_the_others_intact(built):
@@ -173,3 +174,31 @@ def test_a_run_over_its_time_limit_fails_alone(tmp_path):
     assert slow["error"] == ["timeout: the run did not finish within its time limit of 20 s"]
     assert slow["outputs"]["notebook"] == "notebooks/fixture_partner-vlaio-120-0.ipynb"   # kept, as far as it ran
     assert manifest["summary"] == {"ok": 1, "failed": 1, "skipped": 0, "reused": 0}
+
+
+def test_a_page_over_the_page_size_limit_is_not_written_and_its_run_fails_saying_so(tmp_path, monkeypatch):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    parameters = nbformat.v4.new_code_cell("megabytes = 0.0", metadata={"tags": ["parameters"]})
+    output = nbformat.v4.new_code_cell('print("x" * int(megabytes * 1024 * 1024))')
+    nbformat.write(nbformat.v4.new_notebook(cells=[parameters, output], metadata={"kernelspec": {
+        "name": KERNEL_NAME, "display_name": KERNEL_NAME, "language": "python"}}), notebooks / "big_page.ipynb")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"notebooks_dir: {notebooks}\nruns:\n  - notebook: big_page\n    parameters: {{megabytes: 0.1}}\n"
+                    "  - notebook: big_page\n    parameters: {megabytes: 1.5}\n", encoding="utf-8")
+    monkeypatch.setenv(MAX_PAGE_MB_ENV, "1")
+    out, err = io.StringIO(), io.StringIO()
+    code = run_report(project_dir=SECOND_PROJECT, plan=plan, out_dir=tmp_path / "out", jobs=2, thumbnails=False,
+                      progress=False, stdout=out, stderr=err)
+    folder = Path(out.getvalue().splitlines()[0])
+    small, big = json.loads((folder / "manifest.json").read_text())["runs"]
+    assert code == 1
+    assert small["status"] == "ok" and (folder / small["outputs"]["html"]).stat().st_size > 100_000
+    message = ("the page would be 1.5 MB; a page may be at most 1 MB (set $CLUSTERIX_MAX_PAGE_MB to raise the "
+               "limit): not written")
+    assert big["status"] == "failed" and big["error"] == [message]
+    assert f"  failed: {big['slug']}: {message}" in err.getvalue().splitlines()
+    assert big["outputs"]["html"] is None
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(f"{big['slug']}") or p.suffix == ".tmp"
+                  ) == [], "no page, whole or half, of the big run"
+    assert (folder / big["outputs"]["notebook"]).is_file()   # the executed notebook is kept to look into

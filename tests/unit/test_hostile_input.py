@@ -182,6 +182,13 @@ def bomb_project(kind: str, project: Path) -> tuple[list, dict]:
     elif kind == "csv_row_of_three_million_cells":
         path = project / "observations.csv"
         path.write_text(path.read_text() + ",".join(["ab"] * 3_000_000) + "\n")
+    elif kind == "csv_twenty_megabytes_of_one_character_cells":
+        # the most cells a file within the default limits holds: 300,000 rows of 34 one-character cells (20.4 MB
+        # of the 20 MiB allowed); a list per row once took 549 MB
+        path = project / "observations.csv"
+        header = path.read_text().splitlines()[0].split(",")
+        header += [f"extra_{i}" for i in range(34 - len(header))]
+        path.write_text(",".join(header) + "\n" + (",".join(["1"] * 34) + "\n") * 300_000)
     elif kind in ("long_parameter", "parameter_alias_bomb"):
         value = "partner=" + "x" * 120_000 if kind == "long_parameter" else f"regions={ALIAS_BOMB_VALUE}"
         return ["report", "--project", project, "--out", project.parent / "out", "-p", value], {}
@@ -203,6 +210,8 @@ BOMBS = [
     ("yaml_nested_deep", 2, "project.yaml:33:-: nested more than 32 levels deep"),
     ("csv_row_of_three_million_cells", 2, "observations.csv:8:-: line 8 has more than 2,000 cells; one table file "
                                           f"may have at most 200 columns (set ${MAX_COLUMNS_ENV}"),
+    ("csv_twenty_megabytes_of_one_character_cells", 2, "observations.csv:0:-: more than 1,000 cells of observations "
+                                                       "cannot be read"),
     ("long_parameter", 2, "-p partner=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…: 120,008 characters; a value may have at "
                           f"most 1,000 (set ${MAX_PARAMETER_CHARS_ENV}"),
     ("parameter_alias_bomb", 2, "-p regions=[&a [x,x,x,x,x,x,x,x,x,x], &b [*…: the aliases (*name) expand to more "

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from clusterix_analytics.config import PACKAGE_DIR
 
-BASE = {"config", "errors", "style"}
+BASE = {"config", "errors", "style", "text"}
 ALLOWED: dict[str, set[str]] = {
     "config": set(),
     "errors": set(),
     "style": set(),
+    "text": set(),
     "data": BASE,
     "geo": BASE,
     "analytics": BASE | {"data"},
