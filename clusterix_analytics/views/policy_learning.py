@@ -390,16 +390,20 @@ def timeline_chart(dataset: Dataset, partner: str = ALL, phase: str = ALL) -> go
 
 
 def map_geometry(dataset: Dataset) -> geo.RegionGeometry:
-    """The embedded NUTS units of the events' regions and of every unit enclosing them (an event whose region
-    the geometry lacks goes to the enclosing one).
+    """The embedded NUTS units the events map needs: the events' regions and every unit enclosing them (an event
+    whose region the geometry lacks goes to the enclosing one), and the partners' regions (what the map frames
+    when no event has a region). Never every NUTS unit: a project without events loads its partners' regions.
 
     >>> import clusterix_analytics as cx
     >>> sorted(set(map_geometry(cx.load("tests/fixtures/learning_pilot")).regions["nuts_id"]))[:4]
     ['AT', 'AT1', 'AT13', 'AT130']
+    >>> sorted(map_geometry(cx.load("tests/fixtures/nordic_pilot")).regions["nuts_id"])
+    ['AT13', 'DK01', 'SE22']
     """
-    codes = learning.learning_events(dataset)["nuts_code"].dropna().astype(str).str.strip()
-    return geo.load_geometry(codes=sorted({c[:n] for c in codes for n in range(2, len(c) + 1)}),
-                             year=dataset.project.nuts_version)
+    events = learning.learning_events(dataset)["nuts_code"].dropna().astype(str).str.strip()
+    partners = dataset.partners["nuts_code"].dropna().astype(str).str.strip()
+    codes = {c[:n] for c in events if c for n in range(2, len(c) + 1)} | {c for c in partners if c}
+    return geo.load_geometry(codes=sorted(codes), year=dataset.project.nuts_version)
 
 
 def events_map_figure(page: LearningPage, geometry: geo.RegionGeometry) -> go.Figure:
