@@ -98,6 +98,7 @@ class LearningPage:
     good_practices: pd.DataFrame = field(default_factory=pd.DataFrame)  # the good-practice rows behind practices
     transfers: pd.DataFrame = field(default_factory=pd.DataFrame)       # the good_practice_transfers rows
     journey_rows: tuple = ()      # the rows behind the chosen partner's chain (empty for all partners)
+    topic_grid: pd.DataFrame = field(default_factory=pd.DataFrame)      # learning.topics_by_phase
 
     @property
     def who(self) -> str:
@@ -174,6 +175,7 @@ def build(dataset: Dataset, partner: str = ALL, phase: str = ALL) -> LearningPag
         good_practices=dataset.good_practices if dataset.has("good_practices") else pd.DataFrame(),
         transfers=dataset.good_practice_transfers if dataset.has("good_practice_transfers") else pd.DataFrame(),
         journey_rows=() if partner == ALL else journey_rows(dataset, partner),
+        topic_grid=learning.topics_by_phase(dataset),
     )
 
 
@@ -284,6 +286,16 @@ def topics_table(page: LearningPage) -> ReaderTable:
     columns = {**TOPIC_COLUMNS, **{phase: count(names.get(phase, phase)) for phase in shown.columns}}
     return reader_table(shown.rename_axis("topic").reset_index() if len(shown) else
                         pd.DataFrame(columns=list(TOPIC_COLUMNS)), columns, provenance_of=page.topic_events)
+
+
+def topics_figure(page: LearningPage) -> go.Figure:
+    """The topics over time as a heatmap, phases by name (all partners, whole project, like the topics table).
+
+    >>> import clusterix_analytics as cx
+    >>> topics_figure(build(cx.load("tests/fixtures/learning_pilot"))).data[0].y[:2]
+    ('cluster monitoring', 'digitalisation')
+    """
+    return figures.topics_heatmap(page.topic_grid, page.phase_names, page.topic_events)
 
 
 def practices_table(page: LearningPage) -> ReaderTable:
