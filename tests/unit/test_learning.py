@@ -228,6 +228,16 @@ def test_topics_heatmap_cells_labels_and_hover(pilot, nordic):
     assert [a.text for a in empty.layout.annotations][0] == "No learning event names its topics"
 
 
+def test_the_page_demo_share_counts_demo_transfers(pilot):
+    from clusterix_analytics.data.provenance import synthetic_rows
+    from clusterix_analytics.views import policy_learning
+
+    # all partners: 6 learning events (e7 demo), 4 good practices (sourced), 4 transfers (g3 → cph demo)
+    assert synthetic_rows(*policy_learning.build(pilot).frames_used) == (2, 14)
+    # vie: hosted e2 and e4; the 4 good practices listed; transfers g1 → vie, g3 → vie, g2 (its own) → sth
+    assert synthetic_rows(*policy_learning.build(pilot, partner="vie").frames_used) == (0, 9)
+
+
 def test_good_practices_by_owner_region_and_theme(pilot):
     assert records(learning.good_practices_by_region_and_theme(pilot), ["nuts_code", "theme", "documented"]) == [
         ("AT13", "digitalisation", 1), ("DK01", "cluster financing", 1), ("DK01", "start-ups", 1),
