@@ -155,7 +155,8 @@ def topics_heatmap(grid: pd.DataFrame, phase_names: dict[str, str], events: pd.D
     hover = [[f"{n} learning event{'' if n == 1 else 's'}" + (f" ({d} demo)" if d else "") for n, d in zip(zr, dr)]
              for zr, dr in zip(z, demo)]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[wrap_text(phase_names.get(p, p), 24) for p in phases], y=topics, zmin=0, colorscale=SEQUENTIAL,
+        z=z, x=[wrap_text(phase_names.get(p, p), 24) for p in phases], y=topics, name="learning events",
+        zmin=0, colorscale=SEQUENTIAL,
         text=[[str(n) if n else "" for n in row] for row in z], texttemplate="%{text}", customdata=hover,
         colorbar=dict(title=dict(text="Learning<br>events"), dtick=1), xgap=2, ygap=2,
         hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>"))

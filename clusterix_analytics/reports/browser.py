@@ -90,6 +90,7 @@ class PageReport:
     figures: list[dict] = field(default_factory=list)   # id, drawn, marks (see FIGURE_CHECK)
     plotly_loaded: bool = False
     text: str = ""                                       # the page's visible text once its figures drew
+    evaluated: object = None                             # the value of the ``evaluate`` expression, if any
     screenshot: bytes | None = None
     screenshot_error: str | None = None
     pdf: bytes | None = None
@@ -206,7 +207,7 @@ class Browser:
     def _session_events(self, session: str) -> list[dict]:
         return [e for e in self._events if e.get("sessionId") == session]
 
-    def _open(self, path: Path, settle_timeout: float) -> dict:
+    def _open(self, path: Path, settle_timeout: float, evaluate: str | None = None) -> dict:
         """Open a tab on a local file with the network off; returns its state (loading goes on)."""
         url = Path(path).resolve().as_uri()
         target = self.command("Target.createTarget", url="about:blank")["targetId"]
@@ -219,7 +220,7 @@ class Browser:
                      deviceScaleFactor=1, mobile=False)
         self.command("Page.navigate", session, url=url)
         return {"report": PageReport(url=url), "target": target, "session": session,
-                "deadline": time.monotonic() + settle_timeout}
+                "deadline": time.monotonic() + settle_timeout, "evaluate": evaluate}
 
     def _finish(self, tab: dict, screenshot: bool, thumb_scale: float, pdf: dict | None = None) -> PageReport:
         """Wait for the tab's load event and its figures; collect errors; screenshot; print to PDF (``pdf``:
@@ -246,6 +247,9 @@ class Browser:
             report.figures = state.get("figures", [])
             report.text = self.command("Runtime.evaluate", session, expression=VISIBLE_TEXT,
                                        returnByValue=True)["result"].get("value") or ""
+            if tab.get("evaluate"):
+                report.evaluated = self.command("Runtime.evaluate", session, expression=tab["evaluate"],
+                                                returnByValue=True)["result"].get("value")
             for event in self._session_events(session):
                 method, params = event["method"], event.get("params", {})
                 if method == "Runtime.exceptionThrown":
@@ -288,24 +292,27 @@ class Browser:
         return self._finish(self._open(path, settle_timeout), screenshot, thumb_scale, pdf)
 
     def load_many(self, paths: list[Path], screenshot: bool = False, tabs: int = 2, thumb_scale: float = 0.25,
-                  settle_timeout: float = 30, pdf: dict | None = None) -> list[PageReport]:
+                  settle_timeout: float = 30, pdf: dict | None = None, evaluate: str | None = None) -> list[PageReport]:
         """Like :meth:`load` for many pages, ``tabs`` of them loading at the same time (in path order);
-        with ``pdf`` (``Page.printToPDF`` options) each report carries the page printed to PDF."""
+        with ``pdf`` (``Page.printToPDF`` options) each report carries the page printed to PDF; with ``evaluate``
+        (a JavaScript expression), its value in each page once the figures drew."""
         reports: list[PageReport] = []
         waiting = list(paths)
         open_tabs: list[dict] = []
         while waiting or open_tabs:
             while waiting and len(open_tabs) < max(1, tabs):
-                open_tabs.append(self._open(waiting.pop(0), settle_timeout))
+                open_tabs.append(self._open(waiting.pop(0), settle_timeout, evaluate))
             reports.append(self._finish(open_tabs.pop(0), screenshot, thumb_scale, pdf))
         return reports
 
 
-def check_pages(paths: list[Path], thumbs_dir: Path | None = None, tabs: int = 2) -> dict[str, PageReport]:
+def check_pages(paths: list[Path], thumbs_dir: Path | None = None, tabs: int = 2,
+                evaluate: str | None = None) -> dict[str, PageReport]:
     """Load every page in one browser (``tabs`` at a time); with ``thumbs_dir``, save a PNG thumbnail of
-    each (<stem>.png)."""
+    each (<stem>.png); with ``evaluate`` (a JavaScript expression), each report carries its value."""
     with Browser() as browser:
-        loaded = browser.load_many([Path(p) for p in paths], screenshot=thumbs_dir is not None, tabs=tabs)
+        loaded = browser.load_many([Path(p) for p in paths], screenshot=thumbs_dir is not None, tabs=tabs,
+                                   evaluate=evaluate)
     reports = {}
     for path, report in zip(paths, loaded):
         if thumbs_dir is not None and report.screenshot:

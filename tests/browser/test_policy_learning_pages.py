@@ -20,6 +20,8 @@ RAW_VALUES = re.compile(r"\bNaN\b|\bNaT\b|<NA>")
 # the notice of lab/notebook.show_demo_notice, as a reader sees it
 DEMO_NOTICE = re.compile(r"Demo data notice: ([\d,]+) of ([\d,]+) rows used in this notebook \((\d+)%\)")
 SOURCED_NOTICE = re.compile(r"Data notice: all ([\d,]+) rows used in this notebook are sourced facts")
+# every figure's data as its page's download link builds it (templates/figure-data.js)
+FIGURE_CSVS = "Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => window.cxFigureCsv(d))"
 ALL_PARTNERS_FIGURES = [  # titles as plotly draws them on the page
     "Learning events over time, by type (size: participants)",
     "CLUSTERIX 2.0 learning events at their region, by type (size: participants)",
@@ -51,7 +53,7 @@ def test_policy_learning_pages_draw_their_figures_and_state_their_demo_share(tmp
     pages = {slug: folder / run["outputs"]["html"] for slug, run in runs.items()}
     assert max(p.stat().st_size for p in pages.values()) <= 300_000
     require_chromium()
-    reports = check_pages([*pages.values(), folder / "index.html"])
+    reports = check_pages([*pages.values(), folder / "index.html"], evaluate=FIGURE_CSVS)
     for slug, path in pages.items():
         report = reports[str(path)]
         assert report.errors == [] and report.external_requests == [], slug
@@ -64,6 +66,19 @@ def test_policy_learning_pages_draw_their_figures_and_state_their_demo_share(tmp
     assert len(everyone.figures) >= 4
     assert [f["marks"] > 0 for f in everyone.figures] == [True] * len(everyone.figures)
     assert all(title in everyone.text for title in ALL_PARTNERS_FIGURES)
+    # each figure has its data download, and the data is the figure's: the topics heatmap, one row per topic and
+    # phase (21 topics named by the events × 3 phases and "not dated"); cluster financing came up at 2 dated
+    # events of phase 1 and 2 undated ones (events.csv)
+    assert everyone.text.count("Download this figure's data (CSV)") == len(everyone.figures)
+    topics = everyone.evaluated[3].splitlines()
+    assert topics[0] == "Series,x,y,Value,Text" and len(topics) == 1 + 21 * 4
+    assert topics[1:5] == [
+        "learning events,Phase 1 – interregional learning,cluster financing,2,2 learning events",
+        "learning events,Phase 2 – action plan implementation,cluster financing,0,0 learning events",
+        "learning events,Additional activities – COVID-19 recovery (5th call),cluster financing,0,0 learning events",
+        "learning events,not dated,cluster financing,2,2 learning events"]
+    # the hosts chart: the bars as drawn, host partners by name
+    assert "final event,1,ecoplus,1," in everyone.evaluated[2].splitlines()
     # the shipped rows: 23 learning events and 19 good practices, all sourced; 26 transfers, 24 of them demo rows
     assert stated_demo_share(everyone.text) == pytest.approx(24 / 68)
     # one partner (Region AURA hosted the Clermont-Ferrand meeting): its timeline draws that event
