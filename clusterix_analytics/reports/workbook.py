@@ -22,12 +22,12 @@ from openpyxl.utils import get_column_letter
 
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.provenance import provenance, synthetic_rows
-from clusterix_analytics.data.tables import LOAD_ORDER
+from clusterix_analytics.data.tables import LOAD_ORDER, TABLES
 
 DATA_DIR = "data"
 README_SHEET, SOURCES_SHEET = "README", "sources"
 TABLE_HEADER = ["Table (sheet)", "Rows", "Sourced rows", "Demo rows", "Demo share", "Provenance"]
-SOURCES_HEADER = ["Source", "Rows citing it", "Tables (rows)"]
+SOURCES_HEADER = ["Source", "Rows citing it", "Tables (rows)", "The rows (table: key)"]
 MAX_WIDTH = 60   # characters: a column of long texts stays readable
 
 
@@ -70,10 +70,27 @@ def readme_rows(dataset: Dataset, snapshot: str) -> list[list]:
     return rows
 
 
+def _row_key(frame: pd.DataFrame, table: str) -> pd.Series:
+    """Each row's key as text: its known key values joined with "/", dates as dates.
+
+    >>> _row_key(pd.DataFrame({"cluster_id": ["a", "b"], "phase_id": ["P1", None]}), "clusters").tolist()
+    ['a/P1', 'b']
+    """
+    parts = []
+    for column in TABLES[table].key:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.strftime("%Y-%m-%d")
+        parts.append(values.astype(object).where(values.notna(), None))
+    return pd.Series(["/".join(str(v) for v in row if v is not None and v != "") for row in zip(*parts)],
+                     index=frame.index, dtype=object)
+
+
 def sources(dataset: Dataset) -> pd.DataFrame:
     """Each distinct source URL of the project's tables with the rows citing it, most cited first (then by URL).
 
-    Columns: source, rows, tables ("events (2); partners (1)", tables in load order).
+    Columns: source, rows, tables ("events (2); partners (1)", tables in load order), keys (the rows citing it,
+    "events: e1; partners: cph, vie", each by its key).
 
     >>> import clusterix_analytics as cx
     >>> sources(cx.load("tests/fixtures/learning_pilot")).iloc[0].tolist()  # doctest: +ELLIPSIS
@@ -83,18 +100,21 @@ def sources(dataset: Dataset) -> pd.DataFrame:
     for name in _tables(dataset):
         frame = dataset.tables[name]
         if "source" in frame:
-            cited = frame["source"].dropna().astype(str).str.strip()
-            parts.append(pd.DataFrame({"source": cited[cited != ""], "table": name}))
+            cited = frame["source"].astype(object).where(frame["source"].notna(), "").astype(str).str.strip()
+            keep = cited != ""
+            parts.append(pd.DataFrame({"source": cited[keep], "table": name,
+                                       "key": _row_key(frame, name)[keep]}))
     if not parts:
-        return pd.DataFrame(columns=["source", "rows", "tables"])
+        return pd.DataFrame(columns=["source", "rows", "tables", "keys"])
     cited = pd.concat(parts, ignore_index=True)
     order = {name: i for i, name in enumerate(LOAD_ORDER)}
     rows = []
     for url, group in cited.groupby("source", sort=False):
         per_table = group["table"].value_counts()
         named = sorted(per_table.items(), key=lambda item: order[item[0]])
+        keys = "; ".join(f"{table}: " + ", ".join(group.loc[group["table"] == table, "key"]) for table, _ in named)
         rows.append({"source": url, "rows": int(len(group)),
-                     "tables": "; ".join(f"{table} ({n})" for table, n in named)})
+                     "tables": "; ".join(f"{table} ({n})" for table, n in named), "keys": keys})
     return pd.DataFrame(rows).sort_values(["rows", "source"], ascending=[False, True]).reset_index(drop=True)
 
 

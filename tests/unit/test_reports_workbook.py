@@ -58,12 +58,17 @@ def test_the_readme_states_project_snapshot_provenance_and_demo_share(book):
 
 def test_the_sources_sheet_lists_each_url_with_the_rows_citing_it(book):
     rows = values(book["sources"])
-    assert rows[0] == ["Source", "Rows citing it", "Tables (rows)"]
+    assert rows[0] == ["Source", "Rows citing it", "Tables (rows)", "The rows (table: key)"]
     cited = {r[0]: r[1:] for r in rows[1:]}
     # the three indicators share one URL, the three partners another; e1..e6 one URL each (e7 is demo, no URL)
-    assert cited["https://example.org/learning-pilot/indicators"] == [3, "indicators (3)"]
-    assert cited["https://example.org/nordic-pilot/partners"] == [3, "partners (3)"]
-    assert cited["https://example.org/learning-pilot/e4"] == [1, "events (1)"]
+    assert cited["https://example.org/learning-pilot/indicators"] == [
+        3, "indicators (3)", "indicators: pilots_launched, learning_events, good_practices"]
+    assert cited["https://example.org/nordic-pilot/partners"] == [3, "partners (3)", "partners: cph, vie, sth"]
+    assert cited["https://example.org/learning-pilot/e4"] == [1, "events (1)", "events: e4_peer_review"]
+    # a key of several columns, dates as dates: the project's reported total of learning events
+    assert cited["https://example.org/learning-pilot/final-report"] == [
+        1, "observations (1)", "observations: project/learning_events/2020-01-01"]
+    assert cited["https://example.org/learning-pilot/ap-cph"][2] == "action_plans: cph/cph_op"
     assert len([u for u in cited if "/learning-pilot/e" in u]) == 6
     assert [r[1] for r in rows[1:]] == sorted((r[1] for r in rows[1:]), reverse=True)   # most cited first
     assert len(cited) == 18
