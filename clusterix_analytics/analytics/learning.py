@@ -327,6 +327,37 @@ def topics_over_time(dataset: Dataset) -> pd.DataFrame:
     return topics.groupby(["topic", "phase_id"]).size().rename("events").reset_index()
 
 
+def topics_by_phase(dataset: Dataset) -> pd.DataFrame:
+    """Every topic × every phase: how many learning events took up the topic, documented and demo apart, zeros
+    included (a grid to chart). Topics from the most events down (then by name, case aside); phases in project
+    order, then :data:`NOT_DATED` where an undated event names topics. An event with two topics counts once for
+    each.
+
+    Columns: topic, phase_id, documented, demo. Empty without topics.
+
+    >>> import clusterix_analytics as cx
+    >>> grid = topics_by_phase(cx.load("tests/fixtures/learning_pilot"))
+    >>> grid[grid.topic == "digitalisation"][["phase_id", "documented", "demo"]].values.tolist()
+    [['learn', 2, 0], ['apply', 0, 0]]
+    """
+    columns = ["topic", "phase_id", "documented", "demo"]
+    events = learning_events(dataset)
+    if events.empty or events["topics"].isna().all():
+        return pd.DataFrame(columns=columns)
+    topics = events.dropna(subset=["topics"]).assign(topic=lambda f: f["topics"].str.split(";")).explode("topic")
+    topics["topic"] = topics["topic"].str.strip()
+    topics = topics[topics["topic"] != ""]
+    demo = topics["synthetic"].astype(bool)
+    topics = topics.assign(documented=(~demo).astype(int), demo=demo.astype(int))
+    counted = topics.groupby(["topic", "phase_id"])[["documented", "demo"]].sum()
+    phases = list(dataset.project.phase_ids) + ([NOT_DATED] if (topics["phase_id"] == NOT_DATED).any() else [])
+    phases += sorted(set(topics["phase_id"]) - set(phases))   # a date outside every phase keeps its bucket
+    totals = counted.sum(axis=1).groupby(level="topic").sum()
+    order = sorted(totals.index, key=lambda t: (-totals[t], t.lower(), t))
+    grid = counted.reindex(pd.MultiIndex.from_product([order, phases], names=["topic", "phase_id"]), fill_value=0)
+    return grid.astype(int).reset_index()[columns]
+
+
 def good_practices_by_region_and_theme(dataset: Dataset) -> pd.DataFrame:
     """Good practices per owner region (NUTS code) and theme; "theme not described" where the source gives none.
 

@@ -15,7 +15,6 @@ Every builder takes tables from :mod:`clusterix_analytics.indicators` and return
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
@@ -24,7 +23,7 @@ from plotly.subplots import make_subplots
 
 from clusterix_analytics.analytics import calendar
 from clusterix_analytics.data.project import Project
-from clusterix_analytics.figures.theme import MUTED, PALETTE, PHASE_FILL, apply_theme, source_note
+from clusterix_analytics.figures.theme import MUTED, PALETTE, PHASE_FILL, apply_theme, source_note, wrap_text
 
 CHANGE_SYMBOLS = {"new_projects": "circle", "management": "square", "strategic_focus": "diamond"}
 CHANGE_SHORT = {"new_projects": "New projects", "management": "Management / governance",
@@ -80,8 +79,6 @@ def _date_range(project: Project, *dates: pd.Series) -> list[pd.Timestamp]:
     return [lo - pd.Timedelta(days=31), hi + pd.Timedelta(days=31)]
 
 
-def _wrap(text, width: int = 70) -> str:
-    return "<br>".join(textwrap.wrap(str(text), width)) if isinstance(text, str) else ""
 
 
 def _short_names(partners: pd.DataFrame) -> dict[str, str]:
@@ -152,7 +149,7 @@ def achievement_heatmap(scorecard: pd.DataFrame, partners: pd.DataFrame, cap: fl
         index=partner_order, columns=indicator_order)
     text = [[("no data" if pd.isna(v) else f"{v:.0f}%") for v in r] for r in pct.to_numpy()]
     fig = go.Figure(go.Heatmap(
-        z=pct.clip(upper=cap).to_numpy(), x=[_wrap(labels[i], 16) for i in indicator_order],
+        z=pct.clip(upper=cap).to_numpy(), x=[wrap_text(labels[i], 16) for i in indicator_order],
         y=[names.get(p, p) for p in partner_order], zmin=0, zmax=cap,
         colorscale=[[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
         text=text, texttemplate="%{text}", customdata=status.to_numpy(),
@@ -184,7 +181,7 @@ def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, projec
             if part.empty:
                 continue
             funds = [f"{v:,.0f} EUR" if pd.notna(v) else "unknown" for v in part.funds_influenced_eur]
-            custom = list(zip(part.change_type_label, part.status, funds, [_wrap(d) for d in part.description],
+            custom = list(zip(part.change_type_label, part.status, funds, [wrap_text(d) for d in part.description],
                               part.evidence, part.phase_name, part.months_from_start))
             fig.add_trace(go.Scatter(
                 x=part.date, y=[names.get(p, p) for p in part.partner_id], mode="markers",
@@ -257,7 +254,7 @@ def phase_comparison(phase_sums: pd.DataFrame, project: Project, columns: int = 
     columns = max(1, min(columns, len(indicator_ids)))
     rows = max(1, math.ceil(len(indicator_ids) / columns))
     first = phase_sums.drop_duplicates("indicator_id").set_index("indicator_id")
-    titles = [_wrap(f"{i}", 40) for i in indicator_ids]
+    titles = [wrap_text(f"{i}", 40) for i in indicator_ids]
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.16 if rows > 1 else 0.1,
                         horizontal_spacing=0.1)
     colours = phase_colours(project)
@@ -289,7 +286,7 @@ def phase_comparison(phase_sums: pd.DataFrame, project: Project, columns: int = 
     # Panel titles: the indicator's name rather than its id.
     names = dict(zip(phase_sums.indicator_id, phase_sums.get("name", phase_sums.indicator_id)))
     for annotation, indicator_id in zip(fig.layout.annotations, indicator_ids):
-        annotation.text = _wrap(names.get(indicator_id, indicator_id), 40)
+        annotation.text = wrap_text(names.get(indicator_id, indicator_id), 40)
         annotation.font = dict(size=12)
     height = 200 + 280 * rows
     fig.update_layout(legend=dict(orientation="h"), bargap=0.3)

@@ -1,4 +1,5 @@
-"""Figures of policy learning: the events on a timeline, who hosted what, and the learning network.
+"""Figures of policy learning: the events on a timeline, who hosted what, the topics over time, and the learning
+network.
 
 Builders take the tables of :mod:`clusterix_analytics.analytics.learning`; demo rows are drawn hollow and every
 figure's footnote says how much is demo data.
@@ -17,7 +18,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from clusterix_analytics.data.project import Project
-from clusterix_analytics.figures.theme import MUTED, PALETTE, PHASE_FILL, apply_theme, source_note
+from clusterix_analytics.figures.theme import (
+    MUTED,
+    PALETTE,
+    PHASE_FILL,
+    SEQUENTIAL,
+    apply_theme,
+    source_note,
+    wrap_text,
+)
 
 
 def _size(participants) -> float:
@@ -119,3 +128,44 @@ def network_figure(edges: pd.DataFrame, partners: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(visible=False, range=[-1.3, 1.3], scaleanchor="x")
     return apply_theme(fig, "Who learned from whom: good-practice transfers from owner to adopting partner",
                        note="Solid: sourced transfer (URL in the hover); dotted: demo row.", height=560)
+
+
+def topics_heatmap(grid: pd.DataFrame, phase_names: dict[str, str], events: pd.DataFrame | None = None) -> go.Figure:
+    """Topics (rows, most events first) × phases (columns, in time order): how many learning events took up each
+    topic in each phase, the count in the cell; the hover says how many of them are demo rows.
+
+    ``grid`` comes from :func:`~clusterix_analytics.analytics.learning.topics_by_phase`; ``phase_names`` names the
+    phases (phase id → name); ``events`` are the rows behind it, for the footnote's demo share.
+
+    >>> import clusterix_analytics as cx
+    >>> from clusterix_analytics.analytics import learning
+    >>> grid = learning.topics_by_phase(cx.load("tests/fixtures/learning_pilot"))
+    >>> fig = topics_heatmap(grid, {"learn": "Learning phase", "apply": "Implementation phase"})
+    >>> fig.data[0].x, fig.data[0].z[1]
+    (('Learning phase', 'Implementation phase'), [2, 0])
+    """
+    topics = list(dict.fromkeys(grid["topic"]))
+    phases = list(dict.fromkeys(grid["phase_id"]))
+    counts = grid.assign(events=grid["documented"] + grid["demo"])
+    events_grid = counts.pivot(index="topic", columns="phase_id", values="events").reindex(index=topics,
+                                                                                        columns=phases)
+    demo_grid = counts.pivot(index="topic", columns="phase_id", values="demo").reindex(index=topics, columns=phases)
+    z = events_grid.to_numpy().astype(int).tolist()
+    demo = demo_grid.to_numpy().astype(int).tolist()
+    hover = [[f"{n} learning event{'' if n == 1 else 's'}" + (f" ({d} demo)" if d else "") for n, d in zip(zr, dr)]
+             for zr, dr in zip(z, demo)]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[wrap_text(phase_names.get(p, p), 24) for p in phases], y=topics, name="learning events",
+        zmin=0, colorscale=SEQUENTIAL,
+        text=[[str(n) if n else "" for n in row] for row in z], texttemplate="%{text}", customdata=hover,
+        colorbar=dict(title=dict(text="Learning<br>events"), dtick=1), xgap=2, ygap=2,
+        hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>"))
+    if grid.empty:
+        fig.add_annotation(text="No learning event names its topics", xref="paper", yref="paper", x=0.5, y=0.5,
+                           showarrow=False, font=dict(size=14, color=MUTED))
+    fig.update_xaxes(title_text="", side="bottom", showgrid=False)   # the phases name themselves
+    fig.update_yaxes(title_text="", autorange="reversed", showgrid=False)
+    note = (source_note(events) + " " if events is not None and len(events) else "") + \
+        "An event with several topics counts once for each."
+    return apply_theme(fig, "Topics over time: learning events per topic and phase", note=note,
+                       height=max(360, 220 + 26 * len(topics)))

@@ -38,7 +38,7 @@ from plotly.colors import sample_colorscale
 from clusterix_analytics.analytics import regions
 from clusterix_analytics.config import PACKAGE_DIR
 from clusterix_analytics.data.project import Project
-from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note
+from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note, wrap_text
 from clusterix_analytics.geo import geometry as geo
 
 COUNTRY_FILL = "#e4e4e4"
@@ -135,19 +135,15 @@ def _missing_by_code(table: pd.DataFrame, geometry: geo.RegionGeometry) -> dict[
     return found
 
 
-def _wrap(text: str, width: int = 70) -> str:
-    import textwrap
-
-    return "<br>".join(textwrap.wrap(text, width)) if text else ""
 
 
 def _hover(row: pd.Series, extra: str | None) -> str:
     addressed = row["instruments_addressed"] or "none named by a source"
     lines = [f"<b>{row['organisation']}</b>", f"Region: {row['region_name']} ({row['nuts_code']})",
              f"Partner type: {str(row['partner_type']).replace('_', ' ')}",
-             f"Policy instruments addressed: {_wrap(addressed)}"]
+             f"Policy instruments addressed: {wrap_text(addressed)}"]
     if row["instruments_other"]:
-        lines.append(f"Other instruments on record: {_wrap(row['instruments_other'])}")
+        lines.append(f"Other instruments on record: {wrap_text(row['instruments_other'])}")
     if extra:
         lines.append(extra)
     return "<br>".join(lines)

@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -59,3 +61,12 @@ def apply_theme(fig: go.Figure, title: str, note: str | None = None, height: int
         fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                            yshift=-62, showarrow=False, font=dict(size=11, color=MUTED), align="left")
     return fig
+
+
+def wrap_text(text, width: int = 70) -> str:
+    """A label broken into lines of at most ``width`` characters for plotly (``<br>``); "" for no text.
+
+    >>> wrap_text("Additional activities – COVID-19 recovery", 24), wrap_text(None)
+    ('Additional activities –<br>COVID-19 recovery', '')
+    """
+    return "<br>".join(textwrap.wrap(text, width)) if isinstance(text, str) and text else ""

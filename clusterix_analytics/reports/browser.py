@@ -33,13 +33,20 @@ OFFLINE_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 FLAGS = (*OFFLINE_FLAGS, "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND",
          "--remote-debugging-pipe")
 
-# Evaluated in the page: every plotly container and whether plotly drew into it.
+# Evaluated in the page: every plotly container, whether plotly drew into it, and how many data marks it drew
+# (markers, bars, lines and fills, heatmap images, sankey nodes; axes, titles and shapes are no marks): a figure
+# whose data is empty draws its axes and no mark.
 FIGURE_CHECK = """(() => {
   const divs = Array.from(document.querySelectorAll('.plotly-graph-div'));
+  const marks = '.point, path.js-line, path.js-fill, .hm image, .sankey-node';
   return {plotly: typeof window.Plotly !== 'undefined',
           figures: divs.map(d => ({id: d.id, drawn: !!d.querySelector('.main-svg') &&
-                                   d.querySelectorAll('.main-svg *').length > 10}))};
+                                   d.querySelectorAll('.main-svg *').length > 10,
+                                   marks: Array.from(d.querySelectorAll('.main-svg')).reduce(
+                                     (n, svg) => n + svg.querySelectorAll(marks).length, 0)}))};
 })()"""
+# What a reader sees of the page, figures' text (titles, axes, legends) included.
+VISIBLE_TEXT = "document.body ? document.body.innerText : ''"
 
 
 def find_chromium() -> Path | None:
@@ -80,8 +87,9 @@ class PageReport:
     url: str
     errors: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
-    figures: list[dict] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)   # id, drawn, marks (see FIGURE_CHECK)
     plotly_loaded: bool = False
+    text: str = ""                                       # the page's visible text once its figures drew
     screenshot: bytes | None = None
     screenshot_error: str | None = None
     pdf: bytes | None = None
@@ -245,6 +253,8 @@ class Browser:
                                             returnByValue=True)["result"].get("value")
             report.plotly_loaded = bool(state.get("plotly"))
             report.figures = state.get("figures", [])
+            report.text = self.command("Runtime.evaluate", session, expression=VISIBLE_TEXT,
+                                       returnByValue=True)["result"].get("value") or ""
             for event in self._session_events(session):
                 method, params = event["method"], event.get("params", {})
                 if method == "Runtime.exceptionThrown":
@@ -301,11 +311,13 @@ class Browser:
         return reports
 
 
-def check_pages(paths: list[Path], thumbs_dir: Path | None = None, tabs: int = 2) -> dict[str, PageReport]:
+def check_pages(paths: list[Path], thumbs_dir: Path | None = None, tabs: int = 2,
+                probe: str | None = None) -> dict[str, PageReport]:
     """Load every page in one browser (``tabs`` at a time); with ``thumbs_dir``, save a PNG thumbnail of
-    each (<stem>.png)."""
+    each (<stem>.png); with ``probe`` (a JavaScript expression), each report carries its value."""
     with Browser() as browser:
-        loaded = browser.load_many([Path(p) for p in paths], screenshot=thumbs_dir is not None, tabs=tabs)
+        loaded = browser.load_many([Path(p) for p in paths], screenshot=thumbs_dir is not None, tabs=tabs,
+                                   probe=probe)
     reports = {}
     for path, report in zip(paths, loaded):
         if thumbs_dir is not None and report.screenshot:

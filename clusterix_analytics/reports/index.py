@@ -44,4 +44,5 @@ def index_page(manifest: dict) -> str:
         summary=", ".join(f"{n} {status}" for status, n in summary.items() if n),
         runs=[_run_row(run) for run in manifest.get("runs", [])],
         snapshot_pdf=manifest.get("pdf") if (manifest.get("pdf") or "").endswith(".pdf") else None,
+        workbook=manifest.get("workbook"),
     )

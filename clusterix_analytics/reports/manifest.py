@@ -176,7 +176,7 @@ class Manifest(_Record):
     'ok'
     """
 
-    optional_when_written: ClassVar[frozenset[str]] = frozenset({"pdf"})
+    optional_when_written: ClassVar[frozenset[str]] = frozenset({"pdf", "workbook"})
 
     snapshot: str | None = None
     label: str | None = None
@@ -195,6 +195,7 @@ class Manifest(_Record):
     inputs: list[InputFile] = []
     thumbnails: str | None = None
     pdf: str | None = None              # the whole snapshot's PDF (report --pdf), or why there is none
+    workbook: str | None = None         # data/<snapshot>.xlsx: every project table, its sources, a README
     runs: list[RunRecord]
 
 

@@ -659,7 +659,10 @@ def run_report(project_dir: str | Path = DEFAULT_PROJECT_DIR, out_dir: str | Pat
             manifest["pdf"] = pdf_note
 
         def finalize(name: str) -> None:
+            from clusterix_analytics.reports.workbook import write_snapshot_workbook  # openpyxl: only when writing
+
             manifest["snapshot"] = name
+            manifest["workbook"] = write_snapshot_workbook(building, name, pinned.dataset)
             write_manifest(building, manifest)
             snap.write_text_atomic(building / "index.html", index_page(manifest))
 

@@ -99,6 +99,7 @@ class LearningPage:
     good_practices: pd.DataFrame = field(default_factory=pd.DataFrame)  # the good-practice rows behind practices
     transfers: pd.DataFrame = field(default_factory=pd.DataFrame)       # the good_practice_transfers rows
     journey_rows: tuple = ()      # the rows behind the chosen partner's chain (empty for all partners)
+    topic_grid: pd.DataFrame = field(default_factory=pd.DataFrame)      # learning.topics_by_phase
 
     @property
     def who(self) -> str:
@@ -114,8 +115,16 @@ class LearningPage:
 
     @property
     def frames_used(self) -> tuple[pd.DataFrame, ...]:
-        """The rows the page draws on (for the demo-data notice)."""
-        return self.events, self.network
+        """The rows the page draws on (for the demo-data notice): its learning events, the good practices it lists
+        and its transfers, a demo transfer counted as demo (the network says so in ``provenance``).
+
+        >>> import clusterix_analytics as cx
+        >>> from clusterix_analytics.data.provenance import synthetic_rows
+        >>> synthetic_rows(*build(cx.load()).frames_used)        # 23 events, 19 good practices, 26 transfers
+        (24, 68)
+        """
+        transfers = self.network.assign(synthetic=self.network["provenance"] == "demo")
+        return self.events, self.good_practices, transfers
 
     @property
     def partner_names(self) -> dict[str, str]:
@@ -175,6 +184,7 @@ def build(dataset: Dataset, partner: str = ALL, phase: str = ALL) -> LearningPag
         good_practices=dataset.good_practices if dataset.has("good_practices") else pd.DataFrame(),
         transfers=dataset.good_practice_transfers if dataset.has("good_practice_transfers") else pd.DataFrame(),
         journey_rows=() if partner == ALL else journey_rows(dataset, partner),
+        topic_grid=learning.topics_by_phase(dataset),
     )
 
 
@@ -288,6 +298,16 @@ def topics_table(page: LearningPage) -> ReaderTable:
                         pd.DataFrame(columns=list(TOPIC_COLUMNS)), columns, provenance_of=page.topic_events)
 
 
+def topics_figure(page: LearningPage) -> go.Figure:
+    """The topics over time as a heatmap, phases by name (all partners, whole project, like the topics table).
+
+    >>> import clusterix_analytics as cx
+    >>> topics_figure(build(cx.load("tests/fixtures/learning_pilot"))).data[0].y[:2]
+    ('cluster monitoring', 'digitalisation')
+    """
+    return figures.topics_heatmap(page.topic_grid, page.phase_names, page.topic_events)
+
+
 def practices_table(page: LearningPage) -> ReaderTable:
     """Good practices per owner region and theme, sourced and demo rows apart.
 
@@ -392,16 +412,20 @@ def timeline_chart(dataset: Dataset, partner: str = ALL, phase: str = ALL) -> go
 
 
 def map_geometry(dataset: Dataset) -> geo.RegionGeometry:
-    """The embedded NUTS units of the events' regions and of every unit enclosing them (an event whose region
-    the geometry lacks goes to the enclosing one).
+    """The embedded NUTS units the events map needs: the events' regions and every unit enclosing them (an event
+    whose region the geometry lacks goes to the enclosing one), and the partners' regions (what the map frames
+    when no event has a region). Never every NUTS unit: a project without events loads its partners' regions.
 
     >>> import clusterix_analytics as cx
     >>> sorted(set(map_geometry(cx.load("tests/fixtures/learning_pilot")).regions["nuts_id"]))[:4]
     ['AT', 'AT1', 'AT13', 'AT130']
+    >>> sorted(map_geometry(cx.load("tests/fixtures/nordic_pilot")).regions["nuts_id"])
+    ['AT13', 'DK01', 'SE22']
     """
-    codes = learning.learning_events(dataset)["nuts_code"].dropna().astype(str).str.strip()
-    return geo.load_geometry(codes=sorted({c[:n] for c in codes for n in range(2, len(c) + 1)}),
-                             year=dataset.project.nuts_version)
+    events = learning.learning_events(dataset)["nuts_code"].dropna().astype(str).str.strip()
+    partners = dataset.partners["nuts_code"].dropna().astype(str).str.strip()
+    codes = {c[:n] for c in events if c for n in range(2, len(c) + 1)} | {c for c in partners if c}
+    return geo.load_geometry(codes=sorted(codes), year=dataset.project.nuts_version)
 
 
 def events_map_figure(page: LearningPage, geometry: geo.RegionGeometry) -> go.Figure:

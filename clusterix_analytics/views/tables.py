@@ -43,8 +43,10 @@ Partly demo data: 1 of 2 rows behind this table is demo data.
 """
 from __future__ import annotations
 
+import base64
 import html
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date as _date
@@ -71,6 +73,10 @@ _WRAP = "text-align:left;min-width:14em;max-width:32em"
 _DATE = "text-align:left;white-space:nowrap"  # 2021-03-31 never breaks at a hyphen
 _SCROLL = "overflow-x:auto;max-width:100%"
 _PROVENANCE = f"color:{MUTED};font-size:0.9em;margin:2px 0 12px"
+# A table's CSV rides in its page as a data: URI (a page copied out of its folder keeps its downloads); the BOM
+# makes spreadsheet programs read the text as UTF-8.
+CSV_MEDIA = "data:text/csv;charset=utf-8;base64,"
+FORMULA_STARTS = ("=", "+", "@")
 
 
 @dataclass(frozen=True)
@@ -282,6 +288,27 @@ def format_cell(value, column: Column, precision=None) -> tuple[str, str]:
     return shown, html.escape(shown)
 
 
+def data_value(value, column: Column, precision=None):
+    """One cell's value for the CSV download: as in the data, a date at its precision, unknown as None, a text
+    that a spreadsheet would take for a formula behind a ``'``.
+
+    >>> data_value(pd.Timestamp("2017-11-01"), date("d"), "month"), data_value(pd.NA, count("n"))
+    ('2017-11', None)
+    >>> data_value(True, yes_no("b")), data_value(13_000_000.0, eur("x"))
+    ('true', 13000000.0)
+    """
+    if is_missing(value):
+        return None
+    if column.kind == "date" and (stamp := _as_timestamp(value)) is not None:
+        return stamp.strftime(DATE_FORMATS.get(str(precision) if not is_missing(precision) else "day",
+                                               DATE_FORMATS["day"]))
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"   # as the project's data files write them
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value   # a spreadsheet opening the CSV shows the text, never runs it as a formula
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _column(spec: Column | str, series: pd.Series) -> Column:
     """A declared column, or one whose kind follows the dtype of ``series`` (a bare label)."""
     if isinstance(spec, Column):
@@ -345,6 +372,35 @@ class ReaderTable:
     caption: str | None
     provenance: str
     provenance_text: str
+    data: pd.DataFrame | None = None   # the values behind the cells, for the CSV download (see :meth:`csv`)
+
+    def csv(self) -> str:
+        """The table as CSV: its header labels and the values behind the cells, unformatted (numbers as numbers,
+        dates as ISO dates at their precision, yes/no as true/false, full URLs; unknown: empty).
+
+        >>> frame = pd.DataFrame({"n": [13_000_000.0, None], "d": [pd.Timestamp("2018-03-01"), None]})
+        >>> print(reader_table(frame, {"n": eur("Funds"), "d": "Date"}, provenance_of=frame).csv(), end="")
+        Funds (EUR),Date
+        13000000.0,2018-03-01
+        ,
+        """
+        return (self.data if self.data is not None else self.cells).to_csv(index=False, lineterminator="\n")
+
+    def download_name(self) -> str:
+        """The CSV's file name: the caption (or the first column labels) as a slug.
+
+        >>> frame = pd.DataFrame({"a": [1]})
+        >>> reader_table(frame, {"a": "Partner – region"}, provenance_of=frame).download_name()
+        'partner-region.csv'
+        """
+        words = self.caption or "-".join(c.label for c in self.columns[:3]) or "table"
+        return (re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-")[:60].strip("-") or "table") + ".csv"
+
+    def download_link(self) -> str:
+        """The link that downloads the table as CSV (the file inside the link: no request leaves the page)."""
+        payload = base64.b64encode(("\ufeff" + self.csv()).encode("utf-8")).decode("ascii")
+        return (f'<a class="cx-download" href="{CSV_MEDIA}{payload}" download="{html.escape(self.download_name())}">'
+                "Download this table (CSV)</a>")
 
     def to_html(self) -> str:
         """The table as an HTML fragment (every text escaped)."""
@@ -359,7 +415,7 @@ class ReaderTable:
                 f'<div class="cx-table-scroll"{_style_attr(_SCROLL)}><table class="cx-table-grid">'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
                 f'<p class="cx-provenance cx-provenance-{self.provenance}"{_style_attr(_PROVENANCE)}>'
-                f"{html.escape(self.provenance_text)}</p></div>")
+                f"{html.escape(self.provenance_text)} {self.download_link()}</p></div>")
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -433,18 +489,20 @@ def reader_table(frame: pd.DataFrame, columns: Mapping[str, Column | str], *, pr
     labels = [c.label for c in declared]
     if len(set(labels)) != len(labels):
         raise ValueError(f"two columns share a label: {labels}")
-    plain, marked = {}, {}
+    plain, marked, data = {}, {}, {}
     for (name, _), column in zip(columns.items(), declared):
         precision = frame[column.precision] if column.precision else [None] * len(frame)
         pairs = [format_cell(value, column, p) for value, p in zip(frame[name], precision)]
         plain[column.label] = [p for p, _ in pairs]
         marked[column.label] = [h for _, h in pairs]
+        data[column.label] = [data_value(value, column, p) for value, p in zip(frame[name], precision)]
     where, sentence = provenance_line(*frames)
     if note:
         sentence = f"{sentence} {note}"
     return ReaderTable(cells=pd.DataFrame(plain, columns=labels, dtype=object),
                        html_cells=pd.DataFrame(marked, columns=labels, dtype=object),
-                       columns=declared, caption=caption, provenance=where, provenance_text=sentence)
+                       columns=declared, caption=caption, provenance=where, provenance_text=sentence,
+                       data=pd.DataFrame(data, columns=labels, dtype=object))
 
 
 def relabel(columns: Mapping[str, Column | str], **labels: str) -> dict[str, Column | str]:

@@ -11,7 +11,9 @@ def test_notebook_05_on_the_shipped_project(run_notebook):
     # events.csv: Clermont-Ferrand (May 2018) and the undated Lyon conference are hosted by Region AURA
     assert "events documented in the events table for this partner: 2 (sourced)" in text
     assert "Region AURA: learning events hosted: 2 hosted (sourced)" in text
-    assert "Who learned from whom: good-practice transfers from owner to adopting partner" in figure_titles(nb)
+    titles = figure_titles(nb)
+    assert "Who learned from whom: good-practice transfers from owner to adopting partner" in titles
+    assert "Topics over time: learning events per topic and phase" in titles
 
 
 def test_notebook_05_without_an_events_table_says_so_and_runs(run_notebook):

@@ -25,6 +25,11 @@ def test_the_plan_covers_every_notebook_and_every_partner():
     assert sorted({r.notebook for r in runs}) == sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
     profiles = [r.parameters["partner"] for r in runs if r.notebook == "04_partner_profile"]
     assert profiles == ds.partners["partner_id"].tolist()          # one profile per partner, partners.csv order
+    # the policy-learning page for all partners, then one per partner, each titled by its short name
+    learning = [r for r in runs if r.notebook == "05_policy_learning"]
+    assert [r.parameters["partner"] for r in learning] == ["all"] + ds.partners["partner_id"].tolist()
+    assert [r.slug for r in learning[:2]] == ["05_policy_learning-all", "05_policy_learning-ecoplus"]
+    assert [r.title for r in learning[:2]] == ["Policy learning – all partners", "Policy learning – ecoplus"]
 
 
 def test_sector_level_accepts_its_names_and_refuses_others_before_anything_runs():

@@ -56,6 +56,10 @@ def test_snapshot_layout_and_latest(built):
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert '<a href="fixture_partner-ecoplus.html">Observations &lt;ecoplus&gt;</a>' in index
     assert "<ecoplus>" not in index
+    # the project's tables as one spreadsheet named after the snapshot, linked from the index
+    assert built["manifest"]["workbook"] == f"data/{folder.name}.xlsx"
+    assert [p.name for p in (folder / "data").iterdir()] == [f"{folder.name}.xlsx"]
+    assert f'<a href="data/{folder.name}.xlsx" download>' in index
 
 
 def test_manifest_records_inputs_versions_and_headlines(built):
@@ -152,6 +156,8 @@ def test_two_reports_at_once_give_two_complete_snapshots(tmp_path):
         manifest = json.loads((out / name / "manifest.json").read_text())
         assert manifest["snapshot"] == name and manifest["runs"][0]["status"] == "ok"
         assert (out / name / "fixture_partner-inma.html").is_file()
+        # the second one, renamed at publication, has its spreadsheet under its own name, and only that one
+        assert sorted(p.name for p in (out / name / "data").iterdir()) == [f"{name}.xlsx"]
     assert os.readlink(out / "latest") in folders
 
 

@@ -13,6 +13,7 @@ import pytest
 import clusterix_analytics as cx
 from clusterix_analytics.analytics import indicators as ind
 from clusterix_analytics.analytics import learning
+from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.views import partner_profile, policy_change_indicators, project_overview
 
 from ..conftest import FIXTURES, SECOND_PROJECT
@@ -165,6 +166,76 @@ def test_topics_over_time(pilot):
     assert records(learning.topics_over_time(pilot), ["topic", "phase_id", "events"]) == [
         ("cluster monitoring", "apply", 1), ("cluster monitoring", "learn", 1), ("digitalisation", "learn", 2),
         ("kick-off", "learn", 1), ("smart specialisation", "learn", 1)]
+
+
+def test_topics_by_phase_is_a_full_grid_most_frequent_topics_first(pilot, nordic):
+    # learn: e1 "kick-off; smart specialisation", e2 "digitalisation", e3 "digitalisation; cluster monitoring";
+    # apply: e6 "cluster monitoring"; e4 (undated) and e7 (demo) name no topic, so no "not dated" column
+    # and no demo count. Totals: cluster monitoring 2, digitalisation 2, kick-off 1, smart specialisation 1.
+    assert records(learning.topics_by_phase(pilot), ["topic", "phase_id", "documented", "demo"]) == [
+        ("cluster monitoring", "learn", 1, 0), ("cluster monitoring", "apply", 1, 0),
+        ("digitalisation", "learn", 2, 0), ("digitalisation", "apply", 0, 0),
+        ("kick-off", "learn", 1, 0), ("kick-off", "apply", 0, 0),
+        ("smart specialisation", "learn", 1, 0), ("smart specialisation", "apply", 0, 0)]
+    assert learning.topics_by_phase(nordic).empty
+
+
+def test_topics_by_phase_counts_demo_rows_apart_and_keeps_undated_events(pilot):
+    # e7 (demo, 2021-05-05, apply) and e4 (sourced, undated) given topics
+    events = pilot.events.copy()
+    events.loc[events.event_id == "e7_demo_workshop", "topics"] = "Digitalisation; cluster monitoring"
+    events.loc[events.event_id == "e4_peer_review", "topics"] = "digitalisation"
+    grid = learning.topics_by_phase(Dataset(project=pilot.project, tables={**pilot.tables, "events": events}))
+    # digitalisation 3 (e2, e3, e4), cluster monitoring 3 (e3, e6, e7), then Digitalisation 1 (e7, its own
+    # spelling: topics are as the sources word them), kick-off 1, smart specialisation 1 (by name, case aside)
+    assert list(dict.fromkeys(grid.topic)) == ["cluster monitoring", "digitalisation", "Digitalisation", "kick-off",
+                                               "smart specialisation"]
+    assert list(dict.fromkeys(grid.phase_id)) == ["learn", "apply", "not dated"]
+    assert records(grid[grid.topic.isin(["cluster monitoring", "digitalisation"])],
+                   ["topic", "phase_id", "documented", "demo"]) == [
+        ("cluster monitoring", "learn", 1, 0), ("cluster monitoring", "apply", 1, 1),
+        ("cluster monitoring", "not dated", 0, 0),
+        ("digitalisation", "learn", 2, 0), ("digitalisation", "apply", 0, 0), ("digitalisation", "not dated", 1, 0)]
+
+
+def test_topics_heatmap_cells_labels_and_hover(pilot, nordic):
+    from clusterix_analytics.figures.learning import topics_heatmap
+    from clusterix_analytics.reports.plotlyjs import bundle_info
+    from clusterix_analytics.style import FONT
+    from clusterix_analytics.views import policy_learning
+
+    fig = policy_learning.topics_figure(policy_learning.build(pilot))
+    (heatmap,) = fig.data
+    assert heatmap.type in bundle_info()["traces"]
+    assert heatmap.x == ("Learning phase", "Implementation phase")            # phases by name, not id
+    assert heatmap.y == ("cluster monitoring", "digitalisation", "kick-off", "smart specialisation")
+    assert [list(r) for r in heatmap.z] == [[1, 1], [2, 0], [1, 0], [1, 0]]
+    assert [list(r) for r in heatmap.text] == [["1", "1"], ["2", ""], ["1", ""], ["1", ""]]   # no "0" shown
+    assert heatmap.customdata[1][0] == "2 learning events"
+    assert fig.layout.template.layout.font.family == FONT                   # the one theme
+    # the footnote's demo share: the 4 events with topics (e1 e2 e3 e6) are all sourced
+    assert fig.layout.annotations[-1].text == ("Source: sources in data/. An event with several topics counts once "
+                                               "for each.")
+    # a demo cell says so on hover; a long phase name is wrapped
+    grid = pd.DataFrame({"topic": ["a", "a"], "phase_id": ["P1", "AA"], "documented": [2, 0], "demo": [1, 0]})
+    fig = topics_heatmap(grid, {"P1": "Phase 1", "AA": "Additional activities – COVID-19 recovery (5th call)"},
+                         pd.DataFrame({"synthetic": [False, False, True]}))
+    assert [list(r) for r in fig.data[0].customdata] == [["3 learning events (1 demo)", "0 learning events"]]
+    assert fig.data[0].x == ("Phase 1", "Additional activities –<br>COVID-19 recovery (5th<br>call)")
+    assert fig.layout.annotations[-1].text.startswith("Demo data: 1 of 3 rows are synthetic (33%).")
+    # no topics at all: an empty chart that says why
+    empty = policy_learning.topics_figure(policy_learning.build(nordic))
+    assert [a.text for a in empty.layout.annotations][0] == "No learning event names its topics"
+
+
+def test_the_page_demo_share_counts_demo_transfers(pilot):
+    from clusterix_analytics.data.provenance import synthetic_rows
+    from clusterix_analytics.views import policy_learning
+
+    # all partners: 6 learning events (e7 demo), 4 good practices (sourced), 4 transfers (g3 → cph demo)
+    assert synthetic_rows(*policy_learning.build(pilot).frames_used) == (2, 14)
+    # vie: hosted e2 and e4; the 4 good practices listed; transfers g1 → vie, g3 → vie, g2 (its own) → sth
+    assert synthetic_rows(*policy_learning.build(pilot, partner="vie").frames_used) == (0, 9)
 
 
 def test_good_practices_by_owner_region_and_theme(pilot):

@@ -266,3 +266,25 @@ def test_a_project_without_events_draws_an_empty_events_map():
     fig = policy_learning.events_map_figure(policy_learning.build(nordic), policy_learning.map_geometry(nordic))
     assert len(fig.data) == 1                                               # the grey countries only
     assert any("No learning event with a region" in a.text for a in fig.layout.annotations)
+
+
+def test_a_project_without_events_maps_only_its_partner_regions():
+    from clusterix_analytics.views import policy_learning
+
+    nordic = cx.load("tests/fixtures/nordic_pilot")                     # no events table; partners DK01, AT13, SE22
+    geometry = policy_learning.map_geometry(nordic)
+    assert sorted(geometry.regions["nuts_id"]) == ["AT13", "DK01", "SE22"]
+    fig = policy_learning.events_map_figure(policy_learning.build(nordic), geometry)
+    # the view frames the three partner regions (Wien to Sjælland), not the whole NUTS table
+    west, south, east, north = geometry.regions.total_bounds
+    x0, x1 = fig.layout.xaxis.range
+    y0, y1 = fig.layout.yaxis.range
+    assert x0 <= west and east <= x1 and y0 <= south and north <= y1
+    assert x1 - x0 < 1_000_000 and y1 - y0 < 1_500_000
+    # every unit (what the map loaded before) frames all of Europe and its outermost regions, and a far bigger
+    # country layer than the partner regions' view
+    everything = maps.events_map(policy_learning.build(nordic).events, geo.load_geometry(), nordic.project)
+    assert everything.layout.xaxis.range[1] - everything.layout.xaxis.range[0] > 10_000_000
+    assert len(fig.data[0].x) < len(everything.data[0].x)
+    assert len(fig.to_json()) < 0.7 * len(everything.to_json())                # about 45 KB against 79 KB
+    assert fig.layout.annotations[0].text == "No learning event with a region to place on the map"

@@ -80,3 +80,16 @@ def test_every_page_inlines_the_one_stylesheet():
              render_html(diff_manifests({"snapshot": "a"}, {"snapshot": "b"}))]
     for page in pages:
         assert page.count("<style>") == 1 and f"<style>\n{css}</style>" in page
+
+
+def test_run_pages_carry_the_figure_data_download_script_and_print_without_it():
+    from clusterix_analytics.config import TEMPLATES_DIR
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("text")])
+    page = notebook_page(nb, title="t")
+    script = (TEMPLATES_DIR / "figure-data.js").read_text(encoding="utf-8")
+    assert f"<script>\n{script.rstrip()}\n</script>" in page              # inline: works copied out of a snapshot
+    assert "window.cxFigureCsv = figureCsv;" in script
+    assert "cxFigureCsv" not in index_page({"snapshot": "s", "runs": []})   # the index has no figures
+    printed = re.search(r"@media print \{(.*?)\n\}", stylesheet(), re.S).group(1)
+    assert "a.cx-download, p.cx-figure-data { display: none !important; }" in printed

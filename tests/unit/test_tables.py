@@ -260,3 +260,41 @@ def test_view_tables_state_the_provenance_of_their_rows(shipped):
     assert tables["policy_learning.events_table"].provenance == "sourced"                # its 2 hosted events
     assert (tables["partner_profile.learning_chain_table"].cells.values.tolist()
             == tables["policy_learning.journey_table"].cells.values.tolist())           # the same chain
+
+
+# ---------------------------------------------------------------- the CSV download of every table
+def test_every_table_downloads_as_csv_of_its_values():
+    import base64
+
+    frame = pd.DataFrame({
+        "partner": ["VLAIO", "Région <AURA>"], "funds": [13_000_000.0, None], "lead": [True, False],
+        "start": [pd.Timestamp("2017-11-01"), pd.NaT], "precision": ["month", None],
+        "source": ["https://www.interregeurope.eu/x?a=1&b=2", None], "synthetic": [False, True]})
+    table = reader_table(frame, {"partner": "Partner", "funds": eur("Funds influenced"), "lead": "Lead partner",
+                                 "start": date("Start", precision="precision"), "source": link("Source")},
+                         provenance_of=frame, caption='Partners "2017"')
+    # values, not the cells' text: no thousands separators, no "–", full URLs, dates at their precision
+    assert table.csv() == ("Partner,Funds influenced (EUR),Lead partner,Start,Source\n"
+                           "VLAIO,13000000.0,true,2017-11,https://www.interregeurope.eu/x?a=1&b=2\n"
+                           "Région <AURA>,,false,,\n")
+    page = table._repr_html_()
+    link_html = re.search(r'<a class="cx-download" href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)" '
+                          r'download="partners-2017.csv">Download this table \(CSV\)</a>', page)
+    assert link_html, page
+    assert base64.b64decode(link_html[1]).decode("utf-8") == "\ufeff" + table.csv()   # UTF-8 with a BOM
+    assert "<AURA>" not in page                                                         # the HTML stays escaped
+
+
+def test_the_csv_never_hands_a_spreadsheet_a_formula():
+    frame = pd.DataFrame({"title": ['=HYPERLINK("http://evil.example")', "+1", "@SUM(A1)", "-5 km", "ok"]})
+    table = reader_table(frame, {"title": "Title"}, provenance_of=frame)
+    assert table.csv().splitlines()[1:] == ['"\'=HYPERLINK(""http://evil.example"")"', "'+1", "'@SUM(A1)", "-5 km",
+                                            "ok"]
+    assert table.cells["Title"].tolist()[0] == '=HYPERLINK("http://evil.example")'   # the page shows it as it is
+
+
+def test_a_table_without_a_caption_names_its_csv_after_its_first_columns():
+    frame = pd.DataFrame({"a": [1], "b": [2], "c": [3], "d": [4]})
+    table = reader_table(frame, {"a": "Partner", "b": "Phase – name", "c": "C", "d": "D"}, provenance_of=frame)
+    assert table.download_name() == "partner-phase-name-c.csv"
+    assert reader_table(frame.iloc[:0], {"a": "A"}, provenance_of=frame).csv() == "A\n"   # no rows: the header
