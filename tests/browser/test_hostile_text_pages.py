@@ -33,7 +33,7 @@ PAYLOADS = ('<script>window.__xss=1</script>', '<img src=x onerror="window.__xss
 PAYLOAD = " ".join(PAYLOADS)
 NAMING_THE_PROJECT = ("00", "03", "04")   # the pages whose text names the project: overview, portfolios, profile
 SQUEEZED = "rendering: Error: <rect> attribute width: A negative value is not valid"
-ONE_OF_EACH = ["00*", "01*", "02*", "03*", "04*-cph", "05*"]
+ONE_OF_EACH = ["00*", "01*", "02*", "03*", "04*-cph", "05*-all"]
 
 # Evaluated in each page (twice: see Browser._finish): hover every trace's first point, then report what ran.
 PROBE = """(() => {
