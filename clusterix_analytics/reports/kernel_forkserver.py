@@ -165,6 +165,25 @@ class KernelForkServer:
             pass
 
 
+def preload(entries) -> None:
+    """Import each ``module`` of ``entries`` and call each ``module:function`` (without arguments); an entry
+    that fails is skipped silently: a kernel then does that work itself, when its notebook needs it.
+
+    >>> import sys; preload(["json", "no_such_module_here", "os.path:sep"]); "json" in sys.modules
+    True
+    """
+    import importlib
+
+    for entry in entries:
+        module, _, function = entry.partition(":")
+        try:
+            found = importlib.import_module(module)
+            if function:
+                getattr(found, function)()
+        except Exception:  # noqa: BLE001 – warming up is an optimisation, never a failure
+            pass
+
+
 # ---- server side -----------------------------------------------------------------------------------
 def _die_with_parent() -> None:
     try:
@@ -212,20 +231,15 @@ def _become_kernel(request: dict, server_pid: int, close: tuple[int, ...]) -> No
         os._exit(code)
 
 
-def serve(request_fd: int, reply_fd: int, preload: list[str]) -> None:
-    """The fork server's loop: import, say ready, then fork a kernel per request until the pipe closes."""
+def serve(request_fd: int, reply_fd: int, entries: list[str]) -> None:
+    """The fork server's loop: :func:`preload` ``entries``, say ready, then fork a kernel per request until
+    the request pipe closes."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     server_cwd = os.getcwd()
-    import importlib
-
     import ipykernel.kernelapp  # noqa: F401 – what every kernel needs first
 
-    for name in preload:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 – as the warm-up line: a module that fails to import is skipped
-            pass
+    preload(entries)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # kernels are reaped by the system, never zombies
     requests = os.fdopen(request_fd, "r", encoding="utf-8")
     replies = os.fdopen(reply_fd, "w", encoding="utf-8")

@@ -5,15 +5,17 @@ Design:
 - **A fresh kernel for every run.** A run takes a kernel that no run has used and shuts it down after
   (nothing a notebook defines reaches the next one). What is reused is only the waiting: each worker keeps
   one **spare** kernel started ahead, which boots while the previous run executes.
-- **Pre-imported.** A spare imports :data:`PRELOAD` (the package, pandas, geopandas, plotly, nbformat, which
-  plotly's notebook renderer imports) and every module the plan's notebooks import at the top level of a
-  code cell (:func:`notebook_imports`: the runner needs no list of the package's modules) while it starts,
-  through IPython's ``exec_lines``: the imports fill ``sys.modules`` and bind no name in the notebook's
-  namespace, print nothing and count no execution (the first cell of a run is still ``[1]``); a module that
-  fails to import is skipped silently. The kernel answers its first request only once they are done, so a
-  run waits for at most what is left of the warm-up. (A module whose import depends on what a notebook does
-  before importing it — an environment variable set in a cell, say — would see the kernel's start-up state
-  instead; the maintained notebooks have none.)
+- **Pre-imported, forked.** On Linux each worker starts one fork server (reports/kernel_forkserver.py)
+  that imports :data:`PRELOAD` (the package, pandas, geopandas, plotly, nbformat, which plotly's notebook
+  renderer imports), every module the plan's notebooks import at the top level of a code cell
+  (:func:`notebook_imports`: the runner needs no list of the package's modules), and reads the package's
+  reference files (:func:`warm_reference_data`) — once. Every kernel is a fork of it: it starts with all of
+  that in memory and nothing of any run. Elsewhere (or for a kernel spec that is not a plain ipykernel
+  launch) a kernel is started the usual way and does the same warm-up through IPython's ``exec_lines``:
+  the imports fill ``sys.modules`` and bind no name in the notebook's namespace, print nothing and count no
+  execution (the first cell of a run is still ``[1]``); an entry that fails is skipped silently. (A module
+  whose import depends on what a notebook does before importing it — an environment variable set in a
+  cell, say — would see the kernel's start-up state instead; the maintained notebooks have none.)
 - **Started in the notebook's folder.** A kernel's working folder is set when it starts (never by changing
   this process's folder: papermill's ``cwd=`` does that, for every thread). A spare started for another
   folder than the run's is stopped and a kernel is started in the right one.
@@ -25,7 +27,7 @@ Design:
   :class:`WarmKernelEngine`, which is papermill's nbclient engine that also stops its client; the runner
   then shuts the kernel down and removes its sockets and connection file.
 
->>> warmup_line(["pandas"]).startswith('exec("import importlib')
+>>> warmup_line(["pandas"]).startswith('exec("from clusterix_analytics.reports.kernel_forkserver import preload')
 True
 """
 from __future__ import annotations
@@ -47,6 +49,7 @@ from papermill.iorw import write_ipynb
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
+from clusterix_analytics.config import NUTS_VERSIONS
 from clusterix_analytics.reports.kernel_forkserver import (
     ForkedKernelProcess,
     KernelForkServer,
@@ -57,7 +60,8 @@ from clusterix_analytics.reports.kernel_forkserver import (
 ENGINE_NAME = "clusterix-warm"
 # What a spare kernel imports before its run: what the maintained notebooks import first.
 # (and the notebooks' own imports: notebook_imports)
-PRELOAD = ("pandas", "geopandas", "plotly.graph_objects", "plotly.io", "nbformat", "clusterix_analytics")
+PRELOAD = ("pandas", "geopandas", "plotly.graph_objects", "plotly.io", "nbformat", "clusterix_analytics",
+           "clusterix_analytics.reports.kernels:warm_reference_data")
 
 
 def notebook_imports(paths) -> list[str]:
@@ -96,12 +100,36 @@ def notebook_imports(paths) -> list[str]:
     return list(found)
 
 
-def warmup_line(modules) -> str:
-    """One IPython line that imports ``modules`` (each failure ignored) in a namespace of its own; the
-    trailing ``;`` keeps IPython from displaying or storing its value."""
-    code = (f"import importlib\nfor name in {list(modules)!r}:\n    try:\n        importlib.import_module(name)\n"
-            "    except Exception:\n        pass\n")
+def warmup_line(entries) -> str:
+    """One IPython line that preloads ``entries`` (reports/kernel_forkserver.py's ``preload``) in a namespace
+    of its own: how a kernel started the usual way (no fork server) warms up. The trailing ``;`` keeps
+    IPython from displaying or storing its value."""
+    code = f"from clusterix_analytics.reports.kernel_forkserver import preload\npreload({list(entries)!r})\n"
     return f"exec({code!r}, {{}});"
+
+
+def warm_reference_data() -> None:
+    """Read and decode the package's own reference files the pages use — every NUTS classification and its
+    geometry, the country layer, the vocabularies — and build plotly's default template, so that kernels
+    forked after it start with them in memory (read-only package files: nothing of any run or project).
+
+    >>> from clusterix_analytics.geo import geometry
+    >>> warm_reference_data(); geometry._embedded_version.cache_info().currsize == len(NUTS_VERSIONS)
+    True
+    """
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from clusterix_analytics.data import nuts, vocabularies
+    from clusterix_analytics.geo import geometry
+
+    for version in NUTS_VERSIONS:
+        nuts.nuts_codes(version)
+        nuts.version_changes()
+        geometry.embedded_regions(version, ["-"])   # no such unit: decodes the version, builds no shape
+    geometry.embedded_countries()
+    vocabularies.shipped()
+    pio.to_json(go.Figure(go.Scatter(x=[0], y=[0])))
 
 
 def kernel_pid(km) -> int | None:
