@@ -368,8 +368,8 @@ def test_profile_defaults_to_the_first_partner_and_refuses_an_unknown_one(shippe
         partner_profile.build(shipped, partner="lund")
 
 
-def test_profile_timeline_is_left_out_without_changes(inma):
+def test_profile_timeline_is_a_sentence_without_changes(inma):
     without = dataclasses.replace(inma, timeline_changes=inma.timeline_changes.iloc[:0])
-    assert partner_profile.timeline_figure(without) is None
+    assert partner_profile.timeline_figure(without) == "No policy changes of INMA are recorded."
     timeline = partner_profile.timeline_figure(inma)
     assert sum(len(trace.x) for trace in timeline.data) == 4  # INMA's four changes
