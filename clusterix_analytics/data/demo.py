@@ -217,7 +217,7 @@ def _demo_cluster_links(ds: Dataset, clusters: pd.DataFrame, rng: np.random.Gene
         ids = sorted(here.cluster_id)
         owner = dict(zip(here.cluster_id, here.partner_id))
         open_pairs = len(ids) * (len(ids) - 1) // 2 - sum(1 for r in recorded if r[0] == ph.id)
-        if len(ids) < 2 or open_pairs == 0 or (ph.id in in_window and total == 0):
+        if len(ids) < 2 or open_pairs <= 0 or (ph.id in in_window and total == 0):
             continue
         # a link carries at least one joint project: with a sourced total, draw fewer links than projects
         wanted = int(total / len(in_window) / 1.6) if ph.id in in_window else len(ids) // 2
