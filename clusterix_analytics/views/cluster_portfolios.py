@@ -204,7 +204,7 @@ class PortfolioPage:
     def candidates(self) -> pd.DataFrame:
         """The pairs sharing at least one sector, most complementary first."""
         pairs = self.pairs
-        return pairs[pairs["candidate"]]
+        return pairs[pairs["candidate"].astype(bool)]   # an empty frame's object column is no mask
 
     @property
     def hubs(self) -> pd.DataFrame:

@@ -285,6 +285,8 @@ def links_figure(page: RegionsPage, dataset: Dataset, geometry: geo.RegionGeomet
     >>> links_figure(build(ds), ds, map_geometry(ds)).layout.title.text[:33]
     'Interregional cluster links betwe'
     """
+    if dataset.cluster_links.empty:
+        return "No map of cluster links: no cluster link is recorded for this project."
     if page.links.empty:
         return "No map of cluster links: none of the recorded links is between clusters of two partner regions."
     return links_map(dataset, geometry)

@@ -22,6 +22,7 @@ from clusterix_analytics.config import DEFAULT_PROJECT_DIR
 from clusterix_analytics.reports.plotlyjs import bundle_info
 from clusterix_analytics.reports.runner import DEFAULT_PLAN, run_report
 
+from .._project_factory import random_project
 from ..conftest import SECOND_PROJECT, sourced_only_copy
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -211,9 +212,9 @@ NONSENSE = re.compile(r"\bno observation, \d+%|\bnan\b|\bNaT\b")
 
 # Known, left to the policy-learning page's own work: without an events table (the second project) its timeline
 # and hosts charts are drawn empty. Remove the entry once views/policy_learning.py gives sentences for them.
-NOT_YET_SENTENCES = {("nordic_pilot", "05_policy_learning-all"): {
+NOT_YET_SENTENCES = {(name, "05_policy_learning-all"): {
     "Learning events over time, by type (size: participants)", "Who hosted what: learning events by host partner "
-    "and type"}}
+    "and type"} for name in ("nordic_pilot", "empty")}
 
 
 def test_no_page_draws_an_empty_chart_or_states_nonsense(report):
@@ -225,3 +226,25 @@ def test_no_page_draws_an_empty_chart_or_states_nonsense(report):
     assert {slug: titles for slug, titles in empty.items() if titles} == {}
     nonsense = {slug: [m.group(0) for t in p["texts"] for m in NONSENSE.finditer(t)] for slug, p in pages.items()}
     assert {slug: found for slug, found in nonsense.items() if found} == {}
+
+
+def test_every_page_of_a_project_with_no_rows_runs_and_says_so(tmp_path):
+    # two partners and one indicator, no observation, change, cluster, link or learning row: every page runs, and
+    # each chart with nothing to draw is a sentence
+    project = random_project(tmp_path / "empty", 3, partners=2, phases=2, indicators=1, sourced_rows=False,
+                             demo=False)
+    metrics = report_metrics(project, tmp_path / "out")
+    project_wide = {key: r["value"] for _slug, key, r in metrics if r["scope"] == "project"}
+    assert project_wide["policy_changes_achieved"] == 0 and project_wide["partners"] == 2
+    pages = page_outputs(next((tmp_path / "out").glob("2*")))
+    assert len(pages) == 5 + 2                                   # pages 00–03 and 05, a profile per partner
+    empty = {slug: set(p["empty_figures"]) - NOT_YET_SENTENCES.get(("empty", slug), set())
+             for slug, p in pages.items()}
+    assert {slug: titles for slug, titles in empty.items() if titles} == {}
+    text = "\n".join(t for p in pages.values() for t in p["texts"])
+    assert not NONSENSE.search(text)
+    for sentence in ("No indicator has an observation yet.", "No policy changes are recorded for all partners",
+                     "No cluster links of these regions are recorded for this project.",
+                     "No map of cluster links: no cluster link is recorded for this project.",
+                     "P0 has no value of an indicator with a project target"):
+        assert sentence in text, sentence

@@ -103,7 +103,7 @@ def test_the_other_pages_say_there_is_nothing_to_draw(empty):
     assert portfolios.links_figure(folio) == "No cluster links of these regions are recorded for this project."
     region_page = regions.build(empty)
     assert regions.links_figure(region_page, empty, regions.map_geometry(empty, "embedded")) == (
-        "No map of cluster links: none of the recorded links is between clusters of two partner regions.")
+        "No map of cluster links: no cluster link is recorded for this project.")
 
 
 def test_show_displays_the_sentence_as_markdown(monkeypatch):
@@ -112,3 +112,12 @@ def test_show_displays_the_sentence_as_markdown(monkeypatch):
     notebook.show("No cluster links are recorded for this project.")
     assert [type(o).__name__ for o in shown] == ["Markdown"]
     assert shown[0].data == "No cluster links are recorded for this project."
+
+
+def test_tables_of_nothing_have_their_columns_and_no_rows(empty):
+    # phase values without a partner row kept the 'synthetic' column the table shows; an empty frame's
+    # candidate column selected no columns instead of no rows
+    phases = indicators.phase_table(indicators.build(empty))
+    assert len(phases.cells) == 0 and "Demo data" in phases.cells.columns
+    candidates = portfolios.candidates_table(portfolios.build(empty))
+    assert len(candidates.cells) == 0 and list(candidates.cells.columns)[:2] == ["Rank", "Region"]
