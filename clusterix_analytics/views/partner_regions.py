@@ -286,7 +286,7 @@ def links_figure(page: RegionsPage, dataset: Dataset, geometry: geo.RegionGeomet
     'Interregional cluster links betwe'
     """
     if dataset.cluster_links.empty:
-        return "No map of cluster links: no cluster link is recorded for this project."
+        return "The map of cluster links is left out: no link is recorded to draw."
     if page.links.empty:
         return "No map of cluster links: none of the recorded links is between clusters of two partner regions."
     return links_map(dataset, geometry)

@@ -245,6 +245,6 @@ def test_every_page_of_a_project_with_no_rows_runs_and_says_so(tmp_path):
     assert not NONSENSE.search(text)
     for sentence in ("No indicator has an observation yet.", "No policy changes are recorded for all partners",
                      "No cluster links of these regions are recorded for this project.",
-                     "No map of cluster links: no cluster link is recorded for this project.",
+                     "The map of cluster links is left out: no link is recorded to draw.",
                      "P0 has no value of an indicator with a project target"):
         assert sentence in text, sentence

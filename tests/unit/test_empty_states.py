@@ -103,7 +103,7 @@ def test_the_other_pages_say_there_is_nothing_to_draw(empty):
     assert portfolios.links_figure(folio) == "No cluster links of these regions are recorded for this project."
     region_page = regions.build(empty)
     assert regions.links_figure(region_page, empty, regions.map_geometry(empty, "embedded")) == (
-        "No map of cluster links: no cluster link is recorded for this project.")
+        "The map of cluster links is left out: no link is recorded to draw.")
 
 
 def test_show_displays_the_sentence_as_markdown(monkeypatch):

@@ -134,7 +134,7 @@ def test_regions_without_links_say_so_and_record_no_busiest_pair(regions_ds, geo
     empty = Dataset(project=regions_ds.project, tables={**regions_ds.tables,
                                                         "cluster_links": regions_ds.cluster_links.iloc[:0]})
     page = partner_regions.build(empty)
-    assert partner_regions.links_summary(page) == "No joint projects of clusters are recorded for this project."
+    assert partner_regions.links_summary(page) == "No cluster links are recorded for this project."
     assert partner_regions.headlines(page, geometry) == {
         "partners_mapped": 3, "nuts_codes_without_geometry": 0, "interregional_projects": 0}
 
