@@ -175,8 +175,9 @@ def combine_partners(frame: pd.DataFrame, keys: list[str], value_columns: list[s
         if "synthetic" in part:
             out["synthetic"] = grouped["synthetic"].any().to_numpy()
         parts.append(out)
-    if not parts:
-        return pd.DataFrame(columns=keys + value_columns + ["combination", "partners"])
+    if not parts:   # no partner row: the same columns, none of them filled
+        return pd.DataFrame(columns=keys + value_columns + ["combination", "partners"]
+                            + (["synthetic"] if "synthetic" in frame else []))
     return pd.concat(parts, ignore_index=True)
 
 

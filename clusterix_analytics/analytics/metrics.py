@@ -248,7 +248,7 @@ def joint_projects_sentence(jp: JointProjects) -> str:
     links = jp.in_links
     if jp.reported.value is None:
         if not links.value:
-            return "No joint projects of clusters are recorded for this project."
+            return "No cluster links are recorded for this project."
         return (f"The recorded cluster links hold **{links.text()}**, {jp.between_regions.value:,} of them between "
                 "clusters of different partner regions; the project reported no total to compare them with.")
     start, end = (f"{d:%Y-%m-%d}" for d in jp.window)

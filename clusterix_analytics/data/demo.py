@@ -10,6 +10,10 @@ demo observations: the table's rows count it. Demo good-practice transfers take 
 practices of a partner (never its own, never a pair the sources already record); demo action plans
 complete one per partner that has none sourced.
 
+Demo rows never repeat the key of a sourced row (a sourced observation, cluster phase, cluster link, transfer or
+action plan is kept and the demo fills only the cells around it, a demo change id is one no sourced change has)
+and the sourced rows count towards each total: only what they leave of it is spread over demo rows.
+
 >>> from clusterix_analytics.data.demo import generate_demo
 >>> frames = generate_demo("data/clusterix2")
 >>> sorted(frames)
@@ -59,34 +63,47 @@ def _sourced_totals(ds: Dataset) -> dict[str, tuple[float, pd.Timestamp, pd.Time
     return {r.indicator_id: (float(r.value), r.period_start, r.period_end) for r in wide.itertuples()}
 
 
+def _free_id(stem: str, n: int, taken: set[str]) -> tuple[str, int]:
+    """``stem_n`` for the first n (from ``n``) no sourced row has taken, and that n."""
+    while f"{stem}_{n}" in taken:
+        n += 1
+    return f"{stem}_{n}", n
+
+
 def _demo_policy_changes(ds: Dataset, rng: np.random.Generator) -> pd.DataFrame:
     project = ds.project
     later = project.phases[1:] or project.phases
-    start, end = pd.Timestamp(later[0].start), pd.Timestamp(later[-1].end)
+    start, end = ((pd.Timestamp(later[0].start), pd.Timestamp(later[-1].end)) if later
+                  else (pd.Timestamp(project.start), pd.Timestamp(project.end)))
     instruments = ds.policy_instruments
+    taken = set(ds.policy_changes["change_id"])
     rows = []
     for partner in sorted(ds.partners.partner_id):
         own = instruments[instruments.partner_id == partner]
         addressed = own[own.addressed]
         pick_from = addressed if len(addressed) else own
-        for n in range(1 + int(rng.poisson(1.0))):
+        number = 0
+        for _ in range(1 + int(rng.poisson(1.0))):
+            change_id, number = _free_id(f"demo_{partner}", number + 1, taken)
             day = start + pd.Timedelta(days=int(rng.integers(0, (end - start).days + 1)))
             change_type = str(rng.choice(list(CHANGE_TYPE_WEIGHTS), p=list(CHANGE_TYPE_WEIGHTS.values())))
             status = "achieved" if day.date() <= project.end else str(rng.choice(["in_progress", "planned"]))
             instrument = str(pick_from.instrument_id.iloc[int(rng.integers(len(pick_from)))]) if len(pick_from) else ""
             rows.append({
-                "change_id": f"demo_{partner}_{n + 1}", "partner_id": partner, "instrument_id": instrument,
+                "change_id": change_id, "partner_id": partner, "instrument_id": instrument,
                 "date": day, "date_precision": "day", "change_type": change_type, "status": status,
                 "funds_influenced_eur": np.nan, "description": CHANGE_TEXT[change_type], "source": "",
                 "synthetic": True,
             })
-    changes = pd.DataFrame(rows)
+    changes = pd.DataFrame(rows, columns=list(TABLES["policy_changes"].column_names))
     funds_indicator = project.demo_options.get("funds_indicator")
     totals = _sourced_totals(ds)
     if funds_indicator in totals and len(changes):
         target, _, window_end = totals[funds_indicator]
-        already = float(amounts_counted_once(ds.policy_changes).fillna(0).sum())  # nested amounts once
-        funded = changes.index[(changes.change_type != "management") & (changes.date <= window_end)]
+        achieved = ds.policy_changes[ds.policy_changes["status"] == "achieved"]   # what the funds figure counts
+        already = float(amounts_counted_once(achieved).fillna(0).sum())  # nested amounts once
+        funded = changes.index[(changes.change_type != "management") & (changes.date <= window_end)
+                               & (changes.status == "achieved")]
         if len(funded) and target > already:
             euros = _split_integer(int(round(target - already)), rng.gamma(2.0, 1.0, len(funded)), rng)
             changes.loc[funded, "funds_influenced_eur"] = euros.astype(float)
@@ -102,6 +119,8 @@ def _demo_observations(ds: Dataset, changes: pd.DataFrame, rng: np.random.Genera
     all_changes = pd.concat([ds.policy_changes, changes], ignore_index=True)
     all_changes["funds_influenced_eur"] = amounts_counted_once(all_changes)
     project_end = pd.Timestamp(project.end)
+    sourced = ds.observations[(ds.observations.partner_id != PROJECT_WIDE) & ~ds.observations.synthetic]
+    sourced_value = {(r.partner_id, r.indicator_id, r.period_start): float(r.value) for r in sourced.itertuples()}
     rows = []
     for ind in ds.indicators.itertuples():
         if ind.indicator_id in totals:
@@ -110,6 +129,9 @@ def _demo_observations(ds: Dataset, changes: pd.DataFrame, rng: np.random.Genera
             total, lo, hi = None, pd.Timestamp(project.start), project_end
         window = periods[(periods.start >= lo) & (periods.start <= hi)]
         cells = [(p, w) for p in partners for w in window.itertuples()]
+        # a cell a sourced row fills keeps that row: the demo leaves it out, and its value counts in the total
+        free = np.array([(p, ind.indicator_id, w.start) not in sourced_value for p, w in cells], dtype=bool)
+        in_sourced_cells = sum(sourced_value.get((p, ind.indicator_id, w.start), 0.0) for p, w in cells)
         if ind.indicator_id == funds_indicator:
             values = []
             for p, w in cells:
@@ -123,8 +145,9 @@ def _demo_observations(ds: Dataset, changes: pd.DataFrame, rng: np.random.Genera
                 total = round(float(ind.target) * rng.uniform(1.0, 1.3))
             partner_weight = rng.dirichlet(np.full(len(partners), 4.0))
             period_weight = rng.gamma(2.0, 1.0, len(window))
-            weights = np.outer(partner_weight, period_weight / period_weight.sum()).ravel()
-            values = _split_integer(int(round(total)), weights, rng).astype(float).tolist()
+            weights = np.outer(partner_weight, period_weight / period_weight.sum()).ravel() * free
+            left = max(0, int(round(total - in_sourced_cells))) if free.any() else 0
+            values = _split_integer(left, weights, rng).astype(float).tolist()
         else:  # last / max: a level that rises over the periods towards a partner's final value
             final_scale = float(ind.target) if pd.notna(ind.target) else 10.0
             values = []
@@ -132,10 +155,12 @@ def _demo_observations(ds: Dataset, changes: pd.DataFrame, rng: np.random.Genera
             for _partner in partners:
                 final = final_scale * rng.uniform(0.4, 1.6)
                 values += [round(final * s ** 1.3, 1) for s in steps]
-        for (p, w), value in zip(cells, values):
+        for (p, w), value, is_free in zip(cells, values, free):
+            if not is_free:
+                continue
             rows.append({"partner_id": p, "indicator_id": ind.indicator_id, "period_start": w.start,
                          "period_end": w.end, "value": value, "source": "", "synthetic": True})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(TABLES["observations"].column_names))
 
 
 def _demo_clusters(ds: Dataset, rng: np.random.Generator) -> pd.DataFrame:
@@ -181,25 +206,35 @@ def _demo_cluster_links(ds: Dataset, clusters: pd.DataFrame, rng: np.random.Gene
     total, lo, hi = totals.get(indicator, (None, None, None))
     in_window = ([p.id for p in ds.project.phases if pd.Timestamp(p.start) <= hi and pd.Timestamp(p.end) >= lo]
                  if total is not None else [])
+    sourced = ds.cluster_links
+    recorded = {(ph, *sorted((a, b))) for a, b, ph in zip(sourced.from_cluster_id, sourced.to_cluster_id,
+                                                          sourced.phase_id)}
+    if total is not None:   # the sourced links of the window's phases carry part of the total already
+        total = max(0, int(total) - int(sourced.loc[sourced.phase_id.isin(in_window), "projects"].sum()))
     rows = []
     for ph in ds.project.phases:
         here = all_clusters[all_clusters.phase_id == ph.id].drop_duplicates("cluster_id")
         ids = sorted(here.cluster_id)
         owner = dict(zip(here.cluster_id, here.partner_id))
-        if len(ids) < 2:
+        open_pairs = len(ids) * (len(ids) - 1) // 2 - sum(1 for r in recorded if r[0] == ph.id)
+        if len(ids) < 2 or open_pairs <= 0 or (ph.id in in_window and total == 0):
             continue
         # a link carries at least one joint project: with a sourced total, draw fewer links than projects
         wanted = int(total / len(in_window) / 1.6) if ph.id in in_window else len(ids) // 2
         pairs: set[tuple[str, str]] = set()
-        while len(pairs) < min(max(wanted, 1), len(ids) * (len(ids) - 1) // 2):
+        while len(pairs) < min(max(wanted, 1), open_pairs):
             a, b = sorted(rng.choice(ids, size=2, replace=False).tolist())
-            pairs.add((a, b))
+            if (ph.id, a, b) not in recorded:   # never a pair the sources record in this phase
+                pairs.add((a, b))
         for a, b in sorted(pairs):
             rows.append({"from_cluster_id": a, "to_cluster_id": b, "phase_id": ph.id,
                          "link_type": "cross_cluster" if owner[a] == owner[b] else "interregional",
                          "projects": 1 + int(rng.poisson(0.6)), "source": "", "synthetic": True})
-    links = pd.DataFrame(rows)
-    mask = links.phase_id.isin(in_window) if len(links) else pd.Series(dtype=bool)
+    links = pd.DataFrame(rows, columns=list(TABLES["cluster_links"].column_names))
+    mask = links.phase_id.isin(in_window)
+    if mask.sum() > (total or 0):   # more links than projects left to carry: the last ones go
+        links = links.drop(index=links.index[mask][int(total or 0):]).reset_index(drop=True)
+        mask = links.phase_id.isin(in_window)
     if mask.any():
         # every link carries one project; the rest is spread so that the sum matches the source
         extra = _split_integer(max(0, int(total) - int(mask.sum())), rng.gamma(1.5, 1.0, int(mask.sum())), rng)
@@ -225,7 +260,8 @@ def _demo_transfers(ds: Dataset, rng: np.random.Generator) -> pd.DataFrame:
         others = [p for p in partners if p != practice.owner_partner_id]
         count = min(int(rng.poisson(1.2)), len(others))
         # taken up after the practice was shown (or, undated, during the first two phases)
-        shown = (practice.date if pd.notna(practice.date) else pd.Timestamp(project.phases[0].start))
+        shown = (practice.date if pd.notna(practice.date)
+                 else pd.Timestamp(project.phases[0].start if project.phases else project.start))
         latest = min(timeline_end, shown + pd.DateOffset(months=30))
         for adopter in sorted(rng.choice(others, size=count, replace=False).tolist()):
             if (practice.good_practice_id, adopter) in recorded:
@@ -243,7 +279,7 @@ def _demo_action_plans(ds: Dataset, rng: np.random.Generator) -> pd.DataFrame:
     """One action plan per partner without a sourced one, for an addressed instrument where the partner has one,
     dated in the last three months of the first phase (the action plans close the interregional learning)."""
     project = ds.project
-    first = project.phases[0]
+    first = project.phases[0] if project.phases else project   # no phases: the project's last three months
     end = pd.Timestamp(first.end)
     start = max(pd.Timestamp(first.start), end - pd.DateOffset(months=3) + pd.Timedelta(days=1))
     sourced = set(ds.action_plans["partner_id"]) if ds.has("action_plans") else set()

@@ -70,3 +70,20 @@ def wrap_text(text, width: int = 70) -> str:
     ('Additional activities –<br>COVID-19 recovery', '')
     """
     return "<br>".join(textwrap.wrap(text, width)) if isinstance(text, str) and text else ""
+def has_data(fig: go.Figure) -> bool:
+    """Whether any trace of ``fig`` draws a value: False for a chart whose every trace is empty or unknown
+    (a view then says in a sentence why there is nothing to draw).
+
+    >>> has_data(go.Figure(go.Bar(x=[], y=[]))), has_data(go.Figure(go.Bar(x=["a"], y=[None])))
+    (False, False)
+    >>> has_data(go.Figure([go.Bar(x=[], y=[]), go.Heatmap(z=[[None, 2.0]])]))
+    True
+    """
+    for trace in fig.data:
+        values = next((getattr(trace, k) for k in ("z", "values", "lat", "y", "x") if getattr(trace, k, None)
+                       is not None), None)
+        if trace.type == "sankey":
+            values = trace.link.value
+        if values is not None and pd.notna(pd.Series(list(values), dtype=object).explode()).any():
+            return True
+    return False

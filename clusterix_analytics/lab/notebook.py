@@ -71,6 +71,20 @@ def show_demo_notice(dataset: Dataset, *frames: pd.DataFrame) -> float:
     return share
 
 
+def show(figure_or_sentence) -> None:
+    """Show a view's figure, or the sentence a view gives instead when there is nothing to draw (Markdown).
+
+    >>> show("No cluster links are recorded for this project.")
+    <IPython.core.display.Markdown object>
+    """
+    from IPython.display import Markdown, display
+
+    if isinstance(figure_or_sentence, str):
+        display(Markdown(figure_or_sentence))
+    else:
+        figure_or_sentence.show()
+
+
 def record(name: str, value) -> None:
     """Record a headline number in the executed notebook (the report runner gathers them into the manifest).
 

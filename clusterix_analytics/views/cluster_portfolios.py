@@ -23,6 +23,7 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.sectors import SectorVocabulary, read_sector_vocabulary
 from clusterix_analytics.figures import portfolio as portfolio_figures
+from clusterix_analytics.figures.theme import has_data
 from clusterix_analytics.text import markdown_join, markdown_text
 from clusterix_analytics.views.names import phase_list
 from clusterix_analytics.views.tables import (
@@ -40,6 +41,9 @@ from clusterix_analytics.views.tables import (
 
 AUTO = portfolio.AUTO
 LEVEL_NAMES = {1: "EU industrial ecosystems", 2: "finer sectors"}
+# What the page says in place of a chart with nothing to draw.
+NO_DATED_CLUSTERS = "No cluster of these regions is dated to a phase, so no portfolio per phase to draw."
+NO_LINKS = "No cluster links of these regions are recorded for this project."
 # The columns of each table the page shows, with their labels and formats ("region" is the partner's label and
 # "phase" the phase's name, joined by the view).
 UNMAPPED_COLUMNS = {"sector_text": "Sector text", "reason": text("Why"), "mapped_code": text("Mapped to"),
@@ -201,7 +205,7 @@ class PortfolioPage:
     def candidates(self) -> pd.DataFrame:
         """The pairs sharing at least one sector, most complementary first."""
         pairs = self.pairs
-        return pairs[pairs["candidate"]]
+        return pairs[pairs["candidate"].astype(bool)]   # an empty frame's object column is no mask
 
     @property
     def hubs(self) -> pd.DataFrame:
@@ -414,7 +418,7 @@ def undated_table(page: PortfolioPage) -> ReaderTable:
     return reader_table(undated, UNDATED_COLUMNS, provenance_of=page.result.undated)
 
 
-def sector_heatmap_figure(page: PortfolioPage) -> go.Figure:
+def sector_heatmap_figure(page: PortfolioPage) -> go.Figure | str:
     """Clusters per sector and region, one phase at a time.
 
     >>> import clusterix_analytics as cx
@@ -422,11 +426,12 @@ def sector_heatmap_figure(page: PortfolioPage) -> go.Figure:
     'Cluster portfolios: clusters per sector and region '
     """
     result = page.result
-    return portfolio_figures.sector_region_heatmap(result.by_sector, result.phase_order, labels=page.labels,
-                                                   phase_names=page.phase_names, source_rows=[result.dated])
+    fig = portfolio_figures.sector_region_heatmap(result.by_sector, result.phase_order, labels=page.labels,
+                                                  phase_names=page.phase_names, source_rows=[result.dated])
+    return fig if has_data(fig) else NO_DATED_CLUSTERS
 
 
-def members_figure(page: PortfolioPage) -> go.Figure:
+def members_figure(page: PortfolioPage) -> go.Figure | str:
     """Members of the regions' clusters by sector, one panel per phase.
 
     >>> import clusterix_analytics as cx
@@ -434,11 +439,12 @@ def members_figure(page: PortfolioPage) -> go.Figure:
     "Members of the regions' clusters by "
     """
     result = page.result
-    return portfolio_figures.members_by_sector_bars(result.by_sector, result.phase_order, labels=page.labels,
-                                                    phase_names=page.phase_names, source_rows=[result.dated])
+    fig = portfolio_figures.members_by_sector_bars(result.by_sector, result.phase_order, labels=page.labels,
+                                                   phase_names=page.phase_names, source_rows=[result.dated])
+    return fig if has_data(fig) else "No member count is known for the regions' clusters in any phase."
 
 
-def change_figure(page: PortfolioPage) -> go.Figure:
+def change_figure(page: PortfolioPage) -> go.Figure | str:
     """Clusters and members per region in the two compared phases (dumbbells).
 
     >>> import clusterix_analytics as cx
@@ -446,6 +452,8 @@ def change_figure(page: PortfolioPage) -> go.Figure:
     'Change of cluster portfolios from Phase 1 – interregional learning to Phase 2 – action plan implementation'
     """
     result = page.result
+    if result.compared_rows.empty:
+        return f"No dated cluster of these regions is in {page.name_a} or {page.name_b}: nothing to compare."
     return portfolio_figures.portfolio_change_dumbbell(result.change_summary, result.phase_a, result.phase_b,
                                                        labels=page.labels, phase_names=page.phase_names,
                                                        source_rows=[result.compared_rows])
@@ -482,7 +490,7 @@ def explorer_start(page: PortfolioPage) -> dict[str, str]:
     return {"phase_a": page.result.phase_a, "phase_b": page.result.phase_b}
 
 
-def complementarity_figure(page: PortfolioPage) -> go.Figure:
+def complementarity_figure(page: PortfolioPage) -> go.Figure | str:
     """Region × region complementarity of the sector profiles in the second compared phase.
 
     >>> import clusterix_analytics as cx
@@ -490,19 +498,23 @@ def complementarity_figure(page: PortfolioPage) -> go.Figure:
     "Sector complementarity of regions' cluster portfolios – Phase 2 – action plan implementation"
     """
     result = page.result
-    return portfolio_figures.complementarity_heatmap(
+    fig = portfolio_figures.complementarity_heatmap(
         result.complementarity, labels=page.labels, phase_name=page.name_b,
         source_rows=[result.dated[result.dated["phase_id"] == result.phase_b]])
+    return fig if has_data(fig) else (f"Fewer than two regions have clusters with a sector in {page.name_b}: no "
+                                      "complementarity to compare.")
 
 
-def links_figure(page: PortfolioPage) -> go.Figure:
-    """Joint projects between the regions' clusters, one phase at a time.
+def links_figure(page: PortfolioPage) -> go.Figure | str:
+    """Joint projects between the regions' clusters, one phase at a time (a sentence when no link is recorded).
 
     >>> import clusterix_analytics as cx
     >>> links_figure(build(cx.load(), regions=["ecoplus"])).layout.title.text[:43]
     "Joint projects between the regions' cluster"
     """
     result = page.result
+    if not page.has_links:
+        return NO_LINKS
     return portfolio_figures.link_sankey(result.link_flows, result.phase_order, labels=page.labels,
                                          phase_names=page.phase_names, summary=result.link_summary,
                                          source_rows=[result.links])

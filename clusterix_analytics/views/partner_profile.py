@@ -29,7 +29,7 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.figures.indicators import policy_change_timeline
 from clusterix_analytics.figures.profile import share_of_targets_figure
-from clusterix_analytics.figures.theme import source_note
+from clusterix_analytics.figures.theme import has_data, source_note
 from clusterix_analytics.geo.geometry import RegionGeometry
 from clusterix_analytics.text import markdown_text
 from clusterix_analytics.views import partner_regions, policy_learning
@@ -295,15 +295,15 @@ def changes_table(page: ProfilePage) -> ReaderTable:
     return reader_table(changes, CHANGE_COLUMNS, provenance_of=page.changes)
 
 
-def timeline_figure(page: ProfilePage) -> go.Figure | None:
-    """The partner's policy changes on the project's timeline; None when it has none.
+def timeline_figure(page: ProfilePage) -> go.Figure | str:
+    """The partner's policy changes on the project's timeline (a sentence when it has none).
 
     >>> import clusterix_analytics as cx
     >>> timeline_figure(build(cx.load(), partner="inma")).layout.title.text
     'Policy changes over time, by partner and type of change'
     """
     if not len(page.timeline_changes):
-        return None
+        return f"No policy changes of {page.facts.at['short_name', 'value']} are recorded."
     return policy_change_timeline(page.timeline_changes, page.partners, page.project)
 
 
@@ -317,15 +317,17 @@ def clusters_table(page: ProfilePage) -> ReaderTable:
     return reader_table(page.clusters_by_phase, CLUSTER_COLUMNS, provenance_of=page.clusters)
 
 
-def targets_figure(page: ProfilePage) -> go.Figure:
-    """The partner's value of each indicator as a share of the project target.
+def targets_figure(page: ProfilePage) -> go.Figure | str:
+    """The partner's value of each indicator as a share of the project target (a sentence when there is none).
 
     >>> import clusterix_analytics as cx
     >>> targets_figure(build(cx.load(), partner="inma")).layout.title.text[:49]
     'INMA: contribution to each project target (% of t'
     """
-    return share_of_targets_figure(page.versus_targets, partner_label=str(page.facts.at["short_name", "value"]),
-                                   note=source_note(page.observations))
+    name = str(page.facts.at["short_name", "value"])
+    fig = share_of_targets_figure(page.versus_targets, partner_label=name, note=source_note(page.observations))
+    return fig if has_data(fig) else (f"{name} has no value of an indicator with a project target, so no share of "
+                                      "a target to draw.")
 
 
 def counted_sentences(page: ProfilePage) -> str:

@@ -279,6 +279,21 @@ def regions_map(dataset: Dataset, geometry: geo.RegionGeometry, color_by: str | 
                                     source_rows=map_source_rows(dataset, color_by))
 
 
+def links_figure(page: RegionsPage, dataset: Dataset, geometry: geo.RegionGeometry) -> go.Figure | str:
+    """The page's map of cluster links between partner regions, every phase (a sentence when there is none).
+
+    >>> import clusterix_analytics as cx
+    >>> ds = cx.load()
+    >>> links_figure(build(ds), ds, map_geometry(ds)).layout.title.text[:33]
+    'Interregional cluster links betwe'
+    """
+    if dataset.cluster_links.empty:
+        return "The map of cluster links is left out: no link is recorded to draw."
+    if page.links.empty:
+        return "No map of cluster links: none of the recorded links is between clusters of two partner regions."
+    return links_map(dataset, geometry)
+
+
 def links_map(dataset: Dataset, geometry: geo.RegionGeometry, phase: str | None = None) -> go.Figure:
     """The map of cluster links between partner regions in one phase, or all ("all" / None).
 

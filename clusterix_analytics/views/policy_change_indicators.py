@@ -32,6 +32,7 @@ from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.provenance import PROVENANCE_WORDS
 from clusterix_analytics.figures import indicators as figures
+from clusterix_analytics.figures.theme import has_data
 from clusterix_analytics.text import markdown_text
 from clusterix_analytics.views.names import partner_names
 from clusterix_analytics.views.tables import (
@@ -230,8 +231,9 @@ def headline_summary(page: IndicatorsPage) -> str:
         scorecard = (f"- Scorecard: overall **{summary.overall.iloc[0]}** ({summary['target met'].iloc[0]} "
                      f"target(s) met, {summary['on track'].iloc[0]} on track, {summary['behind'].iloc[0]} behind).\n")
     return (f"## Headlines – {markdown_text(page.who)}, {markdown_text(page.scope)}\n\n"
-            f"Indicator data as of **{page.as_of}**.\n\n"
-            f"- **{h['instruments_improved']} policy instrument(s) improved** through "
+            + (f"Indicator data as of **{page.as_of}**.\n\n" if page.tables.as_of is not None
+               else "No indicator has an observation yet.\n\n")
+            + f"- **{h['instruments_improved']} policy instrument(s) improved** through "
             f"**{h['changes_achieved']} achieved change(s)**"
             + (f" by {h['partners_with_change']} partner(s)" if page.all_partners else "")
             + (f"; {unnamed} of these changes concern an instrument the data does not name" if unnamed else "")
@@ -261,6 +263,8 @@ def no_observations(page: IndicatorsPage) -> str:
     >>> no_observations(build(cx.load(), partner="inma", phase="P1", indicators=["learning_events"]))
     'No indicator observations for INMA up to 31 March 2019.'
     """
+    if page.tables.as_of is None:
+        return f"No indicator observations for {markdown_text(page.who)}."
     return f"No indicator observations for {markdown_text(page.who)} up to {page.as_of}."
 
 
@@ -308,12 +312,19 @@ counted from the events table
     How partner rows combine into "all partners": ...
     """
     compared = page.tables.reported.dropna(subset=["reported_by_project"])
-    lines = [f"- {markdown_text(r.name)}: **{r.reported_by_project:,.0f} {markdown_text(r.unit)}** reported by the "
-             f"project ({r.reported_from:%b %Y} – {r.reported_to:%b %Y}); partner rows add up to "
-             f"{r.sum_of_partner_rows:,.0f}" + (" (demo rows)" if r.partner_rows_synthetic else "")
-             + (f", counted from the {r.partner_rows_from} table" if r.partner_rows_from else "")
+    lines = [f"- {markdown_text(r.name)}: **{r.reported_by_project:,.0f} {markdown_text(r.unit)}** reported by "
+             f"the project ({r.reported_from:%b %Y} – {r.reported_to:%b %Y}); "
+             + (f"partner rows add up to {r.sum_of_partner_rows:,.0f}" if pd.notna(r.sum_of_partner_rows)
+                else "no partner row breaks it down")
+             + (" (demo rows)" if r.partner_rows_synthetic is True else "")
+             + (f", counted from the {r.partner_rows_from} table" if isinstance(r.partner_rows_from, str)
+                and r.partner_rows_from else "")
              for r in compared.itertuples()]
     counted = [learning.count_sentence(c) for c in page.tables.counted]
+    if compared.empty:
+        return ("### Reported by the project vs. sum of partner rows\n\nThe project reported no project-wide total "
+                "of any indicator to compare the partner rows with." + "".join(f"\n\n{c}" for c in counted)
+                + "\n\n" + all_partners_rules(page))
     return (f"### Reported by the project vs. sum of partner rows\n\n"
             f"{len(compared)} indicator(s) have a project-wide total reported by the project; the partner rows are "
             f"breakdowns and are compared with it over the same dates, never added to it.\n\n" + "\n".join(lines)
@@ -334,15 +345,17 @@ partners: the average of each partner's latest value (each partner counts once).
     return 'How partner rows combine into "all partners": ' + "; ".join(rules) + "."
 
 
-def phase_figure(page: IndicatorsPage) -> go.Figure:
-    """Indicator values per phase, with the projection of a running phase.
+def phase_figure(page: IndicatorsPage) -> go.Figure | str:
+    """Indicator values per phase, with the projection of a running phase (a sentence when no indicator has a value
+    in a phase).
 
     >>> import clusterix_analytics as cx
     >>> phase_figure(build(cx.load(), partner="inma", indicators=["learning_events"])).layout.title.text[:27]
     'Indicator values per phase '
     """
-    return figures.phase_comparison(page.tables.phase_series, page.project,
-                                    order=list(page.tables.indicators.indicator_id))
+    fig = figures.phase_comparison(page.tables.phase_series, page.project,
+                                   order=list(page.tables.indicators.indicator_id))
+    return fig if has_data(fig) else f"No indicator has a value in a phase for {page.who}, {page.scope}."
 
 
 def scorecard_intro(page: IndicatorsPage) -> str:
@@ -356,18 +369,24 @@ def scorecard_intro(page: IndicatorsPage) -> str:
     """
     elapsed = page.tables.scorecard.attrs.get("elapsed_share", float("nan"))
     project = page.project
+    if page.tables.as_of is None:
+        return (f"No indicator has an observation yet, so no partner is on track or behind "
+                f"(project duration {project.start:%d %b %Y} – {project.end:%d %b %Y}).")
     return (f"As of {page.as_of}, {elapsed:.0%} of the project's official duration ({project.start:%d %b %Y} – "
             f"{project.end:%d %b %Y}) has elapsed, so a partner is on track with at least {elapsed:.0%} of its share.")
 
 
-def scorecard_figure(page: IndicatorsPage) -> go.Figure:
-    """Partner × indicator achievement against each partner's share of the target.
+def scorecard_figure(page: IndicatorsPage) -> go.Figure | str:
+    """Partner × indicator achievement against each partner's share of the target (a sentence when no partner has
+    a value of an indicator with a target).
 
     >>> import clusterix_analytics as cx
     >>> scorecard_figure(build(cx.load(), partner="inma", indicators=["learning_events"])).layout.title.text[:40]
     "Achievement against each partner's share"
     """
-    return figures.achievement_heatmap(page.tables.scorecard, page.tables.partners)
+    fig = figures.achievement_heatmap(page.tables.scorecard, page.tables.partners)
+    return fig if has_data(fig) else (f"No scorecard to draw: {page.who} ha{'s' if not page.all_partners else 've'} "
+                                      f"no value of an indicator with a target, {page.scope}.")
 
 
 def change_types_intro(page: IndicatorsPage) -> str:
@@ -390,13 +409,15 @@ def change_types_intro(page: IndicatorsPage) -> str:
             "influenced).")
 
 
-def timeline_figure(page: IndicatorsPage) -> go.Figure:
-    """Each policy change on a timeline, by partner and type of change.
+def timeline_figure(page: IndicatorsPage) -> go.Figure | str:
+    """Each policy change on a timeline, by partner and type of change (a sentence when there is none).
 
     >>> import clusterix_analytics as cx
     >>> timeline_figure(build(cx.load(), partner="inma", indicators=["learning_events"])).layout.title.text
     'Policy changes over time, by partner and type of change'
     """
+    if page.tables.changes.empty:
+        return f"No policy changes are recorded for {page.who}, {page.scope}."
     return figures.policy_change_timeline(page.tables.changes, page.tables.partners, page.project)
 
 
@@ -423,14 +444,16 @@ def funds_by_phase_sentence(page: IndicatorsPage) -> str:
     return "Funds influenced by achieved changes, per phase: " + (parts or "none with a known amount") + "."
 
 
-def funds_figure(page: IndicatorsPage) -> go.Figure:
-    """Funds influenced per partner, one bar segment per phase.
+def funds_figure(page: IndicatorsPage) -> go.Figure | str:
+    """Funds influenced per partner, one bar segment per phase (a sentence when no amount is known).
 
     >>> import clusterix_analytics as cx
     >>> funds_figure(build(cx.load(), partner="inma", indicators=["learning_events"])).layout.title.text[:32]
     'Funds influenced by the policy c'
     """
-    return figures.funds_by_partner_phase(page.tables.funds, page.tables.partners, page.project)
+    fig = figures.funds_by_partner_phase(page.tables.funds, page.tables.partners, page.project)
+    return fig if has_data(fig) else (f"No achieved policy change of {page.who} has a known amount of funds, "
+                                      f"{page.scope}.")
 
 
 def change_log_intro(page: IndicatorsPage) -> str:

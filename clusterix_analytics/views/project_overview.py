@@ -25,6 +25,7 @@ from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.provenance import provenance
 from clusterix_analytics.data.tables import PROJECT_WIDE
 from clusterix_analytics.figures import overview as overview_figures
+from clusterix_analytics.figures.theme import has_data
 from clusterix_analytics.text import markdown_join, markdown_text
 from clusterix_analytics.views.names import country_name
 from clusterix_analytics.views.tables import (
@@ -235,6 +236,8 @@ def indicators_summary(page: OverviewPage) -> str:
              + (f" against a target of {r.target:,.0f} ({r.achievement_pct:.0f}%)"
                 if pd.notna(r.achievement_pct) else " (no target)") for r in page.reported.itertuples()]
     counted = "".join(f"\n\n{count_sentence(c)}" for c in page.counted)
+    if not lines:
+        return f"None of the {len(page.indicators)} indicators has a sourced achieved value yet." + counted
     return (f"{len(page.reported)} of {len(page.indicators)} indicators have a sourced achieved value:\n\n"
             + "\n".join(lines) + counted)
 
@@ -249,11 +252,12 @@ def phases_figure(page: OverviewPage) -> go.Figure:
     return overview_figures.phases_timeline(page.project)
 
 
-def indicators_figure(page: OverviewPage) -> go.Figure:
-    """Achieved as % of target, for the indicators that have both.
+def indicators_figure(page: OverviewPage) -> go.Figure | str:
+    """Achieved as % of target, for the indicators that have both (a sentence when none has).
 
     >>> import clusterix_analytics as cx
     >>> len(indicators_figure(build(cx.load())).data[0].y)
     2
     """
-    return overview_figures.headline_indicators_chart(page.indicators)
+    fig = overview_figures.headline_indicators_chart(page.indicators)
+    return fig if has_data(fig) else "No indicator has both a target and a sourced achieved value to chart."

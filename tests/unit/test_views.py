@@ -134,7 +134,7 @@ def test_regions_without_links_say_so_and_record_no_busiest_pair(regions_ds, geo
     empty = Dataset(project=regions_ds.project, tables={**regions_ds.tables,
                                                         "cluster_links": regions_ds.cluster_links.iloc[:0]})
     page = partner_regions.build(empty)
-    assert partner_regions.links_summary(page) == "No joint projects of clusters are recorded for this project."
+    assert partner_regions.links_summary(page) == "No cluster links are recorded for this project."
     assert partner_regions.headlines(page, geometry) == {
         "partners_mapped": 3, "nuts_codes_without_geometry": 0, "interregional_projects": 0}
 
@@ -368,8 +368,8 @@ def test_profile_defaults_to_the_first_partner_and_refuses_an_unknown_one(shippe
         partner_profile.build(shipped, partner="lund")
 
 
-def test_profile_timeline_is_left_out_without_changes(inma):
+def test_profile_timeline_is_a_sentence_without_changes(inma):
     without = dataclasses.replace(inma, timeline_changes=inma.timeline_changes.iloc[:0])
-    assert partner_profile.timeline_figure(without) is None
+    assert partner_profile.timeline_figure(without) == "No policy changes of INMA are recorded."
     timeline = partner_profile.timeline_figure(inma)
     assert sum(len(trace.x) for trace in timeline.data) == 4  # INMA's four changes
