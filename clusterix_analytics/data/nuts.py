@@ -37,6 +37,17 @@ def nuts_table(version: int) -> pd.DataFrame:
     return table.set_index("nuts_code")
 
 
+def read_every_version() -> None:
+    """Read every shipped NUTS classification now (the report runner's kernel fork server calls it once).
+
+    >>> read_every_version(); nuts_table.cache_info().currsize == len(NUTS_VERSIONS)
+    True
+    """
+    for version in NUTS_VERSIONS:
+        nuts_codes(version)
+    version_changes()
+
+
 @lru_cache(maxsize=len(NUTS_VERSIONS))
 def nuts_codes(version: int = 2016) -> frozenset[str]:
     """The codes of one NUTS version.

@@ -103,6 +103,18 @@ def _embedded_version(path: Path) -> _EmbeddedVersion:
     return _EmbeddedVersion(projected, polygons, names, levels)
 
 
+def decode_embedded() -> None:
+    """Decode every embedded NUTS version and the country layer now, not at the first map: the report
+    runner's kernel fork server calls it once, so every kernel forked from it starts with them in memory.
+
+    >>> decode_embedded(); _embedded_version.cache_info().currsize == len(NUTS_VERSIONS)
+    True
+    """
+    for year in NUTS_VERSIONS:
+        _embedded_version(nuts_geometry_file(year))
+    _read_countries(COUNTRIES_FILE)
+
+
 def embedded_regions(year: int = 2016, codes=()) -> gpd.GeoDataFrame:
     """The embedded NUTS ``year`` units among ``codes`` (every unit if none given), in EPSG:3035.
 

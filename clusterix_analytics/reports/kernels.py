@@ -9,7 +9,7 @@ Design:
   that imports :data:`PRELOAD` (the package, pandas, geopandas, plotly, nbformat, which plotly's notebook
   renderer imports), every module the plan's notebooks import at the top level of a code cell
   (:func:`notebook_imports`: the runner needs no list of the package's modules), and reads the package's
-  reference files (:func:`warm_reference_data`) — once. Every kernel is a fork of it: it starts with all of
+  reference files (NUTS tables and geometry) — once. Every kernel is a fork of it: it starts with all of
   that in memory and nothing of any run. Elsewhere (or for a kernel spec that is not a plain ipykernel
   launch) a kernel is started the usual way and does the same warm-up through IPython's ``exec_lines``:
   the imports fill ``sys.modules`` and bind no name in the notebook's namespace, print nothing and count no
@@ -49,7 +49,6 @@ from papermill.iorw import write_ipynb
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-from clusterix_analytics.config import NUTS_VERSIONS
 from clusterix_analytics.reports.kernel_forkserver import (
     ForkedKernelProcess,
     KernelForkServer,
@@ -61,7 +60,8 @@ ENGINE_NAME = "clusterix-warm"
 # What a spare kernel imports before its run: what the maintained notebooks import first.
 # (and the notebooks' own imports: notebook_imports)
 PRELOAD = ("pandas", "geopandas", "plotly.graph_objects", "plotly.io", "nbformat", "clusterix_analytics",
-           "clusterix_analytics.reports.kernels:warm_reference_data")
+           # the package's own reference files, read once (each layer's function: nothing of any run)
+           "clusterix_analytics.data.nuts:read_every_version", "clusterix_analytics.geo.geometry:decode_embedded")
 
 
 def notebook_imports(paths) -> list[str]:
@@ -106,30 +106,6 @@ def warmup_line(entries) -> str:
     IPython from displaying or storing its value."""
     code = f"from clusterix_analytics.reports.kernel_forkserver import preload\npreload({list(entries)!r})\n"
     return f"exec({code!r}, {{}});"
-
-
-def warm_reference_data() -> None:
-    """Read and decode the package's own reference files the pages use — every NUTS classification and its
-    geometry, the country layer, the vocabularies — and build plotly's default template, so that kernels
-    forked after it start with them in memory (read-only package files: nothing of any run or project).
-
-    >>> from clusterix_analytics.geo import geometry
-    >>> warm_reference_data(); geometry._embedded_version.cache_info().currsize == len(NUTS_VERSIONS)
-    True
-    """
-    import plotly.graph_objects as go
-    import plotly.io as pio
-
-    from clusterix_analytics.data import nuts, vocabularies
-    from clusterix_analytics.geo import geometry
-
-    for version in NUTS_VERSIONS:
-        nuts.nuts_codes(version)
-        nuts.version_changes()
-        geometry.embedded_regions(version, ["-"])   # no such unit: decodes the version, builds no shape
-    geometry.embedded_countries()
-    vocabularies.shipped()
-    pio.to_json(go.Figure(go.Scatter(x=[0], y=[0])))
 
 
 def kernel_pid(km) -> int | None:

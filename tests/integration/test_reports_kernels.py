@@ -9,13 +9,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 from pathlib import Path
 
 import psutil
 import pytest
+from jupyter_core.utils import run_sync
 
-from clusterix_analytics.config import KERNEL_NAME
+from clusterix_analytics.config import KERNEL_NAME, NUTS_VERSIONS
 from clusterix_analytics.reports import runner
+from clusterix_analytics.reports.kernels import PRELOAD, WarmKernels
 from clusterix_analytics.reports.runner import run_report
 
 from .._snapshot_fixture import FIXTURE_NOTEBOOKS, write_plan
@@ -89,3 +92,31 @@ def test_no_descriptor_or_process_growth_over_many_runs(tmp_path, n):
     leftover = [p for p in psutil.Process().children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE]
     assert leftover == [], [p.cmdline() for p in leftover]
     assert not [p for p in os.listdir(tmp_path / "notebooks") if not p.endswith(".ipynb")]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is used on Linux")
+def test_a_forked_kernel_starts_in_its_folder_with_the_reference_files_read_and_no_name_of_the_server(tmp_path):
+    kernels = WarmKernels(KERNEL_NAME, PRELOAD)
+    try:
+        assert kernels.forkserver is not None
+        km = kernels.take(str(tmp_path))
+        client = km.client()
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=120)
+        printed: list[str] = []
+        code = ("import os, sys\nfrom clusterix_analytics.geo import geometry\n"
+                "from clusterix_analytics.data import nuts\n"
+                "print(os.getcwd(), os.getppid(), sys.path[0], geometry._embedded_version.cache_info().currsize,"
+                " nuts.nuts_table.cache_info().currsize, sorted(n for n in dir() if not n.startswith('_')))")
+        run_sync(client.execute_interactive)(code, timeout=60, output_hook=lambda m: printed.append(
+            m["content"].get("text", "")))
+        client.stop_channels()
+        cwd, parent, path0, geometry_versions, nuts_versions, names = "".join(printed).split(" ", 5)
+        assert cwd == path0 == str(tmp_path)                      # as `python -m ipykernel_launcher` in tmp_path
+        assert int(parent) == kernels.forkserver.process.pid      # forked, not started
+        assert int(geometry_versions) == int(nuts_versions) == len(NUTS_VERSIONS)   # decoded before the run
+        assert set(eval(names)) - IPYTHON_NAMES == {"In", "Out", "geometry", "nuts", "os", "sys"} - IPYTHON_NAMES
+    finally:
+        kernels.stop(kernels.current)
+        kernels.close()
+    assert kernels.forkserver is None
