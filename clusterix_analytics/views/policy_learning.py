@@ -24,6 +24,7 @@ from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.vocabularies import label
 from clusterix_analytics.figures import learning as figures
 from clusterix_analytics.figures import maps
+from clusterix_analytics.figures.theme import has_data
 from clusterix_analytics.geo import geometry as geo
 from clusterix_analytics.text import markdown_text
 from clusterix_analytics.views.names import country_name, partner_names, phase_names, region_name
@@ -298,13 +299,15 @@ def topics_table(page: LearningPage) -> ReaderTable:
                         pd.DataFrame(columns=list(TOPIC_COLUMNS)), columns, provenance_of=page.topic_events)
 
 
-def topics_figure(page: LearningPage) -> go.Figure:
+def topics_figure(page: LearningPage) -> go.Figure | str:
     """The topics over time as a heatmap, phases by name (all partners, whole project, like the topics table).
 
     >>> import clusterix_analytics as cx
     >>> topics_figure(build(cx.load("tests/fixtures/learning_pilot"))).data[0].y[:2]
     ('cluster monitoring', 'digitalisation')
     """
+    if page.topic_grid.empty:
+        return "No learning event of this project names its topics."
     return figures.topics_heatmap(page.topic_grid, page.phase_names, page.topic_events)
 
 
@@ -396,8 +399,25 @@ def journey_sentence(page: LearningPage) -> str:
     return f"{markdown_text(page.who)}: " + " → ".join(steps) + "."
 
 
-def timeline_figure(page: LearningPage) -> go.Figure:
-    """The learning events over time, by type, sized by participants, with the phases."""
+def no_events_sentence(page: LearningPage) -> str:
+    """What the page's event charts say when it has no learning event to draw.
+
+    >>> import clusterix_analytics as cx
+    >>> no_events_sentence(build(cx.load("tests/fixtures/nordic_pilot")))
+    'No learning events are recorded for all partners over the whole project.'
+    """
+    return f"No learning events are recorded for {markdown_text(page.who)} over {markdown_text(page.scope)}."
+
+
+def timeline_figure(page: LearningPage) -> go.Figure | str:
+    """The learning events over time, by type, sized by participants, with the phases (a sentence if none).
+
+    >>> import clusterix_analytics as cx
+    >>> timeline_figure(build(cx.load("tests/fixtures/nordic_pilot")))
+    'No learning events are recorded for all partners over the whole project.'
+    """
+    if page.events.empty:
+        return no_events_sentence(page)
     return figures.events_timeline(page.events, page.project)
 
 
@@ -428,7 +448,7 @@ def map_geometry(dataset: Dataset) -> geo.RegionGeometry:
     return geo.load_geometry(codes=sorted(codes), year=dataset.project.nuts_version)
 
 
-def events_map_figure(page: LearningPage, geometry: geo.RegionGeometry) -> go.Figure:
+def events_map_figure(page: LearningPage, geometry: geo.RegionGeometry) -> go.Figure | str:
     """The page's learning events at their region, sized by participants, coloured by type (names, not codes).
 
     >>> import clusterix_analytics as cx
@@ -437,6 +457,8 @@ def events_map_figure(page: LearningPage, geometry: geo.RegionGeometry) -> go.Fi
     >>> [(t.name, len(t.x)) for t in fig.data[1:]]
     [('Partner meeting', 1), ('Peer review', 1), ('Study visit', 1), ('Workshop', 1), ('Workshop (demo)', 1)]
     """
+    if page.events.empty:
+        return no_events_sentence(page)
     own = page.project.vocabularies
     kinds = page.events["event_type"].dropna().astype(str).unique()
     return maps.events_map(page.events, geometry, page.project,
@@ -444,11 +466,28 @@ def events_map_figure(page: LearningPage, geometry: geo.RegionGeometry) -> go.Fi
                            host_names=partner_names(page.partners))
 
 
-def hosts_figure(page: LearningPage) -> go.Figure:
-    """Who hosted what."""
-    return figures.hosts_chart(page.by_host, page.partners)
+def hosts_figure(page: LearningPage) -> go.Figure | str:
+    """Who hosted what (a sentence when no event of the page names its host).
+
+    >>> import clusterix_analytics as cx
+    >>> hosts_figure(build(cx.load("tests/fixtures/nordic_pilot")))
+    'No learning events are recorded for all partners over the whole project.'
+    """
+    if page.events.empty:
+        return no_events_sentence(page)
+    fig = figures.hosts_chart(page.by_host, page.partners)
+    return fig if has_data(fig) else (f"No learning event of {markdown_text(page.who)} over "
+                                      f"{markdown_text(page.scope)} names the partner that hosted it.")
 
 
-def network_figure(page: LearningPage) -> go.Figure:
-    """Who learned from whom, with provenance on every edge."""
+def network_figure(page: LearningPage) -> go.Figure | str:
+    """Who learned from whom, with provenance on every edge (a sentence when no transfer is recorded).
+
+    >>> import clusterix_analytics as cx
+    >>> network_figure(build(cx.load("tests/fixtures/nordic_pilot")))
+    'No good-practice transfers are recorded for all partners: there is no learning network to draw.'
+    """
+    if page.network.empty:
+        return (f"No good-practice transfers are recorded for {markdown_text(page.who)}: there is no learning "
+                "network to draw.")
     return figures.network_figure(page.network, page.partners)

@@ -212,17 +212,11 @@ NONSENSE = re.compile(r"\bno observation, \d+%|\bnan\b|\bNaT\b")
 
 # Known, left to the policy-learning page's own work: without an events table (the second project) its timeline
 # and hosts charts are drawn empty. Remove the entry once views/policy_learning.py gives sentences for them.
-NOT_YET_SENTENCES = {(name, "05_policy_learning-all"): {
-    "Learning events over time, by type (size: participants)", "Who hosted what: learning events by host partner "
-    "and type"} for name in ("nordic_pilot", "empty")}
-
-
 def test_no_page_draws_an_empty_chart_or_states_nonsense(report):
     # every page of the plan, with demo data and without (the sourced-only run is a project without a demo:
     # section): a chart with nothing to draw is a sentence instead
     project, *_, pages = report
-    empty = {slug: set(p["empty_figures"]) - NOT_YET_SENTENCES.get((project.name, slug), set())
-             for slug, p in pages.items()}
+    empty = {slug: set(p["empty_figures"]) for slug, p in pages.items()}
     assert {slug: titles for slug, titles in empty.items() if titles} == {}
     nonsense = {slug: [m.group(0) for t in p["texts"] for m in NONSENSE.finditer(t)] for slug, p in pages.items()}
     assert {slug: found for slug, found in nonsense.items() if found} == {}
@@ -238,8 +232,7 @@ def test_every_page_of_a_project_with_no_rows_runs_and_says_so(tmp_path):
     assert project_wide["policy_changes_achieved"] == 0 and project_wide["partners"] == 2
     pages = page_outputs(next((tmp_path / "out").glob("2*")))
     assert len(pages) == 5 + 2                                   # pages 00–03 and 05, a profile per partner
-    empty = {slug: set(p["empty_figures"]) - NOT_YET_SENTENCES.get(("empty", slug), set())
-             for slug, p in pages.items()}
+    empty = {slug: set(p["empty_figures"]) for slug, p in pages.items()}
     assert {slug: titles for slug, titles in empty.items() if titles} == {}
     text = "\n".join(t for p in pages.values() for t in p["texts"])
     assert not NONSENSE.search(text)
