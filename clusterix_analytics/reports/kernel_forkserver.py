@@ -118,18 +118,27 @@ class KernelForkServer:
     work), asked for kernels with :meth:`spawn`, stopped with :meth:`close`."""
 
     def __init__(self, interpreter: list[str], preload: tuple[str, ...]):
+        self.interpreter, self.preload = list(interpreter), tuple(preload)
+        self._start()
+
+    def _start(self) -> None:
         request_read, self._request_write = os.pipe()
         self._reply_read, reply_write = os.pipe()
         self.process = subprocess.Popen(
-            [*interpreter, "-m", SERVER_MODULE, str(request_read), str(reply_write), json.dumps(list(preload))],
+            [*self.interpreter, "-m", SERVER_MODULE, str(request_read), str(reply_write), json.dumps(self.preload)],
             pass_fds=(request_read, reply_write), stdin=subprocess.DEVNULL, close_fds=True)
         os.close(request_read)
         os.close(reply_write)
         self._replies = os.fdopen(self._reply_read, "r", encoding="utf-8")
-        self._ready = False
 
     def spawn(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
-        """Fork a kernel for the kernel command ``argv`` (see :func:`split_launch`); its pid."""
+        """Fork a kernel for the kernel command ``argv`` (see :func:`split_launch`); its pid.
+
+        A server that has died (PR_SET_PDEATHSIG fires when the *thread* that started it ends, which a
+        Dask worker's task threads may) is started again first."""
+        if self.process.poll() is not None:
+            self._close_pipes()
+            self._start()
         request = json.dumps({"argv": split_launch(argv)[1], "cwd": cwd, "env": env}) + "\n"
         os.write(self._request_write, request.encode("utf-8"))
         while True:
@@ -137,20 +146,21 @@ class KernelForkServer:
             if not line:
                 raise RuntimeError(f"the kernel fork server stopped (exit {self.process.poll()})")
             reply = json.loads(line)
-            if reply.get("ready"):
-                self._ready = True
+            if reply.get("ready"):   # the server's first line: its imports are done
                 continue
             if "error" in reply:
                 raise RuntimeError(f"the kernel fork server could not start a kernel: {reply['error']}")
             return int(reply["pid"])
 
-    def close(self) -> None:
-        for fd in (self._request_write,):
-            try:
-                os.close(fd)   # the server reads EOF and exits
-            except OSError:
-                pass
+    def _close_pipes(self) -> None:
+        try:
+            os.close(self._request_write)   # the server reads EOF and exits
+        except OSError:
+            pass
         self._replies.close()
+
+    def close(self) -> None:
+        self._close_pipes()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:

@@ -120,3 +120,21 @@ def test_a_forked_kernel_starts_in_its_folder_with_the_reference_files_read_and_
         kernels.stop(kernels.current)
         kernels.close()
     assert kernels.forkserver is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is used on Linux")
+def test_a_fork_server_that_died_is_started_again_and_its_kernels_are_followed_by_pidfd(tmp_path):
+    kernels = WarmKernels(KERNEL_NAME, ())
+    try:
+        first = kernels.forkserver.process.pid
+        kernels.forkserver.kill_now()
+        kernels.forkserver.process.wait(timeout=10)
+        km = kernels.take(str(tmp_path))                 # a new server, then its kernel
+        assert kernels.forkserver.process.pid != first
+        process = km.provisioner.process
+        assert process.poll() is None and psutil.Process(process.pid).ppid() == kernels.forkserver.process.pid
+        kernels.stop(km)
+        assert process.poll() is not None                 # gone, and seen gone through the pidfd
+        assert not psutil.pid_exists(process.pid) or psutil.Process(process.pid).status() == psutil.STATUS_ZOMBIE
+    finally:
+        kernels.close()
