@@ -13,6 +13,8 @@ from clusterix_analytics.reports.export import notebook_page
 from clusterix_analytics.reports.index import index_page
 from clusterix_analytics.reports.templates import stylesheet
 
+from .._page_checks import accessibility_problems, heading_jumps
+
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
@@ -182,3 +184,48 @@ def test_the_project_summary_counts_rows_as_page_00_does():
     summary = project_summary(cx.load("tests/fixtures/learning_pilot"))
     assert summary == {"programme": "Test programme (fictitious)", "start": "2020-01-01", "end": "2021-12-31",
                        "partners": 3, "rows": 39, "synthetic_rows": 16}
+
+
+# ---- accessibility ---------------------------------------------------------------------------------------
+
+def _figure_notebook(title: str) -> nbformat.NotebookNode:
+    figure = {"data": [{"type": "bar", "name": "2020", "x": ["a"], "y": [1]},
+                       {"type": "bar", "name": "2021", "x": ["a"], "y": [2]}],
+              "layout": {"title": {"text": title}, "xaxis": {"title": {"text": "Partner"}},
+                         "yaxis": {"title": {"text": "Funds (EUR)"}}}}
+    output = nbformat.v4.new_output("display_data", data={
+        "application/vnd.plotly.v1+json": figure, "text/html": '<div class="plotly-graph-div" id="f1"></div>'})
+    cell = nbformat.v4.new_code_cell("fig.show()", outputs=[output])
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Page"), cell])
+
+
+def test_every_page_says_its_language():
+    pages = [notebook_page(_figure_notebook("t"), title="t"), index_page(FRONT),
+             render_html(diff_manifests({"snapshot": "a"}, {"snapshot": "b"}))]
+    for page in pages:
+        assert re.match(r'<!DOCTYPE html>\n<html lang="en">', page)
+
+
+def test_a_figure_is_announced_by_its_title_and_a_sentence_on_what_it_shows():
+    page = notebook_page(_figure_notebook("Funds <b>by</b> partner<br>2020–2021 &amp; R&D"), title="t")
+    figure = re.search(r'<figure class="cx-figure">(.*?)</figure>', page, re.S).group(1)
+    assert '<div class="plotly-graph-div" id="f1"></div>' in figure
+    # the title as plain text (plotly's markup dropped, <br> a space, entities read, then escaped again),
+    # then one sentence: the first trace's kind, the legend, the axes
+    assert ('<figcaption class="cx-visually-hidden">Funds by partner 2020–2021 &amp; R&amp;D. A bar chart; legend: '
+            "2020, 2021; horizontal axis: Partner; vertical axis: Funds (EUR).</figcaption>") in figure
+    assert "cx-visually-hidden{position:absolute;width:1px;height:1px" in stylesheet()
+
+
+def test_heading_jumps_are_found():
+    assert heading_jumps("<h1>a</h1><h2>b</h2><h3>c</h3><h2>d</h2><h1>e</h1>") == []
+    assert heading_jumps("<h1>a</h1><h3 id='x'>c <em>!</em></h3><h2>d</h2><h4>e</h4>") == ["h1 → h3 c !",
+                                                                                          "h2 → h4 e"]
+    assert heading_jumps(index_page(FRONT)) == []
+
+
+def test_the_accessibility_check_finds_a_missing_lang_and_an_unnamed_figure():
+    good = notebook_page(_figure_notebook("Funds"), title="t")
+    assert accessibility_problems(good) == []
+    bad = good.replace('<html lang="en">', "<html>").replace('<figure class="cx-figure">', "<div>", 1)
+    assert accessibility_problems(bad) == ["no lang on <html>", "1 of 1 figure(s) without a text alternative"]
