@@ -34,6 +34,7 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from clusterix_analytics.config import MAX_PARAMETER_CHARS_ENV, NOTEBOOKS_DIR, input_limits
+from clusterix_analytics.data.countries import country_name
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.safe_yaml import YamlProblem, beyond_bounds, load_yaml, read_yaml_file
 from clusterix_analytics.errors import did_you_mean
@@ -44,7 +45,11 @@ PROJECT_PARAMETER = "project_dir"
 
 
 def _partners(ds: Dataset) -> pd.DataFrame:
-    return ds.partners
+    """The partners, each with its ``country`` named ({country} in a title or description: "Austria")."""
+    partners = ds.partners
+    if "country_code" in partners and "country" not in partners:
+        partners = partners.assign(country=partners["country_code"].map(country_name))
+    return partners
 
 
 def _phases(ds: Dataset) -> pd.DataFrame:

@@ -224,7 +224,7 @@ def test_the_index_is_a_front_page_of_sections_with_the_demo_share(tmp_path):
   - notebook: fixture_partner
     title: "Profile – {short_name}"
     section: Partner profiles
-    description: "{organisation} · {region_name}, {country_code}"
+    description: "{organisation} · {region_name}, {country}"
     for_each: partner
     parameters: {partner: "{partner_id}"}
 """)
@@ -243,9 +243,9 @@ def test_the_index_is_a_front_page_of_sections_with_the_demo_share(tmp_path):
     assert sections == ["Project", "Partner profiles"]
     profiles = index[index.index("<h2>Partner profiles</h2>"):]
     assert re.findall(r'<h3><a href="[^"]+">(.*?)</a></h3>\n<p class="description">(.*?)</p>', profiles) == [
-        ("Profile – Capital Test", "Capital Region Test Agency · Hovedstaden, DK"),
-        ("Profile – Vienna Test", "Vienna Test Fund · Wien, AT"),
-        ("Profile – South Test", "Skåne Test Office (Malmö) · Sydsverige, SE")]
+        ("Profile – Capital Test", "Capital Region Test Agency · Hovedstaden, Denmark"),
+        ("Profile – Vienna Test", "Vienna Test Fund · Wien, Austria"),
+        ("Profile – South Test", "Skåne Test Office (Malmö) · Sydsverige, Sweden")]
     assert index.count('<span class="status run-ok">ok</span>') == 4
     # two diffs into the newer snapshot: two pages, both linked from its index
     assert run_diff(folders[0].name, folders[1].name, out_dir=out, stdout=io.StringIO()) == 0
