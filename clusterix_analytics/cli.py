@@ -194,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new", nargs="?", default="latest", help="snapshot folder, name or 'latest' (default)")
     p.add_argument("--out", type=Path, default=None, help="folder of snapshots (default: reports/)")
     p.add_argument("--html", type=Path, default=None,
-                   help="where to write diff.html (default: inside the newer snapshot)")
+                   help="where to write the diff page (default: diffs/<old>--<new>.html in the newer snapshot, "
+                        "linked from its index)")
     p.set_defaults(func=_diff)
 
     from clusterix_analytics.geo.build import add_geodata_parser

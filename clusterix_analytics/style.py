@@ -1,5 +1,6 @@
 """Design tokens: the one set of colours and fonts. Figures (figures/theme) and the report pages'
 stylesheet (reports/templates/clusterix.css) both take theirs from here, so a page and its charts always match.
+Text on a fill (a bar, a heatmap cell, a status badge) is black or white by WCAG contrast: :func:`label_colour`.
 
 >>> PALETTE[0], MUTED
 ('#0072B2', '#6b6b6b')
@@ -28,3 +29,32 @@ PAGE = {
     "code": "#f6f6f6",          # preformatted output
     "error": "#fdecea",         # error output and the failed-run notice
 }
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#rrggbb`` or ``rgb(r, g, b)`` colour."""
+    if colour.startswith("#"):
+        channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    else:
+        channels = [float(c) for c in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]]
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21).
+
+    >>> round(contrast_ratio("#000000", "#ffffff"), 1), round(contrast_ratio("#0072B2", "#ffffff"), 2)
+    (21.0, 5.19)
+    """
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def label_colour(fill: str) -> str:
+    """Black or white, whichever contrasts more with ``fill`` (WCAG 2): the colour of text printed on it.
+
+    >>> label_colour("#0072B2"), label_colour("#E69F00"), label_colour("rgb(66, 146, 198)")
+    ('#ffffff', '#000000', '#000000')
+    """
+    return "#000000" if contrast_ratio(fill, "#000000") >= contrast_ratio(fill, "#ffffff") else "#ffffff"

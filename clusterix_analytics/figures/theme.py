@@ -15,7 +15,15 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from clusterix_analytics.data.provenance import synthetic_rows
-from clusterix_analytics.style import FONT, MUTED, PALETTE, PHASE_FILL, SEQUENTIAL  # noqa: F401 - re-exported to the builders
+from clusterix_analytics.style import (  # noqa: F401 - re-exported to the builders
+    FONT,
+    MUTED,
+    PALETTE,
+    PHASE_FILL,
+    SEQUENTIAL,
+    contrast_ratio,
+    label_colour,
+)
 
 TEMPLATE_NAME = "clusterix"
 
@@ -51,9 +59,32 @@ def source_note(*frames: pd.DataFrame, sources: str = "sources in data/") -> str
     return f"Source: {sources}."
 
 
+def _is_colour(value) -> bool:
+    return isinstance(value, str) and (value.startswith("#") and len(value) == 7 or value.startswith("rgb("))
+
+
+def _labels_on_fills(fig: go.Figure) -> None:
+    """Text on fills stays readable: a bar's inside label is black or white by its bar's colour
+    (:func:`label_colour`); a heatmap's cell labels, whose colour plotly picks per cell between white and
+    dark grey (as low as 3.2 : 1 on mid-blue), get a halo of the opposite colour (plotly's ``shadow: auto``).
+    """
+    for trace in fig.data:
+        if trace.type == "bar" and trace.text is not None and trace.textposition in (None, "auto", "inside") \
+                and trace.insidetextfont.color is None:
+            fill = trace.marker.color
+            if _is_colour(fill):
+                trace.insidetextfont.color = label_colour(fill)
+            elif isinstance(fill, list | tuple) and fill and all(_is_colour(c) for c in fill):
+                trace.insidetextfont.color = [label_colour(c) for c in fill]
+        elif trace.type == "heatmap" and trace.texttemplate and trace.textfont.shadow is None:
+            trace.textfont.shadow = "auto"
+
+
 def apply_theme(fig: go.Figure, title: str, note: str | None = None, height: int | None = None) -> go.Figure:
-    """Apply the workbook's template, a title that says what the figure shows, and a footnote."""
+    """Apply the workbook's template, a title that says what the figure shows, a footnote, and readable
+    labels on fills (:func:`label_colour`)."""
     fig.update_layout(template=TEMPLATE_NAME, title_text=title)
+    _labels_on_fills(fig)
     if height:
         fig.update_layout(height=height)
     if note:

@@ -16,7 +16,7 @@ Typical use::
     clusterix-analytics report --only 04 -p partner=inma --label inma   # one profile
     clusterix-analytics report --project data/myproject --timeout 600 --fail-fast
     clusterix-analytics report --force                   # execute every run, even unchanged ones
-    clusterix-analytics diff previous latest             # what changed; also writes diff.html
+    clusterix-analytics diff previous latest             # what changed; also writes diffs/<old>--<new>.html
 
 Exit codes: 0 every run ok; 1 a run failed (or timed out, or --fail-fast skipped some); 2 bad data, plan or
 parameters (nothing run, nothing written); 130 interrupted (no snapshot written, no kernel left).

@@ -46,6 +46,10 @@ FIGURE_CHECK = """(() => {
                                      (n, svg) => n + svg.querySelectorAll(marks).length, 0)}))};
 })()"""
 # What a reader sees of the page, figures' text (titles, axes, legends) included.
+# A thumbnail is the top of a page (its title, question and answer, at 1200 px wide the left 760 px), at 0.6:
+# 456 × 285 pixels, text still legible (a whole 1200 × 900 page at 0.25 was not).
+THUMBNAIL_AREA = {"x": 0, "y": 0, "width": 760, "height": 475}
+THUMBNAIL_SCALE = 0.6
 VISIBLE_TEXT = "document.body ? document.body.innerText : ''"
 
 
@@ -275,8 +279,8 @@ class Browser:
                 # a tab that is not in front may never paint a frame to capture: bring it forward first
                 self.command("Page.bringToFront", session)
                 try:
-                    shot = self.command("Page.captureScreenshot", session, timeout=20, format="png", clip={
-                        "x": 0, "y": 0, "width": self.width, "height": self.height, "scale": thumb_scale})
+                    shot = self.command("Page.captureScreenshot", session, timeout=20, format="png",
+                                        clip={**THUMBNAIL_AREA, "scale": thumb_scale})
                     report.screenshot = base64.b64decode(shot["data"])
                 except BrowserError as exc:   # no thumbnail for this page; the others go on
                     report.screenshot_error = str(exc)
@@ -290,13 +294,14 @@ class Browser:
                 pass
         return report
 
-    def load(self, path: Path, screenshot: bool = False, thumb_scale: float = 0.25,
+    def load(self, path: Path, screenshot: bool = False, thumb_scale: float = THUMBNAIL_SCALE,
              settle_timeout: float = 20, pdf: dict | None = None) -> PageReport:
         """Open a local file with the network off; wait for figures to draw; report what happened (with
         ``pdf``, the ``Page.printToPDF`` options, the report carries the page printed to PDF)."""
         return self._finish(self._open(path, settle_timeout), screenshot, thumb_scale, pdf)
 
-    def load_many(self, paths: list[Path], screenshot: bool = False, tabs: int = 2, thumb_scale: float = 0.25,
+    def load_many(self, paths: list[Path], screenshot: bool = False, tabs: int = 2,
+                  thumb_scale: float = THUMBNAIL_SCALE,
                   settle_timeout: float = 30, pdf: dict | None = None, probe: str | None = None) -> list[PageReport]:
         """Like :meth:`load` for many pages, ``tabs`` of them loading at the same time (in path order);
         with ``pdf`` (``Page.printToPDF`` options) each report carries the page printed to PDF, with ``probe``

@@ -5,7 +5,9 @@ geometry, the plan, the notebooks; each listed with its kind), the environment (
 code, Python, the kernel, every installed distribution whose version changed), runs added or removed,
 runs whose status changed, every stated metric that changed (by its key, shown with its name, unit and
 provenance: the quantity a reader saw on the page), and every other recorded headline number that changed
-(old → new). Printed as a table and written as ``diff.html``.
+(old → new). Printed as a table and written as ``diffs/<old>--<new>.html`` in the newer snapshot's folder
+(one file per pair compared: a later diff adds a page, it never overwrites another pair's), whose
+``index.html`` is then written again to link every diff it has.
 
 >>> old = {"inputs": [{"path": "a.csv", "sha256": "1"}], "runs": [
 ...     {"slug": "r", "status": "ok", "headlines": {"n": 3}}]}
@@ -22,6 +24,7 @@ import sys
 from pathlib import Path
 
 from clusterix_analytics.config import REPORTS_DIR
+from clusterix_analytics.reports.index import DIFFS_DIR, diff_file_name, index_page, snapshot_diffs
 from clusterix_analytics.reports.manifest import ManifestError, read_manifest
 from clusterix_analytics.reports.snapshot import resolve_snapshot, write_text_atomic
 from clusterix_analytics.reports.templates import render
@@ -195,16 +198,18 @@ def render_text(d: dict) -> str:
     return "\n".join(lines)
 
 
-def render_html(d: dict) -> str:
-    """The diff as a small standalone HTML page (``templates/diff.html``; every value escaped)."""
-    return render("diff.html", old=str(d["old"]), new=str(d["new"]),
+def render_html(d: dict, index_href: str | None = None) -> str:
+    """The diff as a small standalone HTML page (``templates/diff.html``; every value escaped); ``index_href``:
+    the link back to the snapshot's index, when the page is in its folder."""
+    return render("diff.html", old=str(d["old"]), new=str(d["new"]), index_href=index_href,
                   sections=[(heading, columns, [[str(x) for x in row] for row in rows])
                             for heading, columns, rows in _sections(d)])
 
 
 def run_diff(old_ref: str, new_ref: str = "latest", out_dir: Path | None = None, html_path: Path | None = None,
              stdout=None, stderr=None) -> int:
-    """Compare two snapshots; print the table; write diff.html (default: into the newer snapshot).
+    """Compare two snapshots; print the table; write the diff page (default: ``diffs/<old>--<new>.html`` in
+    the newer snapshot, whose index then lists it).
 
     Returns 0, or 2 when a snapshot is not found or its manifest is broken (the problem is printed).
     """
@@ -220,7 +225,13 @@ def run_diff(old_ref: str, new_ref: str = "latest", out_dir: Path | None = None,
     d = diff_manifests(old, new)
     d["old"], d["new"] = d["old"] or old_dir.name, d["new"] or new_dir.name
     print(render_text(d), file=stdout)
-    target = Path(html_path) if html_path else new_dir / "diff.html"
-    write_text_atomic(target, render_html(d))
+    if html_path:
+        target = Path(html_path)
+        write_text_atomic(target, render_html(d))
+    else:
+        target = new_dir / DIFFS_DIR / diff_file_name(old_dir.name, new_dir.name)
+        target.parent.mkdir(exist_ok=True)
+        write_text_atomic(target, render_html(d, index_href="../index.html"))
+        write_text_atomic(new_dir / "index.html", index_page(new, diffs=snapshot_diffs(new_dir)))
     print(f"\nwritten: {target}", file=stdout)
     return 0

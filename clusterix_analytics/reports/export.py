@@ -16,6 +16,7 @@ kilobytes, not megabytes.
 from __future__ import annotations
 
 import copy
+import html
 import re
 import warnings
 from pathlib import Path
@@ -119,6 +120,97 @@ def _without_invisible_outputs(nb):
     return nb
 
 
+# What a reader is told a figure is, by its first trace's type (and a scatter's mode).
+CHART_KINDS = {"bar": "bar chart", "heatmap": "heatmap", "pie": "pie chart", "sankey": "flow diagram",
+               "choropleth": "map", "choroplethmap": "map", "choroplethmapbox": "map", "scattergeo": "map",
+               "scattermap": "map", "scattermapbox": "map", "box": "box plot", "histogram": "histogram",
+               "treemap": "treemap", "sunburst": "sunburst chart", "table": "table"}
+
+
+def _plain(text) -> str:
+    """Plotly's label markup as plain text: <br> a space, other tags dropped, entities read.
+
+    >>> _plain("Funds<br>influenced <b>(EUR)</b> &amp; more")
+    'Funds influenced (EUR) & more'
+    """
+    text = re.sub(r"<br\s*/?>", " ", str(text or ""), flags=re.I)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", text))).strip()
+
+
+def _axis_title(layout: dict, axis: str) -> str:
+    title = (layout.get(axis) or {}).get("title")
+    return _plain(title.get("text") if isinstance(title, dict) else title)
+
+
+def _chart_sentence(data: list[dict], layout: dict) -> str:
+    """One sentence on what a figure is: its kind (a map when its axes are hidden and square), its series
+    (the names in its legend) and its axes."""
+    traces = [t for t in data if t.get("visible", True) is not False] or list(data)
+    if not traces:
+        return "An empty chart."
+    x_axis, y_axis = layout.get("xaxis") or {}, layout.get("yaxis") or {}
+    if x_axis.get("visible") is False and y_axis.get("visible") is False and y_axis.get("scaleanchor"):
+        kind, axes = "map", []
+    else:
+        first = traces[0].get("type") or "scatter"
+        mode = traces[0].get("mode") or "markers"
+        kind = CHART_KINDS.get(first) or ("line chart" if first == "scatter" and "lines" in mode else
+                                          "scatter chart" if first == "scatter" else f"{first} chart")
+        axes = [f"{side} axis: {name}" for side, name in (("horizontal", _axis_title(layout, "xaxis")),
+                                                         ("vertical", _axis_title(layout, "yaxis"))) if name]
+    names = [_plain(t.get("name")) for t in traces if t.get("name") and t.get("showlegend") is not False]
+    legend = [f"legend: {', '.join(names[:6])}{f' and {len(names) - 6} more' if len(names) > 6 else ''}"] \
+        if len(names) > 1 else []
+    return f"A {kind}" + "".join(f"; {part}" for part in legend + axes) + "."
+
+
+def figure_text_alternative(figure: dict) -> str:
+    """The text alternative of a plotly figure (its JSON): its title, then one sentence saying what kind of
+    chart it is and what its axes are; a view may give the sentence itself as ``layout.meta.summary``.
+
+    >>> figure_text_alternative({"data": [{"type": "bar", "name": "2020"}, {"type": "bar", "name": "2021"}],
+    ...     "layout": {"title": {"text": "Funds<br>by partner"}, "xaxis": {"title": {"text": "Partner"}},
+    ...                "yaxis": {"title": {"text": "EUR"}}}})
+    'Funds by partner. A bar chart; legend: 2020, 2021; horizontal axis: Partner; vertical axis: EUR.'
+    >>> figure_text_alternative({"data": [{"type": "scatter", "mode": "lines"}],
+    ...                          "layout": {"title": "Trend", "meta": {"summary": "Rising since 2020."}}})
+    'Trend. Rising since 2020.'
+    >>> figure_text_alternative({"data": [{"type": "scatter", "name": "countries", "showlegend": False},
+    ...     {"type": "scatter", "name": "agency"}, {"type": "scatter", "name": "authority"}],
+    ...     "layout": {"title": "Regions", "xaxis": {"visible": False},
+    ...                "yaxis": {"visible": False, "scaleanchor": "x"}}})
+    'Regions. A map; legend: agency, authority.'
+    >>> figure_text_alternative({"data": [], "layout": {}})
+    'An empty chart.'
+    """
+    layout = figure.get("layout") or {}
+    title_value = layout.get("title")
+    title = _plain(title_value.get("text") if isinstance(title_value, dict) else title_value)
+    meta = layout.get("meta")
+    summary = _plain(meta.get("summary")) if isinstance(meta, dict) and meta.get("summary") else ""
+    if not summary:
+        summary = _chart_sentence(figure.get("data") or [], layout)
+    return f"{title}. {summary}" if title else summary
+
+
+def _with_figure_captions(nb):
+    """Each figure's HTML inside a ``<figure>`` whose visually hidden caption is its text alternative
+    (:func:`figure_text_alternative`): what a screen reader announces instead of the drawing."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            data = output.get("data", {})
+            if PLOTLY_MIMETYPE not in data or "text/html" not in data:
+                continue
+            text = data["text/html"]
+            text = "".join(text) if isinstance(text, list) else text
+            caption = html.escape(figure_text_alternative(data[PLOTLY_MIMETYPE]))
+            data["text/html"] = (f'<figure class="cx-figure">{text}'
+                                 f'<figcaption class="cx-visually-hidden">{caption}</figcaption></figure>')
+    return nb
+
+
 def notebook_body(nb) -> str:
     """The cells of an executed notebook as HTML, code hidden (nbconvert ``basic`` template, in-process)."""
     import nbformat  # here, not at the top: nbformat takes a second to import (jsonschema's format checkers)
@@ -130,7 +222,7 @@ def notebook_body(nb) -> str:
                             exclude_output_prompt=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # nbconvert warns about mimetypes it does not render
-        body, _ = exporter.from_notebook_node(_without_invisible_outputs(nb))
+        body, _ = exporter.from_notebook_node(_with_figure_captions(_without_invisible_outputs(nb)))
     return EXTERNAL_SCRIPT.sub("", body)
 
 

@@ -82,9 +82,17 @@ class Summary(_Record):
 
 
 class ProjectRecord(_Record):
+    """The project the snapshot was made from; the counts are what the index's first lines state."""
+
     id: str | None = None
     name: str | None = None
     directory: str | None = None
+    programme: str | None = None
+    start: str | None = None            # ISO dates
+    end: str | None = None
+    partners: int | None = None
+    rows: int | None = None             # every row of every table the pages read
+    synthetic_rows: int | None = None   # of them demo rows (Dataset.synthetic_summary, as page 00 counts them)
 
 
 class PlanRecord(_Record):
@@ -156,6 +164,8 @@ class RunRecord(_Record):
     notebook: str | None = None
     title: str | None = None
     parameters: dict[str, Any] = {}
+    section: str | None = None          # the index heading it is listed under (plan: section)
+    description: str | None = None      # its line on the index (plan: description)
     status: Literal["ok", "failed", "timeout", "skipped"]
     started: str | None = None
     duration_s: float | None = None

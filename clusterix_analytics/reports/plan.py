@@ -34,6 +34,7 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from clusterix_analytics.config import MAX_PARAMETER_CHARS_ENV, NOTEBOOKS_DIR, input_limits
+from clusterix_analytics.data.countries import country_name
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.safe_yaml import YamlProblem, beyond_bounds, load_yaml, read_yaml_file
 from clusterix_analytics.errors import did_you_mean
@@ -44,7 +45,11 @@ PROJECT_PARAMETER = "project_dir"
 
 
 def _partners(ds: Dataset) -> pd.DataFrame:
-    return ds.partners
+    """The partners, each with its ``country`` named ({country} in a title or description: "Austria")."""
+    partners = ds.partners
+    if "country_code" in partners and "country" not in partners:
+        partners = partners.assign(country=partners["country_code"].map(country_name))
+    return partners
 
 
 def _phases(ds: Dataset) -> pd.DataFrame:
@@ -77,6 +82,8 @@ class PlanEntry(BaseModel):
     title: str | None = None
     for_each: str | None = None                      # a key of FOR_EACH
     checker: str | None = None                       # package.module:function
+    section: str | None = None                       # the index's heading the entry's runs are listed under
+    description: str | None = None                   # one line under the run's title on the index ({column}s too)
     # an empty `parameters:` means the notebook's defaults
     parameters: Annotated[dict[str, Any], BeforeValidator(lambda value: value or {})] = Field(default_factory=dict)
 
@@ -120,6 +127,8 @@ class Run:
     entry: int = 0
     declared: dict = field(default_factory=dict)   # the notebook's parameters cell (declared_parameters)
     from_row: frozenset = frozenset()               # parameters filled from a for_each row ("{partner_id}")
+    section: str = ""                               # the index's heading for the run (plan: section)
+    description: str = ""                           # the index's line about the run (plan: description)
 
 
 def slugify(text, max_length: int = 60) -> str:
@@ -480,13 +489,15 @@ def expand_plan(plan_path: Path, dataset: Dataset, overrides: dict[str, str] | N
             try:
                 filled = {k: _fill(v, row) for k, v in params.items()}
                 run_title = _fill(title, row) if row else title
+                run_description = _fill(entry.description or "", row) if row else entry.description or ""
             except (KeyError, ValueError, IndexError) as exc:
                 problems.append(f"{at}: template refers to an unknown field {exc}; "
                                 f"fields: {', '.join(row)}")
                 break
             from_row = frozenset(k for k, v in params.items() if row and isinstance(v, str) and "{" in v)
             runs.append(Run(notebook=name, path=path, title=str(run_title), parameters=filled,
-                            checker=entry.checker or None, entry=i, from_row=from_row))
+                            checker=entry.checker or None, entry=i, from_row=from_row,
+                            section=entry.section or "", description=str(run_description)))
     if only:
         kept = [r for r in runs if any(fnmatch(r.notebook, pat) or fnmatch(r.notebook, pat + "*")
                                        or fnmatch(run_slug(r.notebook, r.parameters), pat) for pat in only)]

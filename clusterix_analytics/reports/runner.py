@@ -66,7 +66,7 @@ from clusterix_analytics.reports.export import (
     write_plotly_js,
     write_standalone_pages,
 )
-from clusterix_analytics.reports.index import index_page
+from clusterix_analytics.reports.index import index_page, project_summary
 from clusterix_analytics.reports.manifest import (
     ManifestError,
     git_state,
@@ -744,6 +744,7 @@ def _manifest(runs, results, pinned: Pinned, project_dir, plan_path, started, fi
         r = results[run.slug]
         ordered.append({
             "slug": run.slug, "notebook": run.notebook, "title": run.title, "parameters": run.parameters,
+            "section": run.section, "description": run.description,
             "status": r["status"], "started": r.get("started"), "duration_s": r.get("duration_s"),
             "outputs": r.get("outputs", {}), "headlines": r.get("headlines", {}), "metrics": r.get("metrics", {}),
             "error": r.get("error"), "reuse_key": r.get("reuse_key"), "reused_from": r.get("reused_from"),
@@ -766,7 +767,8 @@ def _manifest(runs, results, pinned: Pinned, project_dir, plan_path, started, fi
         "git": git,
         "versions": versions,
         "environment": pinned.environment,
-        "project": {"id": dataset.project.id, "name": dataset.project.name, "directory": str(project_dir)},
+        "project": {"id": dataset.project.id, "name": dataset.project.name, "directory": str(project_dir),
+                    **project_summary(dataset)},
         "plan": {"path": str(plan_path), "sha256": plan_pin["sha256"] if plan_pin else sha256_of(plan_path)},
         "inputs": pinned.manifest_inputs(),
         "thumbnails": thumbs_note or "thumbs/<slug>.png",

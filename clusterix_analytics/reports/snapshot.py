@@ -1,7 +1,8 @@
 """Snapshot folders: built hidden, moved into place only when complete, ``latest`` swapped atomically.
 
 - A snapshot is built in ``.building-<pid>-<random>/`` and renamed into place complete (manifest and index
-  written for the final name first): a published folder is never written again, except ``diff.html``.
+  written for the final name first): a published folder is never written again, except by ``diff``: its
+  ``diffs/`` pages and the ``index.html`` linking them.
 - Every file is written by :func:`write_text_atomic` (a temporary file in the same folder, then
   ``os.replace``): a reader never sees half a page or half a manifest.
 - A build folder holds ``.lock``, ``flock``-ed by the building process for as long as it builds. The lock

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from clusterix_analytics.config import TEMPLATES_DIR
-from clusterix_analytics.style import FONT, MUTED, PAGE, PALETTE, STATUS, TEXT
+from clusterix_analytics.style import FONT, MUTED, PAGE, PALETTE, STATUS, TEXT, label_colour
 
 # Characters that could end a CSS declaration or the <style> element a theme value is printed into.
 _NOT_IN_CSS_VALUES = set(";{}<>\\")
@@ -33,6 +33,8 @@ def theme() -> dict[str, str]:
     tokens = {"font": FONT, "text": TEXT, "muted": MUTED}
     tokens |= {f"palette-{i}": colour for i, colour in enumerate(PALETTE)}
     tokens |= {f"status-{status}": colour for status, colour in STATUS.items()}
+    # a status badge's text: black or white, whichever reads better on its colour (WCAG)
+    tokens |= {f"status-{status}-label": label_colour(colour) for status, colour in STATUS.items()}
     tokens |= PAGE
     return tokens
 

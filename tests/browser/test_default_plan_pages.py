@@ -15,6 +15,7 @@ from clusterix_analytics.reports.browser import check_pages
 from clusterix_analytics.reports.runner import run_report
 
 from .._browser_check import require_chromium
+from .._page_checks import accessibility_problems
 
 ONE_OF_EACH = ["00*", "01*", "02*", "03*", "04*-inma"]
 
@@ -32,6 +33,9 @@ def test_default_plan_snapshot_renders_offline(tmp_path):
     assert all("demo_share" in r["headlines"] for r in manifest["runs"])
     sizes = {p.name: p.stat().st_size for p in folder.glob("*.html")}
     assert max(sizes.values()) <= 300_000, sizes
+    # every page says its language, its headings never skip a level, every figure has a text alternative
+    problems = {p.name: accessibility_problems(p.read_text(encoding="utf-8")) for p in folder.glob("*.html")}
+    assert {name: found for name, found in problems.items() if found} == {}
     require_chromium()
     for path, report in check_pages(sorted(folder.glob("*.html"))).items():
         assert report.errors == [] and report.external_requests == [], path

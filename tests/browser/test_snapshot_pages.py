@@ -26,4 +26,7 @@ def test_every_page_renders_offline_in_chromium(built):
     assert reports[str(folder / "fixture_partner-ecoplus.html")].plotly_loaded
     thumbs = sorted(p.name for p in (folder / "thumbs").glob("*.png"))
     assert thumbs == ["fixture_partner-ecoplus.png", "fixture_partner-idm-true.png", "fixture_partner-vlaio.png"]
-    assert (folder / "thumbs" / "fixture_partner-ecoplus.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    png = (folder / "thumbs" / "fixture_partner-ecoplus.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    # the top 760 × 475 px of the page at 0.6: 456 × 285 pixels (IHDR width and height)
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (456, 285)

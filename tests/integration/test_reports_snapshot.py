@@ -208,3 +208,51 @@ def test_a_page_over_the_page_size_limit_is_not_written_and_its_run_fails_saying
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(f"{big['slug']}") or p.suffix == ".tmp"
                   ) == [], "no page, whole or half, of the big run"
     assert (folder / big["outputs"]["notebook"]).is_file()   # the executed notebook is kept to look into
+
+
+def test_the_index_is_a_front_page_of_sections_with_the_demo_share(tmp_path):
+    import re
+
+    from clusterix_analytics.reports.diff import run_diff
+
+    project = Path(__file__).parents[1] / "fixtures" / "learning_pilot"
+    plan = write_plan(tmp_path, """  - notebook: fixture_partner
+    title: Overview of the first partner
+    section: Project
+    description: One figure of one partner
+    parameters: {partner: cph}
+  - notebook: fixture_partner
+    title: "Profile – {short_name}"
+    section: Partner profiles
+    description: "{organisation} · {region_name}, {country}"
+    for_each: partner
+    parameters: {partner: "{partner_id}"}
+""")
+    out = tmp_path / "out"
+    folders = []
+    for label in ("first", "second"):   # the second reuses every run of the first
+        stdout = io.StringIO()
+        assert run_report(project_dir=project, plan=plan, out_dir=out, jobs=2, label=label, thumbnails=False,
+                          progress=False, stdout=stdout, stderr=io.StringIO()) == 0
+        folders.append(Path(stdout.getvalue().splitlines()[0]))
+    index = (folders[1] / "index.html").read_text(encoding="utf-8")
+    assert '<p class="project-line">Test programme (fictitious) · 1 Jan 2020 – 31 Dec 2021 · 3 partners</p>' in index
+    # learning_pilot: 16 of its 39 rows are synthetic (counted by hand in tests/unit/test_report_templates.py)
+    assert "41% of the rows behind these pages are synthetic demo data (16 of 39 rows)." in index
+    sections = re.findall(r"<h2>(.*?)</h2>", index)
+    assert sections == ["Project", "Partner profiles"]
+    profiles = index[index.index("<h2>Partner profiles</h2>"):]
+    assert re.findall(r'<h3><a href="[^"]+">(.*?)</a></h3>\n<p class="description">(.*?)</p>', profiles) == [
+        ("Profile – Capital Test", "Capital Region Test Agency · Hovedstaden, Denmark"),
+        ("Profile – Vienna Test", "Vienna Test Fund · Wien, Austria"),
+        ("Profile – South Test", "Skåne Test Office (Malmö) · Sydsverige, Sweden")]
+    assert index.count('<span class="status run-ok">ok</span>') == 4
+    # two diffs into the newer snapshot: two pages, both linked from its index
+    assert run_diff(folders[0].name, folders[1].name, out_dir=out, stdout=io.StringIO()) == 0
+    assert run_diff(folders[1].name, folders[1].name, out_dir=out, stdout=io.StringIO()) == 0
+    pages = sorted(p.name for p in (folders[1] / "diffs").iterdir())
+    first, second = folders[0].name, folders[1].name
+    assert pages == sorted([f"{first}--{second}.html", f"{second}--{second}.html"])
+    index = (folders[1] / "index.html").read_text(encoding="utf-8")
+    assert sorted(re.findall(r'<li><a href="diffs/([^"]+)">', index)) == pages
+    assert re.findall(r"<h2>(.*?)</h2>", index) == ["Project", "Partner profiles", "Changes between snapshots"]

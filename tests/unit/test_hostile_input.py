@@ -516,7 +516,7 @@ def test_unknown_keys_of_plan_yaml_are_refused_with_a_did_you_mean(tmp_path):
     assert plan_problems(tmp_path, f"notebooks_dir: {notebooks}\nruns:\n  - notebook: fixture_partner\n"
                                    "    tilte: Partner\n")[0] == (
         "plan.yaml: runs[0] (fixture_partner): unknown key(s) tilte (did you mean 'title'?); valid: checker, "
-        "for_each, notebook, parameters, title")
+        "description, for_each, notebook, parameters, section, title")
 
 
 def test_a_plan_yaml_bomb_is_refused(tmp_path):

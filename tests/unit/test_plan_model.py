@@ -36,8 +36,8 @@ runs:
     title: [not, text]
 """)
     assert found == [
-        "plan.yaml: runs[0] (fixture_partner): unknown key(s) colour; valid: checker, for_each, notebook, "
-        "parameters, title",
+        "plan.yaml: runs[0] (fixture_partner): unknown key(s) colour; valid: checker, description, "
+        "for_each, notebook, parameters, section, title",
         "plan.yaml: runs[0] (fixture_partner): 'parameters' must be a mapping of name: value",
         "plan.yaml: runs[1] (fixture_partner): 'title' should be text, got ['not', 'text']",
     ]

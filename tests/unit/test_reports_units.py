@@ -263,7 +263,8 @@ def test_diff_cli_resolves_latest_and_previous(tmp_path, capsys):
     snap.point_latest(tmp_path, "2026-01-02T000000Z")
     assert run_diff("previous", "latest", out_dir=tmp_path) == 0
     assert "s1 → s2" in capsys.readouterr().out
-    assert "<h1>Changes from s1 to s2</h1>" in (tmp_path / "2026-01-02T000000Z" / "diff.html").read_text()
+    assert "<h1>Changes from s1 to s2</h1>" in (tmp_path / "2026-01-02T000000Z" / "diffs"
+                                              / "2026-01-01T000000Z--2026-01-02T000000Z.html").read_text()
     assert main(["diff", "nonexistent", "--out", str(tmp_path)]) == 2
 
 

@@ -1,0 +1,29 @@
+"""Checks of a written page's HTML a reader with assistive technology relies on (unit and browser tests)."""
+from __future__ import annotations
+
+import re
+
+
+def heading_jumps(page: str) -> list[str]:
+    """Each heading that comes more than one level below the one before it (h1 → h3), as "h1 → h3 text"."""
+    jumps, before = [], 0
+    for level, text in re.findall(r"<h([1-6])\b[^>]*>(.*?)</h\1>", page, re.S):
+        if int(level) > before + 1:
+            jumps.append(f"h{before} → h{level} {re.sub(r'<[^>]+>', '', text).strip()[:60]}")
+        before = int(level)
+    return jumps
+
+
+def accessibility_problems(page: str) -> list[str]:
+    """What a page lacks: a language on <html>, headings in order, a text alternative for every figure
+    (each plotly div inside a <figure> with a non-empty <figcaption>)."""
+    problems = []
+    if not re.search(r'<html\b[^>]*\blang="[a-z]{2}', page):
+        problems.append("no lang on <html>")
+    problems += heading_jumps(page)
+    figures = len(re.findall(r'class="plotly-graph-div"', page))
+    named = len(re.findall(r'<figure class="cx-figure">\s*(?:(?!</figure>).)*?class="plotly-graph-div"'
+                           r'(?:(?!</figure>).)*<figcaption[^>]*>[^<\s][^<]*</figcaption></figure>', page, re.S))
+    if named < figures:
+        problems.append(f"{figures - named} of {figures} figure(s) without a text alternative")
+    return problems
