@@ -65,6 +65,11 @@ class Dataset:
             raise AttributeError(f"the project has no {name} table (an optional table: check Dataset.has)")
         raise AttributeError(name)
 
+    def copy(self) -> Dataset:
+        """The same project with copies of its tables (what a caller changes in them stays its own)."""
+        return Dataset(project=self.project, tables={n: t.copy() for n, t in self.tables.items()},
+                       files=self.files, readings=self.readings)
+
     def has(self, name: str) -> bool:
         """Whether the project holds the table ``name`` (every required table; an optional one if present)."""
         return name in self.tables
@@ -251,13 +256,45 @@ def _finalise(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# Projects loaded once and kept by remember(): (folder, include_demo) → (its files then, the dataset).
+_REMEMBERED: dict[tuple[Path, bool], tuple[tuple, Dataset]] = {}
+
+
+def folder_state(folder: Path) -> tuple:
+    """Every file under ``folder`` with its size and modification time: what a remembered load stands for."""
+    return tuple(sorted((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns)
+                        for p in folder.rglob("*") if p.is_file()))
+
+
+def remember(project_dir: str | Path, include_demo: bool = True) -> None:
+    """Load and validate a project folder now and keep it in this process: a later :func:`load` of the same
+    folder whose files are unchanged (names, sizes, modification times) returns a copy of it without reading
+    or validating anything again — in this process, and in every kernel forked from it (the report runner's
+    kernel fork server remembers the snapshot's pinned project once for all its runs, so a run of a
+    250-partner project does not re-read 250 partners' rows).
+
+    >>> import clusterix_analytics as cx
+    >>> remember("tests/fixtures/nordic_pilot"); ds = cx.load("tests/fixtures/nordic_pilot")
+    >>> ds is cx.load("tests/fixtures/nordic_pilot"), len(ds.partners)   # a copy each time
+    (False, 3)
+    """
+    folder = Path(project_dir).resolve()
+    _REMEMBERED[(folder, include_demo)] = (folder_state(folder), load(folder, include_demo))
+
+
 def load(project_dir: str | Path | None = None, include_demo: bool = True) -> Dataset:
     """Read and validate every table of a project folder (None: :func:`~clusterix_analytics.config.
     default_project_dir`, $CLUSTERIX_PROJECT or the shipped example).
 
     Raises :class:`DataValidationError` listing every problem (``file:row:column: message``).
     ``include_demo=False`` leaves out the generated demo files (the demo generator reads the data that way).
+    A folder :func:`remember`-ed in this process and unchanged since is not read again.
     """
+    if _REMEMBERED and project_dir is not None:
+        folder = Path(project_dir).resolve()
+        kept = _REMEMBERED.get((folder, include_demo))
+        if kept is not None and folder.is_dir() and kept[0] == folder_state(folder):
+            return kept[1].copy()
     project = load_project(project_dir if project_dir is not None else default_project_dir())
     project_dir = project.directory
     ctx = ValidationContext(

@@ -176,20 +176,23 @@ class KernelForkServer:
 
 
 def preload(entries) -> None:
-    """Import each ``module`` of ``entries`` and call each ``module:function`` (without arguments); an entry
-    that fails is skipped silently: a kernel then does that work itself, when its notebook needs it.
+    """Import each ``module`` of ``entries``, call each ``module:function`` (without arguments) and each
+    ``[module:function, *arguments]`` (JSON values); an entry that fails is skipped silently: a kernel then
+    does that work itself, when its notebook needs it.
 
-    >>> import sys; preload(["json", "no_such_module_here", "os.path:sep"]); "json" in sys.modules
+    >>> import os, sys; preload(["json", "no_such_module_here", "os.path:sep", ["os:putenv", "CX_DOC", "1"]])
+    >>> "json" in sys.modules
     True
     """
     import importlib
 
     for entry in entries:
-        module, _, function = entry.partition(":")
+        target, *arguments = [entry] if isinstance(entry, str) else entry
+        module, _, function = target.partition(":")
         try:
             found = importlib.import_module(module)
             if function:
-                getattr(found, function)()
+                getattr(found, function)(*arguments)
         except Exception:  # noqa: BLE001 – warming up is an optimisation, never a failure
             pass
 

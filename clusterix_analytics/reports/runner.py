@@ -445,8 +445,9 @@ def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool,
                  log_runs: bool = True, preload: tuple[str, ...] | None = None) -> dict[str, dict]:
     """Run the tasks in a pool; returns results by slug (runs never started are absent).
 
-    Each worker keeps a spare kernel importing ``preload`` (default: reports/kernels.py's PRELOAD and what the
-    tasks' notebooks import). The last ``workers`` tasks start no spare: no run would take it.
+    Each worker keeps a spare kernel importing ``preload`` (default: reports/kernels.py's PRELOAD, what the
+    tasks' notebooks import, and the tasks' pinned project, loaded once: ``data.dataset.remember``). The last
+    ``workers`` tasks start no spare: no run would take it.
     """
     results: dict[str, dict] = {}
     counts = {"ok": 0, "failed": 0}
@@ -458,6 +459,9 @@ def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool,
 
     if preload is None:
         preload = tuple(dict.fromkeys(PRELOAD + tuple(notebook_imports(sorted({t["input"] for t in tasks})))))
+        # the pinned project, read and validated once per worker: its kernels (forked) start with it loaded
+        preload += tuple(["clusterix_analytics.data.dataset:remember", folder]
+                         for folder in sorted({t["project_dir"] for t in tasks if t.get("project_dir")}))
     workers = min(jobs, len(tasks)) or 1
     tasks = [dict(task, spare=task.get("spare", i < len(tasks) - workers)) for i, task in enumerate(tasks)]
     # fork: workers start in milliseconds with everything imported, and do not re-run the caller's main
