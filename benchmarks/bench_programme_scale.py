@@ -195,7 +195,8 @@ def main() -> None:
     for name in projects:
         load, report = loads[name], reports[name]
         print(f"| {name} | {load['partners']} | {load['observations']:,} | {load['load_s']:.2f} s | "
-              f"{load['peak_mb']:.0f} MB | {report['per_run_s']:.2f} s | {report['peak_pss_mb']:.0f} MB ({report['peak_rss_mb']:.0f} MB) |")
+              f"{load['peak_mb']:.0f} MB | {report['per_run_s']:.2f} s | "
+              f"{report['peak_pss_mb']:.0f} MB ({report['peak_rss_mb']:.0f} MB) |")
     small, big = (loads[n] for n in projects)
     small_r, big_r = (reports[n] for n in projects)
     print(f"\nload time ratio {big['load_s'] / small['load_s']:.1f}× for "
