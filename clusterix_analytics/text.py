@@ -1,5 +1,6 @@
-"""Data inserted into the Markdown a page shows: the one escape every view (and every sentence the analytics
-word) puts a name, a title or any other text from the tables or project.yaml through.
+"""Data inserted into the text a page shows: the one escape every view (and every sentence the analytics
+word) puts a name, a title or any other text from the tables or project.yaml through, in Markdown
+(:func:`markdown_text`) and in a plotly figure (:func:`figure_text`).
 
 A partner's spreadsheet may hold anything: ``<script>``, ``<img onerror=...>``, a Markdown link to
 ``javascript:``, ``*`` and ``_`` that would turn the rest of a sentence bold. :func:`markdown_text` makes such a
@@ -40,3 +41,23 @@ def markdown_join(values, separator: str = ", ") -> str:
     'Vienna\\\\_Test, Capital \\\\*Test\\\\*'
     """
     return separator.join(markdown_text(v) for v in values)
+
+
+def figure_text(value) -> str:
+    """``value`` (any text from the data; None is empty) as plotly text that shows exactly that text.
+
+    plotly.js reads a subset of HTML in every text it draws (titles, axis and tick labels, legend names,
+    annotations, hover text, text labels): ``<a href>``, ``<b>``, ``<br>``, ``<span style>`` ... So ``& < >``
+    become entities, which plotly decodes back to the characters when it draws them. And it fills
+    ``%{...}`` in hover and text templates, with no escape for a literal ``%{``: every ``%`` becomes the
+    entity ``&#37;``, which plotly's templating does not see and its drawing shows as ``%``. A value put
+    through here may therefore go anywhere, a template string included.
+
+    >>> figure_text('<a href="https://x.example">R&D</a> 50%{x}')
+    '&lt;a href="https://x.example"&gt;R&amp;D&lt;/a&gt; 50&#37;{x}'
+    >>> figure_text(None), figure_text(12)
+    ('', '12')
+    """
+    if value is None:
+        return ""
+    return html.escape(str(value), quote=False).replace("%", "&#37;")

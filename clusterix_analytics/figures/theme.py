@@ -16,6 +16,7 @@ import plotly.io as pio
 
 from clusterix_analytics.data.provenance import synthetic_rows
 from clusterix_analytics.style import FONT, MUTED, PALETTE, PHASE_FILL, SEQUENTIAL  # noqa: F401 - re-exported to the builders
+from clusterix_analytics.text import figure_text  # noqa: F401 - re-exported: every builder escapes data with it
 
 TEMPLATE_NAME = "clusterix"
 
@@ -64,9 +65,14 @@ def apply_theme(fig: go.Figure, title: str, note: str | None = None, height: int
 
 
 def wrap_text(text, width: int = 70) -> str:
-    """A label broken into lines of at most ``width`` characters for plotly (``<br>``); "" for no text.
+    """A label from the data broken into lines of at most ``width`` characters for plotly (``<br>``), each line
+    escaped (:func:`~clusterix_analytics.text.figure_text`); "" for no text.
 
     >>> wrap_text("Additional activities – COVID-19 recovery", 24), wrap_text(None)
     ('Additional activities –<br>COVID-19 recovery', '')
+    >>> wrap_text("<b>R&D</b> support", 12)
+    '&lt;b&gt;R&amp;D&lt;/b&gt;<br>support'
     """
-    return "<br>".join(textwrap.wrap(text, width)) if isinstance(text, str) and text else ""
+    if not isinstance(text, str) or not text:
+        return ""
+    return "<br>".join(figure_text(line) for line in textwrap.wrap(text, width))
