@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from clusterix_analytics.analytics import calendar
+from clusterix_analytics.data.names import partner_names
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.figures.theme import (
     MUTED,
@@ -90,10 +91,8 @@ def _date_range(project: Project, *dates: pd.Series) -> list[pd.Timestamp]:
 
 
 def _short_names(partners: pd.DataFrame) -> dict[str, str]:
-    """partner_id → short name, escaped for plotly (the id where there is no short name)."""
-    if "short_name" in partners:
-        return {str(p): figure_text(s) for p, s in zip(partners.partner_id, partners.short_name)}
-    return {str(p): figure_text(p) for p in partners.partner_id}
+    """partner_id → short name (:func:`~clusterix_analytics.data.names.partner_names`), escaped for plotly."""
+    return {p: figure_text(name) for p, name in partner_names(partners).items()}
 
 
 def cumulative_vs_target(series: pd.DataFrame, indicator: Mapping, project: Project, target: float | None = None,
@@ -191,7 +190,8 @@ def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, projec
             if part.empty:
                 continue
             funds = [f"{v:,.0f} EUR" if pd.notna(v) else "unknown" for v in part.funds_influenced_eur]
-            custom = [[figure_text(v) for v in row] for row in zip(part.change_type_label, part.status, funds)]
+            statuses = [str(s).replace("_", " ") for s in part.status]          # "in progress", not in_progress
+            custom = [[figure_text(v) for v in row] for row in zip(part.change_type_label, statuses, funds)]
             custom = [c + [wrap_text(d), figure_text(e), figure_text(p), m] for c, d, e, p, m in
                       zip(custom, part.description, part.evidence, part.phase_name, part.months_from_start)]
             fig.add_trace(go.Scatter(

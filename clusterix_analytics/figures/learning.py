@@ -17,6 +17,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from clusterix_analytics.data.names import partner_names
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.figures.theme import (
     MUTED,
@@ -77,7 +78,7 @@ def hosts_chart(by_host: pd.DataFrame, partners: pd.DataFrame) -> go.Figure:
     >>> hosts_chart(learning.events_by_host(ds), ds.partners).layout.barmode
     'stack'
     """
-    names = dict(zip(partners["partner_id"], partners["short_name"]))
+    names = partner_names(partners)
     fig = go.Figure()
     for i, (kind, rows) in enumerate(by_host.groupby("event_type", sort=True)):
         label = [figure_text(names.get(h, h)) for h in rows["host_partner_id"]]
@@ -106,7 +107,7 @@ def network_figure(edges: pd.DataFrame, partners: pd.DataFrame) -> go.Figure:
     ['sourced transfer', 'demo transfer', 'partners']
     """
     ids = list(partners["partner_id"]) + sorted(set(edges["from_partner_id"]) - set(partners["partner_id"]))
-    names = dict(zip(partners["partner_id"], partners["short_name"]))
+    names = partner_names(partners)
     angle = {p: 2 * math.pi * i / max(len(ids), 1) for i, p in enumerate(ids)}
     xy = {p: (math.cos(a), math.sin(a)) for p, a in angle.items()}
     fig = go.Figure()

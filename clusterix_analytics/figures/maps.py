@@ -58,7 +58,6 @@ LINK_COLOUR = PALETTE[3]          # vermillion: stands out on blue-grey regions
 LINK_REGION_FILL = "#9ecae1"      # partner regions under the cooperation map
 HIGHLIGHT_LINE = "#111111"
 VIEW_MARGIN = 0.12                # share of the regions' extent added around them
-COLOUR_BY_TITLES = {"partner_type": "partner type", "phase": "phase of first policy change"}
 MAP_HEIGHT = 680
 # The lightest end of the sequential scale is near-white: start above it so a zero still reads as a region.
 COLOUR_FLOOR = 0.15

@@ -1,5 +1,6 @@
 """Names for the ids a table would otherwise show: countries in English, partners by short name, phases by
-name. Tables on the pages name things; ids stay in the data, the parameters and the downloads.
+name. Tables on the pages name things; ids stay in the data, the parameters and the downloads. Countries and
+partners are named in :mod:`clusterix_analytics.data.names` (figures and the lab's dropdowns use them too).
 
 >>> country_name("RO"), country_name("EL"), country_name("XX")
 ('Romania', 'Greece', 'XX')
@@ -9,37 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from clusterix_analytics.analytics.calendar import phase_names as _phase_names
+from clusterix_analytics.data.names import COUNTRY_NAMES, country_name, partner_names  # noqa: F401 - re-exported
 from clusterix_analytics.data.nuts import nuts_table
 from clusterix_analytics.data.project import Project
-
-# English names of the countries in the NUTS tables (data/reference/nuts: Eurostat codes, EL and UK),
-# and of the ISO codes a spreadsheet may use instead (GR, GB).
-COUNTRY_NAMES = {
-    "AL": "Albania", "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CH": "Switzerland", "CY": "Cyprus",
-    "CZ": "Czechia", "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "EL": "Greece", "ES": "Spain",
-    "FI": "Finland", "FR": "France", "HR": "Croatia", "HU": "Hungary", "IE": "Ireland", "IS": "Iceland",
-    "IT": "Italy", "LI": "Liechtenstein", "LT": "Lithuania", "LU": "Luxembourg", "LV": "Latvia", "ME": "Montenegro",
-    "MK": "North Macedonia", "MT": "Malta", "NL": "Netherlands", "NO": "Norway", "PL": "Poland", "PT": "Portugal",
-    "RO": "Romania", "RS": "Serbia", "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "TR": "Türkiye",
-    "UK": "United Kingdom", "GR": "Greece", "GB": "United Kingdom",
-}
-
-
-def country_name(code) -> str:
-    """The English name of a country code; an unknown code as it is (an empty one stays empty)."""
-    if code is None or pd.isna(code):
-        return code
-    return COUNTRY_NAMES.get(str(code).strip().upper(), str(code))
-
-
-def partner_names(partners: pd.DataFrame) -> dict[str, str]:
-    """partner_id → short name (the organisation where a partner has no short name).
-
-    >>> partner_names(pd.DataFrame({"partner_id": ["a", "b"], "short_name": ["A", None], "organisation": ["x", "B"]}))
-    {'a': 'A', 'b': 'B'}
-    """
-    short = partners["short_name"].astype("string").fillna(partners["organisation"].astype("string"))
-    return dict(zip(partners["partner_id"].astype(str), short.astype(str)))
 
 
 def phase_names(project: Project) -> dict[str, str]:
