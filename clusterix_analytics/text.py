@@ -6,7 +6,8 @@ A partner's spreadsheet may hold anything: ``<script>``, ``<img onerror=...>``, 
 ``javascript:``, ``*`` and ``_`` that would turn the rest of a sentence bold. :func:`markdown_text` makes such a
 value show as the characters it is: HTML's ``& < >`` become entities (Markdown passes raw HTML through), and
 every character that starts something inline in Markdown (``\\ ` * _ [ ] ~ $``) is escaped with a backslash,
-so no link, image, emphasis, code span or formula can start inside it. Numbers and the sentence's own
+so no link, image, emphasis, code span or formula can start inside it; nor can a bare URL become a link (the
+``:`` of ``://`` and the ``.`` of ``www.`` get a backslash too). Numbers and the sentence's own
 words stay as they are: only the inserted values are escaped.
 
 >>> print(markdown_text('<script>alert(1)</script> [x](javascript:alert(1)) *Vienna* & ecoplus (AT12)'))
@@ -24,6 +25,9 @@ import re
 # escaped, ( ) and ! cannot make a link; an inserted value never starts a line, so # - + > cannot make a block.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]~$])")
 _LINE_BREAKS = re.compile(r"[\r\n]+")
+# Bare URLs become links in GFM-flavoured renderers (nbconvert's mistune: http://, https://; JupyterLab also
+# www.): a backslash before the ':' of '://' and the '.' of 'www.' keeps the characters and stops the link.
+_AUTOLINK_STARTS = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![\w.])(www)(\.)")
 
 
 def markdown_text(value) -> str:
@@ -31,7 +35,8 @@ def markdown_text(value) -> str:
     if value is None:
         return ""
     text = html.escape(str(value), quote=False)
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))   # a line break would start a block
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))   # a line break would start a block
+    return _AUTOLINK_STARTS.sub(lambda m: "\\:" if m.group(1) else f"{m.group(2)}\\.", text)
 
 
 def markdown_join(values, separator: str = ", ") -> str:
