@@ -88,3 +88,17 @@ def colour_options() -> list[str]:
     """
     return ["none", *CATEGORICAL_COLOURINGS, *NUMERIC_COLUMNS]
 
+
+# What each colouring shows, in words (dropdown labels: the reader sees these, the parameter stays the id).
+COLOURING_NAMES = {"none": "one colour", "partner_type": "partner type", "phase": "phase of first policy change",
+                   **{column: what for column, (what, _) in NUMERIC_COLUMNS.items()}}
+
+
+def colour_choices() -> list[tuple[str, str]]:
+    """The ``color_by`` options as (label, value) pairs for a dropdown: named, valued by id.
+
+    >>> colour_choices()[:3]
+    [('one colour', 'none'), ('partner type', 'partner_type'), ('phase of first policy change', 'phase')]
+    """
+    return [(COLOURING_NAMES[option], option) for option in colour_options()]
+

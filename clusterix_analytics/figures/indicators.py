@@ -22,8 +22,17 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from clusterix_analytics.analytics import calendar
+from clusterix_analytics.data.names import partner_names
 from clusterix_analytics.data.project import Project
-from clusterix_analytics.figures.theme import MUTED, PALETTE, PHASE_FILL, apply_theme, source_note, wrap_text
+from clusterix_analytics.figures.theme import (
+    MUTED,
+    PALETTE,
+    PHASE_FILL,
+    apply_theme,
+    figure_text,
+    source_note,
+    wrap_text,
+)
 
 CHANGE_SYMBOLS = {"new_projects": "circle", "management": "square", "strategic_focus": "diamond"}
 CHANGE_SHORT = {"new_projects": "New projects", "management": "Management / governance",
@@ -63,7 +72,7 @@ def shade_phases(fig: go.Figure, project: Project, row=None, col=None, label: bo
         fig.add_vrect(
             x0=pd.Timestamp(phase.start), x1=pd.Timestamp(phase.end) + pd.Timedelta(days=1),
             fillcolor=PHASE_FILL[i % len(PHASE_FILL)], line_width=0, layer="below", row=row, col=col,
-            annotation_text=phase.name if label else None, annotation_position="top left",
+            annotation_text=figure_text(phase.name) if label else None, annotation_position="top left",
             annotation_font=dict(size=11, color=MUTED),
         )
     return fig
@@ -82,9 +91,8 @@ def _date_range(project: Project, *dates: pd.Series) -> list[pd.Timestamp]:
 
 
 def _short_names(partners: pd.DataFrame) -> dict[str, str]:
-    if "short_name" in partners:
-        return dict(zip(partners.partner_id.astype(str), partners.short_name.astype(str)))
-    return {str(p): str(p) for p in partners.partner_id}
+    """partner_id → short name (:func:`~clusterix_analytics.data.names.partner_names`), escaped for plotly."""
+    return {p: figure_text(name) for p, name in partner_names(partners).items()}
 
 
 def cumulative_vs_target(series: pd.DataFrame, indicator: Mapping, project: Project, target: float | None = None,
@@ -98,20 +106,21 @@ def cumulative_vs_target(series: pd.DataFrame, indicator: Mapping, project: Proj
 
     >>> fig = cumulative_vs_target(series, ds.indicators.iloc[0], ds.project, target=32)    # doctest: +SKIP
     """
-    name, unit, aggregation = indicator["name"], indicator["unit"], indicator["aggregation"]
+    name, unit, aggregation = figure_text(indicator["name"]), figure_text(indicator["unit"]), indicator["aggregation"]
     level = {"sum": "Cumulative", "last": "Latest", "max": "Highest"}[str(aggregation)]
     series = series.sort_values("period_end")
     fig = go.Figure()
     shade_phases(fig, project)
     fig.add_trace(go.Scatter(
-        x=series.period_end, y=series.cumulative, mode="lines+markers", name=f"{level} value, {who}",
+        x=series.period_end, y=series.cumulative, mode="lines+markers", name=f"{level} value, {figure_text(who)}",
         line=dict(color=PALETTE[0], width=2.5), customdata=series[["value"]].to_numpy() if "value" in series else None,
         hovertemplate=f"%{{x|%d %b %Y}}<br>{level.lower()}: %{{y:,.4~g}} {unit}"
                       + ("<br>this period: %{customdata[0]:,.4~g}" if "value" in series else "") + "<extra></extra>",
     ))
     if target is not None and not pd.isna(target):
         fig.add_hline(y=float(target), line_dash="dash", line_color=PALETTE[3],
-                      annotation_text=f"{target_label} {float(target):,g} {unit}", annotation_position="top right")
+                      annotation_text=f"{figure_text(target_label)} {float(target):,g} {unit}",
+                      annotation_position="top right")
     if reported is not None and len(reported.dropna(subset=["reported_by_project"])):
         shown = reported.dropna(subset=["reported_by_project"])
         fig.add_trace(go.Scatter(
@@ -123,7 +132,7 @@ def cumulative_vs_target(series: pd.DataFrame, indicator: Mapping, project: Proj
                      range=_date_range(project, series.period_end))
     fig.update_yaxes(title_text=f"{level} value ({unit})", rangemode="tozero")
     fig.update_layout(legend=dict(orientation="h"))
-    whose = "" if who == "sum of partner rows" else f" ({who})"
+    whose = "" if who == "sum of partner rows" else f" ({figure_text(who)})"
     title = f"{name}{whose}: {level.lower()} value against target, by reporting period"
     if note is None:
         note = source_note(series)
@@ -142,7 +151,7 @@ def achievement_heatmap(scorecard: pd.DataFrame, partners: pd.DataFrame, cap: fl
     names = _short_names(partners)
     partner_order = [p for p in partners.partner_id.astype(str) if p in set(card.partner_id)]
     indicator_order = list(dict.fromkeys(card.indicator_id))
-    labels = dict(zip(card.indicator_id, card.name))
+    labels = dict(zip(card.indicator_id, card.name))   # wrap_text escapes them
     pct = card.pivot(index="partner_id", columns="indicator_id", values="achievement_pct").reindex(
         index=partner_order, columns=indicator_order)
     status = card.pivot(index="partner_id", columns="indicator_id", values="status").reindex(
@@ -152,7 +161,7 @@ def achievement_heatmap(scorecard: pd.DataFrame, partners: pd.DataFrame, cap: fl
         z=pct.clip(upper=cap).to_numpy(), x=[wrap_text(labels[i], 16) for i in indicator_order],
         y=[names.get(p, p) for p in partner_order], zmin=0, zmax=cap,
         colorscale=[[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
-        text=text, texttemplate="%{text}", customdata=status.to_numpy(),
+        text=text, texttemplate="%{text}", customdata=[[figure_text(s) for s in r] for r in status.to_numpy()],
         colorbar=dict(title=dict(text="% of partner's<br>target share"), ticksuffix="%"),
         hovertemplate="%{y}<br>%{x}<br>%{text} of target share<br>status: %{customdata}<extra></extra>",
     ))
@@ -181,8 +190,10 @@ def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, projec
             if part.empty:
                 continue
             funds = [f"{v:,.0f} EUR" if pd.notna(v) else "unknown" for v in part.funds_influenced_eur]
-            custom = list(zip(part.change_type_label, part.status, funds, [wrap_text(d) for d in part.description],
-                              part.evidence, part.phase_name, part.months_from_start))
+            statuses = [str(s).replace("_", " ") for s in part.status]          # "in progress", not in_progress
+            custom = [[figure_text(v) for v in row] for row in zip(part.change_type_label, statuses, funds)]
+            custom = [c + [wrap_text(d), figure_text(e), figure_text(p), m] for c, d, e, p, m in
+                      zip(custom, part.description, part.evidence, part.phase_name, part.months_from_start)]
             fig.add_trace(go.Scatter(
                 x=part.date, y=[names.get(p, p) for p in part.partner_id], mode="markers",
                 name=f"{CHANGE_SHORT[change_type]}{'' if achieved else ' – planned / in progress'}",
@@ -219,9 +230,9 @@ def funds_by_partner_phase(funds: pd.DataFrame, partners: pd.DataFrame, project:
         if part.funds_eur.isna().all():
             continue
         fig.add_trace(go.Bar(
-            x=[names.get(p, p) for p in totals.index], y=part.funds_eur, name=labels[phase_id],
-            marker_color=colours[phase_id],
-            hovertemplate="%{x}<br>" + labels[phase_id] + ": %{y:,.0f} EUR<extra></extra>",
+            x=[names.get(p, figure_text(p)) for p in totals.index], y=part.funds_eur,
+            name=figure_text(labels[phase_id]), marker_color=colours[phase_id],
+            hovertemplate="%{x}<br>" + figure_text(labels[phase_id]) + ": %{y:,.0f} EUR<extra></extra>",
         ))
     fig.update_layout(barmode="stack", legend=dict(orientation="h", traceorder="normal"))
     fig.update_xaxes(title_text="Partner")
@@ -263,25 +274,26 @@ def phase_comparison(phase_sums: pd.DataFrame, project: Project, columns: int = 
     for n, indicator_id in enumerate(indicator_ids):
         r, c = n // columns + 1, n % columns + 1
         part = phase_sums[phase_sums.indicator_id == indicator_id]
-        unit = first.loc[indicator_id, "unit"]
+        unit = figure_text(first.loc[indicator_id, "unit"])
         for phase in part.itertuples():
+            phase_label = figure_text(labels.get(phase.phase_id, phase.phase_id))
+            phase_tick = wrap_text(labels.get(phase.phase_id, phase.phase_id), 16)   # small panels: wrapped
             fig.add_trace(go.Bar(
-                x=[phase.phase_id], y=[phase.value], marker_color=colours.get(phase.phase_id, OUTSIDE_COLOUR),
-                name=labels.get(phase.phase_id, phase.phase_id), legendgroup=phase.phase_id,
-                showlegend=phase.phase_id not in shown_in_legend,
-                hovertemplate=f"{labels.get(phase.phase_id)}<br>%{{y:,.4~g}} {unit}<extra></extra>",
+                x=[phase_tick], y=[phase.value], marker_color=colours.get(phase.phase_id, OUTSIDE_COLOUR),
+                name=phase_label, legendgroup=phase.phase_id, showlegend=phase.phase_id not in shown_in_legend,
+                hovertemplate=f"{phase_label}<br>%{{y:,.4~g}} {unit}<extra></extra>",
             ), row=r, col=c)
             shown_in_legend.add(phase.phase_id)
             projected = getattr(phase, "projected_value", float("nan"))
             if pd.notna(projected) and pd.notna(phase.value) and abs(projected - phase.value) > 1e-9:
                 fig.add_trace(go.Scatter(
-                    x=[phase.phase_id], y=[projected], mode="markers", legendgroup="projection",
+                    x=[phase_tick], y=[projected], mode="markers", legendgroup="projection",
                     name="projected at the end of the phase", showlegend="projection" not in shown_in_legend,
                     marker=dict(symbol="line-ew-open", size=28, color="#333", line=dict(width=2)),
                     hovertemplate=f"projected at the phase end: %{{y:,.4~g}} {unit}<extra></extra>",
                 ), row=r, col=c)
                 shown_in_legend.add("projection")
-        fig.update_yaxes(title_text=str(unit), row=r, col=c, rangemode="tozero")
+        fig.update_yaxes(title_text=unit, row=r, col=c, rangemode="tozero")
         fig.update_xaxes(title_text="Phase" if n + columns >= len(indicator_ids) else None, row=r, col=c)
     # Panel titles: the indicator's name rather than its id.
     names = dict(zip(phase_sums.indicator_id, phase_sums.get("name", phase_sums.indicator_id)))

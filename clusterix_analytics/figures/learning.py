@@ -17,6 +17,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from clusterix_analytics.data.names import partner_names
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.figures.theme import (
     MUTED,
@@ -24,6 +25,7 @@ from clusterix_analytics.figures.theme import (
     PHASE_FILL,
     SEQUENTIAL,
     apply_theme,
+    figure_text,
     source_note,
     wrap_text,
 )
@@ -44,18 +46,21 @@ def events_timeline(events: pd.DataFrame, project: Project) -> go.Figure:
     for i, (kind, rows) in enumerate(dated.groupby("event_type", sort=True)):
         for demo, part in rows.groupby(rows["synthetic"].astype(bool)):
             colour = PALETTE[i % len(PALETTE)]
+            label = figure_text(str(kind).replace("_", " "))
             fig.add_trace(go.Scatter(
-                x=part["start"], y=[kind.replace("_", " ")] * len(part), mode="markers",
-                name=kind.replace("_", " ") + (" (demo)" if demo else ""),
+                x=part["start"], y=[label] * len(part), mode="markers",
+                name=label + (" (demo)" if demo else ""),
                 marker=dict(size=[_size(p) for p in part["participants"]], color="white" if demo else colour,
                             line=dict(color=colour, width=2), opacity=0.85),
-                text=part["title"], customdata=part[["city", "participants"]].astype(object).fillna("not stated"),
+                text=[figure_text(t) for t in part["title"]],
+                customdata=[[figure_text(c), figure_text(n)] for c, n in
+                            part[["city", "participants"]].astype(object).fillna("not stated").itertuples(index=False)],
                 hovertemplate="%{text}<br>%{x|%d %b %Y}, %{customdata[0]}<br>participants: %{customdata[1]}"
                               "<extra></extra>",
             ))
     for k, phase in enumerate(project.phases):
         fig.add_vrect(x0=pd.Timestamp(phase.start), x1=pd.Timestamp(phase.end), line_width=0,
-                      fillcolor=PHASE_FILL[k % len(PHASE_FILL)], layer="below", annotation_text=phase.id,
+                      fillcolor=PHASE_FILL[k % len(PHASE_FILL)], layer="below", annotation_text=figure_text(phase.name),
                       annotation_position="top left", annotation_font_color=MUTED)
     fig.update_xaxes(type="date", title_text="Start of the event")
     fig.update_yaxes(title_text="")
@@ -73,17 +78,17 @@ def hosts_chart(by_host: pd.DataFrame, partners: pd.DataFrame) -> go.Figure:
     >>> hosts_chart(learning.events_by_host(ds), ds.partners).layout.barmode
     'stack'
     """
-    names = dict(zip(partners["partner_id"], partners["short_name"]))
+    names = partner_names(partners)
     fig = go.Figure()
     for i, (kind, rows) in enumerate(by_host.groupby("event_type", sort=True)):
-        label = [names.get(h, h) for h in rows["host_partner_id"]]
+        label = [figure_text(names.get(h, h)) for h in rows["host_partner_id"]]
+        kind_label = figure_text(str(kind).replace("_", " "))
         for column, hatch in (("documented", ""), ("demo", "/")):
             if rows[column].sum():
                 fig.add_trace(go.Bar(
-                    y=label, x=rows[column], orientation="h", name=kind.replace("_", " ")
-                    + (" (demo)" if hatch else ""), marker=dict(color=PALETTE[i % len(PALETTE)],
-                                                                 pattern=dict(shape=hatch)),
-                    hovertemplate="%{y}: %{x} " + kind.replace("_", " ") + "<extra></extra>"))
+                    y=label, x=rows[column], orientation="h", name=kind_label + (" (demo)" if hatch else ""),
+                    marker=dict(color=PALETTE[i % len(PALETTE)], pattern=dict(shape=hatch)),
+                    hovertemplate="%{y}: %{x} " + kind_label + "<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="Learning events hosted", dtick=1)
     return apply_theme(fig, "Who hosted what: learning events by host partner and type",
@@ -102,7 +107,7 @@ def network_figure(edges: pd.DataFrame, partners: pd.DataFrame) -> go.Figure:
     ['sourced transfer', 'demo transfer', 'partners']
     """
     ids = list(partners["partner_id"]) + sorted(set(edges["from_partner_id"]) - set(partners["partner_id"]))
-    names = dict(zip(partners["partner_id"], partners["short_name"]))
+    names = partner_names(partners)
     angle = {p: 2 * math.pi * i / max(len(ids), 1) for i, p in enumerate(ids)}
     xy = {p: (math.cos(a), math.sin(a)) for p, a in angle.items()}
     fig = go.Figure()
@@ -114,7 +119,7 @@ def network_figure(edges: pd.DataFrame, partners: pd.DataFrame) -> go.Figure:
             xs += [x0, x1, None]
             ys += [y0, y1, None]
             where = e.source if isinstance(e.source, str) else "demo row, no source"
-            texts += [f"{e.title}: {e.transfer_status} ({where})"] * 3
+            texts += [f"{figure_text(e.title)}: {figure_text(e.transfer_status)} ({figure_text(where)})"] * 3
             fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
                                showarrow=True, arrowhead=3, arrowsize=1.2, arrowcolor=colour, opacity=0.7,
                                standoff=12, startstandoff=12)
@@ -122,7 +127,7 @@ def network_figure(edges: pd.DataFrame, partners: pd.DataFrame) -> go.Figure:
                                  line=dict(color=colour, dash=dash, width=1.5), hovertemplate="%{text}<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=[xy[p][0] for p in ids], y=[xy[p][1] for p in ids], mode="markers+text", name="partners",
-        text=[names.get(p, p) for p in ids], textposition="top center",
+        text=[figure_text(names.get(p, p)) for p in ids], textposition="top center",
         marker=dict(size=16, color=PALETTE[1], line=dict(color="white", width=1)), hoverinfo="text"))
     fig.update_xaxes(visible=False, range=[-1.4, 1.4])
     fig.update_yaxes(visible=False, range=[-1.3, 1.3], scaleanchor="x")
@@ -155,7 +160,8 @@ def topics_heatmap(grid: pd.DataFrame, phase_names: dict[str, str], events: pd.D
     hover = [[f"{n} learning event{'' if n == 1 else 's'}" + (f" ({d} demo)" if d else "") for n, d in zip(zr, dr)]
              for zr, dr in zip(z, demo)]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[wrap_text(phase_names.get(p, p), 24) for p in phases], y=topics, name="learning events",
+        z=z, x=[wrap_text(phase_names.get(p, p), 24) for p in phases], y=[figure_text(t) for t in topics],
+        name="learning events",
         zmin=0, colorscale=SEQUENTIAL,
         text=[[str(n) if n else "" for n in row] for row in z], texttemplate="%{text}", customdata=hover,
         colorbar=dict(title=dict(text="Learning<br>events"), dtick=1), xgap=2, ygap=2,

@@ -38,7 +38,15 @@ from plotly.colors import sample_colorscale
 from clusterix_analytics.analytics import regions
 from clusterix_analytics.config import PACKAGE_DIR
 from clusterix_analytics.data.project import Project
-from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note, wrap_text
+from clusterix_analytics.figures.theme import (
+    MUTED,
+    PALETTE,
+    SEQUENTIAL,
+    apply_theme,
+    figure_text,
+    source_note,
+    wrap_text,
+)
 from clusterix_analytics.geo import geometry as geo
 
 COUNTRY_FILL = "#e4e4e4"
@@ -50,7 +58,6 @@ LINK_COLOUR = PALETTE[3]          # vermillion: stands out on blue-grey regions
 LINK_REGION_FILL = "#9ecae1"      # partner regions under the cooperation map
 HIGHLIGHT_LINE = "#111111"
 VIEW_MARGIN = 0.12                # share of the regions' extent added around them
-COLOUR_BY_TITLES = {"partner_type": "partner type", "phase": "phase of first policy change"}
 MAP_HEIGHT = 680
 # The lightest end of the sequential scale is near-white: start above it so a zero still reads as a region.
 COLOUR_FLOOR = 0.15
@@ -122,8 +129,8 @@ def report_missing(fig: go.Figure, missing: dict[str, list[str]], geometry: geo.
     message = (f"Not on the map – no polygon for these NUTS codes in the {geometry.source} NUTS "
                f"{geometry.nuts_year} geometry: {listed}")
     warnings.warn(message, geo.MissingGeometryWarning, stacklevel=_first_caller_outside_package())
-    fig.add_annotation(text=message, xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
-                       showarrow=False, font=dict(size=12, color=PALETTE[3]), align="left")
+    fig.add_annotation(text=figure_text(message), xref="paper", yref="paper", x=0, y=1.0, xanchor="left",
+                       yanchor="bottom", showarrow=False, font=dict(size=12, color=PALETTE[3]), align="left")
 
 
 def _missing_by_code(table: pd.DataFrame, geometry: geo.RegionGeometry) -> dict[str, list[str]]:
@@ -139,8 +146,9 @@ def _missing_by_code(table: pd.DataFrame, geometry: geo.RegionGeometry) -> dict[
 
 def _hover(row: pd.Series, extra: str | None) -> str:
     addressed = row["instruments_addressed"] or "none named by a source"
-    lines = [f"<b>{row['organisation']}</b>", f"Region: {row['region_name']} ({row['nuts_code']})",
-             f"Partner type: {str(row['partner_type']).replace('_', ' ')}",
+    lines = [f"<b>{figure_text(row['organisation'])}</b>",
+             f"Region: {figure_text(row['region_name'])} ({figure_text(row['nuts_code'])})",
+             f"Partner type: {figure_text(str(row['partner_type']).replace('_', ' '))}",
              f"Policy instruments addressed: {wrap_text(addressed)}"]
     if row["instruments_other"]:
         lines.append(f"Other instruments on record: {wrap_text(row['instruments_other'])}")
@@ -225,11 +233,11 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
         if numeric:
             extra = f"{what.capitalize()}: {row[color_by]:,.0f} {unit}"
         elif color_by == "phase":
-            extra = f"First policy change: {row['first_change_phase']}"
+            extra = f"First policy change: {figure_text(row['first_change_phase'])}"
         group = legend_of[pid]
         fig.add_trace(go.Scatter(
             x=xs, y=ys, fill="toself", fillcolor=colours[pid], mode="lines", line=dict(color=REGION_LINE, width=1),
-            name=group if group else str(row["short_name"]), legendgroup=group,
+            name=figure_text(group if group else row["short_name"]), legendgroup=figure_text(group) if group else None,
             showlegend=bool(group) and group not in shown_in_legend,
             hoveron="fills", hoverinfo="text", text=_hover(row, extra)))
         shown_in_legend.add(group)
@@ -248,26 +256,27 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
     if labels and not on_map.empty:
         xy = points.loc[on_map["nuts_code"]]
         # The highlighted partner gets a boxed label with an arrow instead (below).
-        texts = ["" if pid == highlight else str(s) for pid, s in on_map["short_name"].items()]
+        texts = ["" if pid == highlight else figure_text(s) for pid, s in on_map["short_name"].items()]
         fig.add_trace(go.Scatter(x=xy["x"], y=xy["y"], mode="text", text=texts, textfont=dict(size=11, color="#111"),
                                  hoverinfo="skip", showlegend=False, name="labels"))
     if highlight is not None and table.loc[highlight, "nuts_code"] in polygons.index:
         row = table.loc[highlight]
         xs, ys = geo.polygon_xy(polygons[row["nuts_code"]])
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=HIGHLIGHT_LINE, width=3.5),
-                                 name=f"highlight: {row['short_name']}", hoverinfo="skip", showlegend=True))
+                                 name=f"highlight: {figure_text(row['short_name'])}", hoverinfo="skip",
+                                 showlegend=True))
         point = geometry.label_points.set_index("nuts_id").loc[row["nuts_code"]]
-        fig.add_annotation(x=point["x"], y=point["y"], text=f"<b>{row['short_name']}</b>", showarrow=True,
+        fig.add_annotation(x=point["x"], y=point["y"], text=f"<b>{figure_text(row['short_name'])}</b>", showarrow=True,
                            arrowhead=2, arrowwidth=2, arrowcolor=HIGHLIGHT_LINE, ax=60, ay=-50,
                            bgcolor="rgba(255,255,255,0.85)", bordercolor=HIGHLIGHT_LINE, font=dict(size=13))
 
     report_missing(fig, _missing_by_code(table, geometry), geometry)
     how = {None: "", "partner_type": " by partner type", "phase": " by phase of first policy change"}
     suffix = how[color_by] if color_by in how else f" by {what} ({unit})"
-    note = f"{source_note(*source_rows)}<br>{geometry.attribution}."
+    note = f"{source_note(*source_rows)}<br>{figure_text(geometry.attribution)}."
     if geometry.fallback:
-        note += f"<br>{geometry.fallback}."
-    return apply_theme(fig, f"{project_short_name(project)} partner regions{suffix}", note=note)
+        note += f"<br>{figure_text(geometry.fallback)}."
+    return apply_theme(fig, f"{figure_text(project_short_name(project))} partner regions{suffix}", note=note)
 
 
 def cooperation_map(table: pd.DataFrame, links: pd.DataFrame, geometry: geo.RegionGeometry, project: Project, *,
@@ -297,7 +306,8 @@ def cooperation_map(table: pd.DataFrame, links: pd.DataFrame, geometry: geo.Regi
         who = ", ".join(table.loc[table["nuts_code"] == nuts_code, "short_name"].astype(str))
         fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=LINK_REGION_FILL, mode="lines",
                                  line=dict(color=REGION_LINE, width=1), hoveron="fills", hoverinfo="text",
-                                 text=f"{who} ({nuts_code})", showlegend=False, name=nuts_code))
+                                 text=f"{figure_text(who)} ({figure_text(nuts_code)})", showlegend=False,
+                                 name=figure_text(nuts_code)))
 
     points = geometry.label_points.drop_duplicates("nuts_id").set_index("nuts_id")
     where = {pid: points.loc[code] for pid, code in table["nuts_code"].items() if code in points.index}
@@ -312,7 +322,8 @@ def cooperation_map(table: pd.DataFrame, links: pd.DataFrame, geometry: geo.Regi
                                  line=dict(color=LINK_COLOUR, width=width), hoverinfo="skip"))
         mid_x.append((a.x + b.x) / 2)
         mid_y.append((a.y + b.y) / 2)
-        mid_text.append(f"<b>{names[link.partner_a]} – {names[link.partner_b]}</b><br>"
+        pair = f"{figure_text(names[link.partner_a])} – {figure_text(names[link.partner_b])}"
+        mid_text.append(f"<b>{pair}</b><br>"
                         f"{link.projects} joint projects from {link.links} cluster links")
     # Hover sits on the link midpoints: a line trace's hover would only fire at its two ends.
     fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", marker=dict(size=10, color=LINK_COLOUR, opacity=0.01),
@@ -323,8 +334,9 @@ def cooperation_map(table: pd.DataFrame, links: pd.DataFrame, geometry: geo.Regi
                                  line=dict(color=LINK_COLOUR, width=1.0 + 9.0 * projects / max_projects)))
     on_map = table[table["nuts_code"].isin(points.index)]
     xy = points.loc[on_map["nuts_code"]]
-    fig.add_trace(go.Scatter(x=xy["x"], y=xy["y"], mode="markers+text", text=on_map["short_name"].astype(str),
-                             textposition="top center", textfont=dict(size=11, color="#111"),
+    fig.add_trace(go.Scatter(x=xy["x"], y=xy["y"], mode="markers+text",
+                             text=[figure_text(s) for s in on_map["short_name"]], textposition="top center",
+                             textfont=dict(size=11, color="#111"),
                              marker=dict(size=7, color="#333"), hoverinfo="skip", showlegend=False,
                              name="partners"))
     if drawable.empty:
@@ -332,13 +344,14 @@ def cooperation_map(table: pd.DataFrame, links: pd.DataFrame, geometry: geo.Regi
                            x=0.5, y=0.5, showarrow=False, font=dict(size=14, color=MUTED))
     report_missing(fig, _missing_by_code(table, geometry), geometry)
 
-    phase_name = project.phase(phase).name if phase else "all phases"
+    phase_name = figure_text(project.phase(phase).name) if phase else "all phases"
     total = int(drawable["projects"].sum()) if not drawable.empty else 0
     note = (f"{total} joint projects between {len(drawable)} pairs of regions; line width ∝ joint projects. "
-            f"{source_note(*source_rows)}<br>{geometry.attribution}.")
+            f"{source_note(*source_rows)}<br>{figure_text(geometry.attribution)}.")
     if geometry.fallback:
-        note += f"<br>{geometry.fallback}."
-    title = f"Interregional cluster links between {project_short_name(project)} partner regions, {phase_name}"
+        note += f"<br>{figure_text(geometry.fallback)}."
+    title = (f"Interregional cluster links between {figure_text(project_short_name(project))} partner regions, "
+             f"{phase_name}")
     return apply_theme(fig, title, note=note)
 
 
@@ -419,7 +432,7 @@ def events_map(events: pd.DataFrame, geometry: geo.RegionGeometry, project: Proj
     for i, kind in enumerate(kinds):
         rows = placed[placed["event_type"].astype(str) == kind]
         colour = PALETTE[i % len(PALETTE)]
-        name = labels.get(kind, kind.replace("_", " ").capitalize())
+        name = figure_text(labels.get(kind, kind.replace("_", " ").capitalize()))
         for demo, part in rows.groupby(rows["synthetic"].astype(bool)):
             hover = []
             for r in part.itertuples():
@@ -427,8 +440,10 @@ def events_map(events: pd.DataFrame, geometry: geo.RegionGeometry, project: Proj
                 where = ", ".join(str(v) for v in (r.city, r.nuts_code) if isinstance(v, str) and v.strip())
                 who = hosts.get(r.host_partner_id, r.host_partner_id) if isinstance(r.host_partner_id, str) else None
                 count = f"{int(r.participants):,}" if pd.notna(r.participants) else "not stated"
-                hover.append("<br>".join([f"<b>{r.title}</b>", f"{name}, {when}", f"Where: {where}",
-                                          f"Host: {who or 'no host stated'}", f"Participants: {count}"]
+                hover.append("<br>".join([f"<b>{figure_text(r.title)}</b>", f"{name}, {when}",
+                                          f"Where: {figure_text(where)}",
+                                          f"Host: {figure_text(who or 'no host stated')}",
+                                          f"Participants: {count}"]
                                          + (["Demo data"] if demo else [])))
             fig.add_trace(go.Scatter(
                 x=[p[0] for p in part["_place"]], y=[p[1] for p in part["_place"]], mode="markers",
@@ -444,8 +459,8 @@ def events_map(events: pd.DataFrame, geometry: geo.RegionGeometry, project: Proj
     note = (f"{len(placed)} of {len(events)} learning events placed at their NUTS region"
             + (f"; {unplaced} without a region on the map {verb} not drawn" if unplaced else "")
             + f". Marker size grows with participants (not stated: the smallest). {source_note(events)}"
-            + f"<br>{geometry.attribution}.")
+            + f"<br>{figure_text(geometry.attribution)}.")
     if geometry.fallback:
-        note += f"<br>{geometry.fallback}."
-    title = f"{project_short_name(project)} learning events at their region, by type (size: participants)"
+        note += f"<br>{figure_text(geometry.fallback)}."
+    title = f"{figure_text(project_short_name(project))} learning events at their region, by type (size: participants)"
     return apply_theme(fig, title, note=note)

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from clusterix_analytics.data.project import Project
-from clusterix_analytics.figures.theme import MUTED, PALETTE, apply_theme
+from clusterix_analytics.figures.theme import MUTED, PALETTE, apply_theme, figure_text
 
 
 def phases_timeline(project: Project) -> go.Figure:
@@ -21,11 +21,13 @@ def phases_timeline(project: Project) -> go.Figure:
     for i, ph in enumerate(phases.itertuples()):
         days = (ph.end - ph.start).days + 1
         assumed = ph.dates == "assumed"
+        name = figure_text(ph.name)
         fig.add_trace(go.Bar(
-            y=[ph.name], x=[days * 86_400_000], base=[ph.start], orientation="h",
+            y=[name], x=[days * 86_400_000], base=[ph.start], orientation="h",
             marker=dict(color=PALETTE[i % len(PALETTE)], pattern=dict(shape="/" if assumed else "")),
-            name=f"{ph.phase_id}: {ph.start:%d %b %Y} – {ph.end:%d %b %Y} ({ph.dates})",
-            hovertemplate=f"{ph.name}<br>{ph.start:%d %b %Y} – {ph.end:%d %b %Y}<br>dates {ph.dates}<extra></extra>",
+            name=f"{name}: {ph.start:%d %b %Y} – {ph.end:%d %b %Y} ({figure_text(ph.dates)})",
+            customdata=[[f"{ph.start:%d %b %Y} – {ph.end:%d %b %Y}", figure_text(ph.dates)]],
+            hovertemplate="%{y}<br>%{customdata[0]}<br>dates %{customdata[1]}<extra></extra>",
         ))
     periods = project.reporting_periods()
     fig.add_trace(go.Scatter(
@@ -46,8 +48,8 @@ def headline_indicators_chart(table: pd.DataFrame) -> go.Figure:
     """Achieved as % of target, for indicators that have both (from overview.headline_indicators)."""
     both = table.dropna(subset=["target", "achieved"])
     fig = go.Figure(go.Bar(
-        x=both.achievement_pct, y=both.name, orientation="h", marker_color=PALETTE[0],
-        text=[f"{a:,.0f} of {t:,.0f} {u}" for a, t, u in zip(both.achieved, both.target, both.unit)],
+        x=both.achievement_pct, y=[figure_text(n) for n in both.name], orientation="h", marker_color=PALETTE[0],
+        text=[f"{a:,.0f} of {t:,.0f} {figure_text(u)}" for a, t, u in zip(both.achieved, both.target, both.unit)],
         textposition="auto",
         hovertemplate="%{y}<br>%{x:.0f}% of target<extra></extra>",
     ))

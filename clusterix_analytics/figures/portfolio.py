@@ -21,7 +21,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from clusterix_analytics.analytics.portfolio import NO_SECTOR, UNMAPPED_PREFIX
-from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, source_note
+from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, figure_text, source_note
 
 # The theme's ten colours first; beyond ten sectors, the colour-blind-safe "Safe" set continues the cycle.
 SECTOR_COLOURS = PALETTE + [c for c in qualitative.Safe if c not in PALETTE]
@@ -69,7 +69,8 @@ def _ordered_regions(frame_regions: Sequence[str], labels: Mapping[str, str] | N
 
 
 def _label(labels: Mapping[str, str] | None, key) -> str:
-    return str(labels.get(key, key)) if labels else str(key)
+    """The name ``labels`` gives ``key`` (else the key), escaped for plotly."""
+    return figure_text(labels.get(key, key) if labels else key)
 
 
 def sector_colours(sectors: Sequence[str]) -> dict[str, str]:
@@ -115,11 +116,11 @@ def sector_region_heatmap(by_sector: pd.DataFrame, phase_order: Sequence[str], *
         z[z == 0] = np.nan  # an empty cell reads as "none", not as a pale zero
         text = np.where(np.isnan(z), "", np.nan_to_num(z).astype(int).astype(str))
         fig.add_trace(go.Heatmap(
-            z=z, x=[_label(labels, r) for r in regions], y=sectors, text=text, texttemplate="%{text}",
-            colorscale=SEQUENTIAL, zmin=0, zmax=zmax, visible=i == 0, name=str(phase),
-            colorbar=dict(title=unit.split(" ")[0]), xgap=1, ygap=1,
-            hovertemplate="%{y}<br>%{x}<br>%{z} " + unit + "<extra>" + str(phase) + "</extra>"))
-    steps = [dict(method="update", label=str(phase),
+            z=z, x=[_label(labels, r) for r in regions], y=[figure_text(s) for s in sectors], text=text,
+            texttemplate="%{text}", colorscale=SEQUENTIAL, zmin=0, zmax=zmax, visible=i == 0,
+            name=_label(phase_names, phase), colorbar=dict(title=unit.split(" ")[0]), xgap=1, ygap=1,
+            hovertemplate="%{y}<br>%{x}<br>%{z} " + unit + "<extra>" + _label(phase_names, phase) + "</extra>"))
+    steps = [dict(method="update", label=_label(phase_names, phase),
                   args=[{"visible": [j == i for j in range(len(phases))]}, {"title.text": title_for(phase)}])
              for i, phase in enumerate(phases)]
     apply_theme(fig, title_for(phases[0]) if phases else f"Cluster portfolios: {unit} per sector and region",
@@ -163,10 +164,11 @@ def members_by_sector_bars(by_sector: pd.DataFrame, phase_order: Sequence[str], 
                                rows["clusters_with_members"].fillna(0).astype(int)], axis=1)
             fig.add_trace(go.Bar(
                 x=[_label(labels, r) for r in regions], y=rows["members"].fillna(0).astype(int).tolist(),
-                name=sector, legendgroup=sector, showlegend=sector not in shown, marker_color=colours[sector],
+                name=figure_text(sector), legendgroup=figure_text(sector), showlegend=sector not in shown,
+                marker_color=colours[sector],
                 marker_pattern_shape="/" if colours[sector] == GREY else "",
                 customdata=custom,
-                hovertemplate=(f"{sector}<br>%{{x}}, {phase}<br>%{{y}} members<br>"
+                hovertemplate=(f"{figure_text(sector)}<br>%{{x}}, {_label(phase_names, phase)}<br>%{{y}} members<br>"
                                "%{customdata[1]} of %{customdata[0]} clusters with a member count<extra></extra>")),
                 row=1, col=col)
             shown.add(sector)
@@ -204,8 +206,9 @@ def portfolio_change_dumbbell(summary: pd.DataFrame, phase_a: str, phase_b: str,
     rows = summary.iloc[::-1]  # first region at the top
     y = [_label(labels, r) for r in rows["partner_id"]]
     hover = [
-        f"<b>{_label(labels, r.partner_id)}</b><br>entered ({r.entered}): {r.entered_names or '–'}"
-        f"<br>left ({r.left}): {r.left_names or '–'}<br>grew ({r.grew}): {r.grew_names or '–'}"
+        f"<b>{_label(labels, r.partner_id)}</b><br>entered ({r.entered}): {figure_text(r.entered_names or '–')}"
+        f"<br>left ({r.left}): {figure_text(r.left_names or '–')}"
+        f"<br>grew ({r.grew}): {figure_text(r.grew_names or '–')}"
         for r in rows.itertuples()]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.05,
                         subplot_titles=("Clusters supported", "Members of continuing clusters (known in both)"))
@@ -220,10 +223,10 @@ def portfolio_change_dumbbell(summary: pd.DataFrame, phase_a: str, phase_b: str,
             ys += [label, label, None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=MUTED, width=2), showlegend=False,
                                  hoverinfo="skip"), row=1, col=col)
-        fig.add_trace(go.Scatter(x=va, y=y, mode="markers", marker=dict(size=11, color=colour_a), name=str(phase_a),
+        fig.add_trace(go.Scatter(x=va, y=y, mode="markers", marker=dict(size=11, color=colour_a), name=name_a,
                                  legendgroup="a", showlegend=col == 1, text=hover,
                                  hovertemplate="%{text}<br>" + name_a + ": %{x}<extra></extra>"), row=1, col=col)
-        fig.add_trace(go.Scatter(x=vb, y=y, mode="markers", marker=dict(size=11, color=colour_b), name=str(phase_b),
+        fig.add_trace(go.Scatter(x=vb, y=y, mode="markers", marker=dict(size=11, color=colour_b), name=name_b,
                                  legendgroup="b", showlegend=col == 1, text=hover,
                                  hovertemplate="%{text}<br>" + name_b + ": %{x}<extra></extra>"), row=1, col=col)
     apply_theme(fig, f"Change of cluster portfolios from {name_a} to {name_b}",
@@ -248,7 +251,7 @@ def complementarity_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] |
         z=z, x=names, y=names, zmin=0, zmax=1, colorscale=SEQUENTIAL, text=text, texttemplate="%{text}",
         colorbar=dict(title="1 − cos"), xgap=1, ygap=1,
         hovertemplate="%{y} × %{x}<br>complementarity %{z:.2f}<extra></extra>"))
-    suffix = f" – {phase_name}" if phase_name else ""
+    suffix = f" – {figure_text(phase_name)}" if phase_name else ""
     apply_theme(fig, f"Sector complementarity of regions' cluster portfolios{suffix}",
                 _note(source_rows, f"Complementarity = 1 − cosine similarity of sector profiles ({weight} per "
                                    "sector); 0 = same mix, 1 = no sector in common."))
@@ -299,7 +302,7 @@ def link_sankey(flows: pd.DataFrame, phase_order: Sequence[str], *, labels: Mapp
                              for a, b in zip(f["region_a"], f["region_b"])],
                       hovertemplate="%{source.label} – %{target.label}<br>%{value} joint projects, "
                                     "%{customdata} cluster pairs<extra></extra>")))
-    buttons = [dict(method="update", label=str(p),
+    buttons = [dict(method="update", label=_label(phase_names, p),
                     args=[{"visible": [j == i for j in range(len(phases))]}, {"title.text": title_for(p)}])
                for i, p in enumerate(phases)]
     apply_theme(fig, title_for(phases[0]) if phases else "Joint projects between the regions' clusters",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from clusterix_analytics.figures.theme import PALETTE, apply_theme
+from clusterix_analytics.figures.theme import PALETTE, apply_theme, figure_text
 
 
 def share_of_targets_figure(versus_targets: pd.DataFrame, partner_label: str, note: str | None = None) -> go.Figure:
@@ -23,13 +23,14 @@ def share_of_targets_figure(versus_targets: pd.DataFrame, partner_label: str, no
     """
     shown = versus_targets.dropna(subset=["share_of_target"]).iloc[::-1]
     percent = (shown["share_of_target"] * 100).round(1)
-    hover = [f"{v:,.0f} of {t:,.0f} {u}" for v, t, u in zip(shown["value"], shown["target"], shown["unit"])]
+    hover = [f"{v:,.0f} of {t:,.0f} {figure_text(u)}" for v, t, u in zip(shown["value"], shown["target"],
+                                                                         shown["unit"])]
     fig = go.Figure(go.Bar(
-        x=percent.tolist(), y=shown["name"].tolist(), orientation="h", marker_color=PALETTE[0],
+        x=percent.tolist(), y=[figure_text(n) for n in shown["name"]], orientation="h", marker_color=PALETTE[0],
         text=[f"{p:.0f}%" for p in percent], textposition="outside", hovertext=hover, hoverinfo="text+y",
     ))
     left_out = len(versus_targets) - len(shown)
-    title = f"{partner_label}: contribution to each project target (% of target)"
+    title = f"{figure_text(partner_label)}: contribution to each project target (% of target)"
     if left_out:
         title += f"<br><sub>{left_out} indicator{'s' if left_out != 1 else ''} without a target not shown</sub>"
     # tall enough that the footnote (placed below the plot area by the theme) clears the axis title

@@ -24,6 +24,7 @@ from clusterix_analytics.style import (  # noqa: F401 - re-exported to the build
     contrast_ratio,
     label_colour,
 )
+from clusterix_analytics.text import figure_text  # noqa: F401 - re-exported: every builder escapes data with it
 
 TEMPLATE_NAME = "clusterix"
 
@@ -95,12 +96,19 @@ def apply_theme(fig: go.Figure, title: str, note: str | None = None, height: int
 
 
 def wrap_text(text, width: int = 70) -> str:
-    """A label broken into lines of at most ``width`` characters for plotly (``<br>``); "" for no text.
+    """A label from the data broken into lines of at most ``width`` characters for plotly (``<br>``), each line
+    escaped (:func:`~clusterix_analytics.text.figure_text`); "" for no text.
 
     >>> wrap_text("Additional activities – COVID-19 recovery", 24), wrap_text(None)
     ('Additional activities –<br>COVID-19 recovery', '')
+    >>> wrap_text("<b>R&D</b> support", 12)
+    '&lt;b&gt;R&amp;D&lt;/b&gt;<br>support'
     """
-    return "<br>".join(textwrap.wrap(text, width)) if isinstance(text, str) and text else ""
+    if not isinstance(text, str) or not text:
+        return ""
+    return "<br>".join(figure_text(line) for line in textwrap.wrap(text, width))
+
+
 def has_data(fig: go.Figure) -> bool:
     """Whether any trace of ``fig`` draws a value: False for a chart whose every trace is empty or unknown
     (a view then says in a sentence why there is nothing to draw).

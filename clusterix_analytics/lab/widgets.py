@@ -31,6 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.data.names import country_name, partner_names
 from clusterix_analytics.lab.notebook import under_papermill
 
 # The value every notebook parameter uses for "no filter" (partner="all", phase="all").
@@ -40,25 +41,28 @@ Options = Sequence[Any] | Mapping[str, Any]
 
 
 def partner_options(ds: Dataset, include_all: bool = True) -> list[tuple[str, str]]:
-    """Dropdown (label, value) pairs for the ``partner`` parameter: "all", then each partner with its region.
+    """Dropdown (label, value) pairs for the ``partner`` parameter: "all", then each partner by name with its
+    region and country (the value stays the id).
 
     >>> import clusterix_analytics as cx
-    >>> partner_options(cx.load())[:2]
-    [('All partners', 'all'), ('ecoplus – Niederösterreich (AT)', 'ecoplus')]
+    >>> partner_options(cx.load())[1:3]
+    [('ecoplus – Niederösterreich (Austria)', 'ecoplus'), ('VLAIO – Vlaams Gewest (Belgium)', 'vlaio')]
     """
-    pairs = [(f"{p.partner_id} – {p.region_name} ({p.country_code})", str(p.partner_id))
+    names = partner_names(ds.partners)
+    pairs = [(f"{names[str(p.partner_id)]} – {p.region_name} ({country_name(p.country_code)})", str(p.partner_id))
              for p in ds.partners.itertuples()]
     return ([("All partners", ALL)] if include_all else []) + pairs
 
 
 def phase_options(ds: Dataset, include_all: bool = True) -> list[tuple[str, str]]:
-    """Dropdown (label, value) pairs for the ``phase`` parameter: "all", then each phase with its dates.
+    """Dropdown (label, value) pairs for the ``phase`` parameter: "all", then each phase by name with its dates
+    (the value stays the id).
 
     >>> import clusterix_analytics as cx
     >>> phase_options(cx.load())[1]
-    ('P1: Phase 1 – interregional learning (Apr 2016 – Mar 2019)', 'P1')
+    ('Phase 1 – interregional learning (Apr 2016 – Mar 2019)', 'P1')
     """
-    pairs = [(f"{ph.phase_id}: {ph.name} ({ph.start:%b %Y} – {ph.end:%b %Y})", str(ph.phase_id))
+    pairs = [(f"{ph.name} ({ph.start:%b %Y} – {ph.end:%b %Y})", str(ph.phase_id))
              for ph in ds.project.phases_frame().itertuples()]
     return ([("All phases", ALL)] if include_all else []) + pairs
 

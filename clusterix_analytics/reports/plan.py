@@ -34,8 +34,8 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from clusterix_analytics.config import MAX_PARAMETER_CHARS_ENV, NOTEBOOKS_DIR, input_limits
-from clusterix_analytics.data.countries import country_name
 from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.data.names import country_name
 from clusterix_analytics.data.safe_yaml import YamlProblem, beyond_bounds, load_yaml, read_yaml_file
 from clusterix_analytics.errors import did_you_mean
 

@@ -1,5 +1,6 @@
 """Names for the ids a table would otherwise show: countries in English, partners by short name, phases by
-name. Tables on the pages name things; ids stay in the data, the parameters and the downloads.
+name. Tables on the pages name things; ids stay in the data, the parameters and the downloads. Countries and
+partners are named in :mod:`clusterix_analytics.data.names` (figures and the lab's dropdowns use them too).
 
 >>> country_name("RO"), country_name("EL"), country_name("XX")
 ('Romania', 'Greece', 'XX')
@@ -9,19 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from clusterix_analytics.analytics.calendar import phase_names as _phase_names
-from clusterix_analytics.data.countries import COUNTRY_NAMES, country_name  # noqa: F401 - the views' names
+from clusterix_analytics.data.names import COUNTRY_NAMES, country_name, partner_names  # noqa: F401 - re-exported
 from clusterix_analytics.data.nuts import nuts_table
 from clusterix_analytics.data.project import Project
-
-
-def partner_names(partners: pd.DataFrame) -> dict[str, str]:
-    """partner_id → short name (the organisation where a partner has no short name).
-
-    >>> partner_names(pd.DataFrame({"partner_id": ["a", "b"], "short_name": ["A", None], "organisation": ["x", "B"]}))
-    {'a': 'A', 'b': 'B'}
-    """
-    short = partners["short_name"].astype("string").fillna(partners["organisation"].astype("string"))
-    return dict(zip(partners["partner_id"].astype(str), short.astype(str)))
 
 
 def phase_names(project: Project) -> dict[str, str]:

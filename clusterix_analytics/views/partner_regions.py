@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from clusterix_analytics.analytics import regions
 from clusterix_analytics.analytics.links import interregional_links, links_by_phase
 from clusterix_analytics.analytics.metrics import JointProjects, Metric, joint_projects, joint_projects_sentence
-from clusterix_analytics.analytics.regions import colour_options
+from clusterix_analytics.analytics.regions import colour_choices, colour_options  # noqa: F401 - choices: notebook 01
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.provenance import PROVENANCE_WORDS
 from clusterix_analytics.figures import maps

@@ -6,12 +6,14 @@ text column of each table (tables.py: a text field without a vocabulary, pattern
 and the project's name, programme and phase names get the payload appended. The plan is the shipped one with
 one partner profile: every page type. On every page no payload may run (``window.__xss`` stays unset, also
 after hovering over every figure's first points), no ``javascript:`` link and no event-handler attribute may
-exist, and where a field shows, the payload shows as the text it is.
+exist, no link from the data (``<a href="https://x.example">``, also inside a figure's SVG), and where a field
+shows, the payload (``%{x}`` included) shows as the text it is.
 """
 from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from ..conftest import FIXTURES
 
 PAYLOADS = ('<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=1">',
             '"><svg onload=window.__xss=1>', '[x](javascript:window.__xss=1)', '{{7*7}}',
-            '<a href="javascript:window.__xss=1">link</a>')
+            '<a href="javascript:window.__xss=1">link</a>', '<a href="https://x.example">link</a>', '%{x}')
 PAYLOAD = " ".join(PAYLOADS)
 NAMING_THE_PROJECT = ("00", "03", "04")   # the pages whose text names the project: overview, portfolios, profile
 SQUEEZED = "rendering: Error: <rect> attribute width: A negative value is not valid"
@@ -48,7 +50,10 @@ PROBE = """(() => {
     e => e.getAttribute('href') || e.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || '');
   const handlers = Array.from(document.querySelectorAll('*')).filter(
     e => Array.from(e.attributes).some(a => a.name.toLowerCase().startsWith('on'))).map(e => e.outerHTML.slice(0, 120));
-  return {xss: typeof window.__xss, javascript_links: hrefs.filter(h => /^\\s*javascript:/i.test(h)),
+  // a link that leads to x.example (a heading's own #anchor may spell the payload in its fragment: no link out)
+  const planted = Array.from(document.querySelectorAll('a')).filter(a => /^\\s*(https?:)?\\/\\/x\\.example/i.test(
+    a.getAttribute('href') || a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || '')).length;
+  return {xss: typeof window.__xss, javascript_links: hrefs.filter(h => /^\\s*javascript:/i.test(h)), planted: planted,
           handlers: handlers, text: document.body.innerText,
           figure_text: figures.map(d => d.textContent).join('\\n')};
 })()"""
@@ -111,7 +116,11 @@ def test_payloads_in_every_text_field_stay_text_on_every_page(tmp_path):
         if seen["xss"] != "undefined":
             found.append(f"{name}: a payload ran")
         found += [f"{name}: a javascript: link {h}" for h in seen["javascript_links"]]
+        if seen["planted"]:   # a link from the data, in the HTML or in a figure's SVG
+            found.append(f"{name}: {seen['planted']} link(s) to x.example from the data")
         found += [f"{name}: an event handler {h}" for h in seen["handlers"]]
+        if re.search(r"&(lt|gt|amp|#37);", seen["figure_text"]):   # plotly shows an entity it got escaped twice
+            found.append(f"{name}: a figure shows an HTML entity instead of its character")
         text = seen["text"] + "\n" + seen["figure_text"]
         shown[name] = text
         if name[:2] in NAMING_THE_PROJECT and dataset.project.name not in text:

@@ -82,7 +82,8 @@ def test_funds_by_partner_and_phase_stacks_phases(tables):
 def test_phase_comparison(tables):
     fig = figs.phase_comparison(tables.phase_series, tiny_project(), order=list(INDICATORS.indicator_id))
     ev_bars = [t for t in fig.data if t.type == "bar" and t.xaxis == "x"]
-    assert [(t.x[0], t.y[0]) for t in ev_bars] == [("P1", pytest.approx(92)), ("P2", pytest.approx(122))]
+    # the phases by name (tiny_project: P1 "Phase one", P2 "Phase two"), never by id
+    assert [(t.x[0], t.y[0]) for t in ev_bars] == [("Phase one", pytest.approx(92)), ("Phase two", pytest.approx(122))]
     assert fig.layout.yaxis.title.text == "events" and fig.layout.yaxis2.title.text == "percent"
     assert [a.text for a in fig.layout.annotations][:3] == ["Events", "Rate", "No target"]
     assert fig.layout.title.text.startswith("Indicator values per phase")

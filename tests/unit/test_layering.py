@@ -21,7 +21,9 @@ ALLOWED: dict[str, set[str]] = {
     "geo": BASE,
     "analytics": BASE | {"data"},
     # figures take tables and geometry: the data layer's value types and vocabularies, never a Dataset or a reader
-    "figures": BASE | {"analytics", "geo", "data.project", "data.fields", "data.tables", "data.provenance"},
+    # (and the names of partners and countries: the one home of those names for tables, charts and dropdowns)
+    "figures": BASE | {"analytics", "geo", "data.project", "data.fields", "data.tables", "data.provenance",
+                       "data.names"},
     "views": BASE | {"data", "analytics", "geo", "figures"},
     "lab": BASE | {"data"},
     # the runner knows nothing about clusters: plan, data checks and pages, no analytics or figures

@@ -14,6 +14,7 @@ VALUES = [
     '<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=1">', '"><svg onload=window.__xss=1>',
     "[x](javascript:window.__xss=1)", "![x](x.png)", "<javascript:alert(1)>", "{{7*7}}", "*bold* _it_ `code` ~~no~~",
     "$x^2$ costs 5 $", "back\\slash \\*", "R&D &amp; Co", "ecoplus (AT12)", "#1 | 2 > 1", "two\nlines\r\nhere",
+    'see https://x.example"&gt;link</a> or WWW.x.example', "ftp://x.example (time 10:30)",
 ]
 
 

@@ -131,15 +131,27 @@ def test_bad_start_value_and_empty_options_are_refused(interactive):
 
 def test_option_lists_come_from_the_project_folder():
     ds = cx.load(SECOND_PROJECT)   # partners cph, vie, sth; phases learn (2020), apply (2021)
+    # labels name things (short name, region, country; phase name), values stay the ids
     assert widgets.partner_options(ds) == [
-        ("All partners", "all"), ("cph – Hovedstaden (DK)", "cph"), ("vie – Wien (AT)", "vie"),
-        ("sth – Sydsverige (SE)", "sth")]
+        ("All partners", "all"), ("Capital Test – Hovedstaden (Denmark)", "cph"),
+        ("Vienna Test – Wien (Austria)", "vie"), ("South Test – Sydsverige (Sweden)", "sth")]
     assert widgets.phase_options(ds, include_all=False) == [
-        ("learn: Learning phase (Jan 2020 – Dec 2020)", "learn"),
-        ("apply: Implementation phase (Jan 2021 – Dec 2021)", "apply")]
+        ("Learning phase (Jan 2020 – Dec 2020)", "learn"),
+        ("Implementation phase (Jan 2021 – Dec 2021)", "apply")]
     assert [value for _, value in widgets.indicator_options(ds)] == [
         "pilots_launched", "satisfaction_score", "staff_trained"]
     assert widgets.indicator_options(ds)[1][0] == "Stakeholder satisfaction (score (1-5))"
+
+
+def test_map_colouring_dropdown_names_each_colouring():
+    from clusterix_analytics.views import partner_regions
+    choices = partner_regions.colour_choices()
+    assert [value for _, value in choices] == partner_regions.colour_options()     # the parameter's values
+    assert dict((v, label) for label, v in choices) == {
+        "none": "one colour", "partner_type": "partner type", "phase": "phase of first policy change",
+        "policy_changes": "policy changes", "funds_influenced_eur": "funds influenced by policy changes",
+        "clusters": "clusters", "interregional_projects": "joint projects with other regions' clusters",
+        "policy_instruments": "policy instruments on record"}
 
 
 def test_lab_command_opens_notebooks_with_the_projects_kernel():

@@ -1,8 +1,9 @@
-"""English names of country codes: the NUTS tables' Eurostat codes (EL, UK) and the ISO codes a spreadsheet
-may use instead (GR, GB). Pages and the report index name countries; ids stay in the data.
+"""Names for the ids a reader would otherwise see: countries in English, partners by short name. The one home
+of these rules for tables (:mod:`clusterix_analytics.views.names`), charts (the figures) and the lab's dropdowns:
+ids stay in the data, the parameters and the downloads.
 
->>> country_name("AT"), country_name("EL"), country_name("XX"), country_name("")
-('Austria', 'Greece', 'XX', '')
+>>> country_name("RO"), country_name("EL"), country_name("XX")
+('Romania', 'Greece', 'XX')
 """
 from __future__ import annotations
 
@@ -26,3 +27,17 @@ def country_name(code) -> str:
     if code is None or pd.isna(code):
         return code
     return COUNTRY_NAMES.get(str(code).strip().upper(), str(code))
+
+
+def partner_names(partners: pd.DataFrame) -> dict[str, str]:
+    """partner_id → short name (the organisation where a partner has no short name, else the id).
+
+    >>> partner_names(pd.DataFrame({"partner_id": ["a", "b"], "short_name": ["A", None], "organisation": ["x", "B"]}))
+    {'a': 'A', 'b': 'B'}
+    """
+    ids = partners["partner_id"].astype(str)
+    short = (partners["short_name"].astype("string") if "short_name" in partners
+             else pd.Series(pd.NA, index=partners.index, dtype="string"))
+    if "organisation" in partners:
+        short = short.fillna(partners["organisation"].astype("string"))
+    return dict(zip(ids, short.fillna(ids.astype("string")).astype(str)))
