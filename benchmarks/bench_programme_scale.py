@@ -148,7 +148,7 @@ def tree_memory_mb(process: psutil.Process) -> tuple[float, float]:
 
 def measure_report(project: Path, out: Path, profiles: list[str]) -> dict:
     command = [sys.executable, "-m", "clusterix_analytics.cli", "report", "--project", str(project), "--out",
-               str(out), "--no-thumbnails", "--jobs", "2", *[arg for p in profiles for arg in ("--only", f"*-{p}")]]
+               str(out), "--no-thumbnails", "--jobs", "2", *[arg for p in profiles for arg in ("--only", f"04*-{p}")]]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     watched = psutil.Process(process.pid)

@@ -415,10 +415,17 @@ def timeline_figure(page: LearningPage) -> go.Figure | str:
     >>> import clusterix_analytics as cx
     >>> timeline_figure(build(cx.load("tests/fixtures/nordic_pilot")))
     'No learning events are recorded for all partners over the whole project.'
+    >>> timeline_figure(build(cx.load(), partner="vlaio"))     # its one event is undated
+    'The one learning event of VLAIO over the whole project has no date to place on the timeline.'
     """
     if page.events.empty:
         return no_events_sentence(page)
-    return figures.events_timeline(page.events, page.project)
+    fig = figures.events_timeline(page.events, page.project)
+    if has_data(fig):
+        return fig
+    events = "The one learning event" if len(page.events) == 1 else f"None of the {len(page.events)} learning events"
+    return (f"{events} of {markdown_text(page.who)} over {markdown_text(page.scope)} "
+            f"{'has no date' if len(page.events) == 1 else 'has a date'} to place on the timeline.")
 
 
 def timeline_chart(dataset: Dataset, partner: str = ALL, phase: str = ALL) -> go.Figure:

@@ -69,6 +69,7 @@ def _tasks(folder: Path, n: int) -> list[dict]:
 @pytest.mark.parametrize("n", [40, pytest.param(200, marks=pytest.mark.slow)])
 def test_no_descriptor_or_process_growth_over_many_runs(tmp_path, n):
     """40 runs (two workers, ~30 s) in the quick suite; the 200 runs of issue 15 are marked slow."""
+    before = {p.pid for p in psutil.Process().children(recursive=True)}   # e.g. a browser an earlier test left
     results = runner._execute_all(_tasks(tmp_path, n), jobs=2, fail_fast=False, progress=False, log_runs=False,
                                   preload=())
     assert sorted(results) == sorted(f"tiny-{i}" for i in range(n))
@@ -89,7 +90,8 @@ def test_no_descriptor_or_process_growth_over_many_runs(tmp_path, n):
         kernels = [[c for c in s["children"] if int(c.split()[0]) not in servers] for s in seen]
         assert max(len(k) for k in kernels) <= 1, seen
     # the pool is closed: no worker, no kernel, no spare left
-    leftover = [p for p in psutil.Process().children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE]
+    leftover = [p for p in psutil.Process().children(recursive=True)
+                if p.pid not in before and p.status() != psutil.STATUS_ZOMBIE]
     assert leftover == [], [p.cmdline() for p in leftover]
     assert not [p for p in os.listdir(tmp_path / "notebooks") if not p.endswith(".ipynb")]
 

@@ -263,7 +263,11 @@ def test_a_project_without_events_draws_an_empty_events_map():
     from clusterix_analytics.views import policy_learning
 
     nordic = cx.load("tests/fixtures/nordic_pilot")
-    fig = policy_learning.events_map_figure(policy_learning.build(nordic), policy_learning.map_geometry(nordic))
+    page, geometry = policy_learning.build(nordic), policy_learning.map_geometry(nordic)
+    # the page says so in a sentence; the map builder itself still draws an empty map, with a note
+    assert policy_learning.events_map_figure(page, geometry) == (
+        "No learning events are recorded for all partners over the whole project.")
+    fig = maps.events_map(page.events, geometry, nordic.project)
     assert len(fig.data) == 1                                               # the grey countries only
     assert any("No learning event with a region" in a.text for a in fig.layout.annotations)
 
@@ -274,8 +278,8 @@ def test_a_project_without_events_maps_only_its_partner_regions():
     nordic = cx.load("tests/fixtures/nordic_pilot")                     # no events table; partners DK01, AT13, SE22
     geometry = policy_learning.map_geometry(nordic)
     assert sorted(geometry.regions["nuts_id"]) == ["AT13", "DK01", "SE22"]
-    fig = policy_learning.events_map_figure(policy_learning.build(nordic), geometry)
-    # the view frames the three partner regions (Wien to Sjælland), not the whole NUTS table
+    fig = maps.events_map(policy_learning.build(nordic).events, geometry, nordic.project)
+    # the map frames the three partner regions (Wien to Sjælland), not the whole NUTS table
     west, south, east, north = geometry.regions.total_bounds
     x0, x1 = fig.layout.xaxis.range
     y0, y1 = fig.layout.yaxis.range
