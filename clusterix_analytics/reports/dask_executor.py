@@ -128,7 +128,8 @@ def execute_on_dask(tasks: list[dict], folder: Path, client, transfer: str = "by
     results: dict[str, dict] = {}
     futures = {client.submit(run_on_worker, p, key=f"clusterix-{t['slug']}-{id(p)}", pure=False): t
                for p, t in zip(payloads(tasks, transfer), tasks)}
-    for future in as_completed(futures):
+    # the client's own loop: the runner's client is never the process's default client (set_as_default=False)
+    for future in as_completed(futures, loop=client.loop):
         task = futures[future]
         try:
             answer = future.result()

@@ -35,7 +35,8 @@ def client():
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):   # a lost worker fails its run at once
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None, worker_dashboard_address=None)
-        with Client(cluster) as c:
+        # not the default client: the runner's own is not either (as_completed must not need one)
+        with Client(cluster, set_as_default=False) as c:
             yield c
         cluster.close()
 
