@@ -121,6 +121,21 @@ class Browser:
         self._events: list[dict] = []
 
     def __enter__(self) -> Browser:
+        # A Chromium that does not answer its first command (seen on a busy 2-core machine, first start of a
+        # test session) is stopped and started once more before giving up.
+        for attempt in (1, 2):
+            self._start()
+            try:
+                self.command("Target.setDiscoverTargets", discover=False, timeout=45)
+                return self
+            except BrowserError:
+                self.__exit__()
+                if attempt == 2:
+                    raise
+        return self
+
+    def _start(self) -> None:
+        self._buffer, self._events = b"", []
         self._profile = tempfile.mkdtemp(prefix="clusterix-chromium-")
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
@@ -138,8 +153,6 @@ class Browser:
         )
         os.close(to_browser_r)
         os.close(from_browser_w)
-        self.command("Target.setDiscoverTargets", discover=False)
-        return self
 
     def __exit__(self, *exc) -> None:
         try:
