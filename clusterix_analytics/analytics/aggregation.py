@@ -131,11 +131,20 @@ def indicator_rules(indicators: pd.DataFrame, n_partners: int) -> pd.DataFrame:
 
 
 def aggregate_periods(frame: pd.DataFrame, keys: list[str], how_column: str = "aggregation",
-               order: str = "period_end") -> pd.DataFrame:
-    """Aggregate ``value`` over ``keys`` with each row's own rule (column ``how_column``: sum/last/max/mean)."""
+                      order: str | list[str] = "period_end") -> pd.DataFrame:
+    """Aggregate ``value`` over ``keys`` with each row's own rule (column ``how_column``: sum/last/max/mean),
+    the rows taken in ``order`` (a column or columns; ties keep the frame's order). Unknown values are
+    skipped, as :func:`over_periods` skips them: a group with none known is NaN.
+
+    >>> frame = pd.DataFrame({"partner_id": ["a", "a", "b", "b"], "value": [2, 3, None, 1.0],
+    ...                       "aggregation": ["last", "last", "sum", "sum"], "period_end": [2, 1, 1, 2]})
+    >>> aggregate_periods(frame, ["partner_id"]).to_dict("records")
+    [{'partner_id': 'a', 'value': 2.0, 'aggregation': 'last'}, {'partner_id': 'b', 'value': 1.0, 'aggregation': 'sum'}]
+    """
     parts = []
+    columns = [order] if isinstance(order, str) else list(order)
     for how, part in frame.groupby(how_column, sort=False):
-        part = part.sort_values(order) if order in part else part
+        part = part.sort_values(columns, kind="stable") if set(columns) <= set(part.columns) else part
         grouped = part.groupby(keys, sort=False, dropna=False)
         agg = grouped["value"].sum(min_count=1) if how == "sum" else grouped["value"].agg(how)
         out = agg.rename("value").reset_index()

@@ -81,6 +81,38 @@ def _view_box(boxes: list[tuple[float, float, float, float]]) -> tuple[float, fl
     return minx - pad, miny - pad, maxx + pad, maxy + pad
 
 
+def _clip_box(view: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """What a map around ``view`` draws of the countries: well beyond the view, for the equal axis scale
+    widens one axis to fit the plot's shape, and a user may zoom out.
+
+    >>> _clip_box((0, 0, 10, 4))
+    (-10, -5.0, 20, 9.0)
+    """
+    extent = max(view[2] - view[0], view[3] - view[1])
+    return view[0] - extent, view[1] - extent / 2, view[2] + extent, view[3] + extent / 2
+
+
+def _frame_box(view: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """What a map of ``view`` shows: the view, widened as the equal axis scale widens it on a page (the plot
+    area is up to about twice as wide as high) — a locator map draws the partner regions reaching into it.
+
+    >>> _frame_box((0, 0, 10, 10))
+    (-5.0, 0, 15.0, 10)
+    """
+    half = (view[2] - view[0]) / 2
+    return view[0] - half, view[1], view[2] + half, view[3]
+
+
+def _inside(table: pd.DataFrame, polygons, box: tuple[float, float, float, float]) -> pd.DataFrame:
+    """The rows of ``table`` whose region's polygon reaches into ``box`` (a locator map draws only those:
+    its figure then weighs about the same whether the project has 10 partners or 250)."""
+    known = table[table["nuts_code"].isin(polygons.index)]
+    bounds = polygons.loc[known["nuts_code"]].bounds.to_numpy()
+    reaches = ((bounds[:, 0] <= box[2]) & (bounds[:, 2] >= box[0]) & (bounds[:, 1] <= box[3])
+               & (bounds[:, 3] >= box[1]))
+    return known[reaches]
+
+
 def _base_figure(geometry: geo.RegionGeometry, codes, min_extent_m: float = 0.0) -> tuple[go.Figure, tuple]:
     """Grey countries clipped to the view around ``codes`` (or all regions), axes hidden, equal scale.
 
@@ -91,10 +123,7 @@ def _base_figure(geometry: geo.RegionGeometry, codes, min_extent_m: float = 0.0)
     view = _view_box([tuple(shown.total_bounds)]) if not shown.empty else (2.5e6, 1.4e6, 6.5e6, 5.4e6)
     grow = [max(0.0, min_extent_m - (view[2] - view[0])) / 2, max(0.0, min_extent_m - (view[3] - view[1])) / 2]
     view = (view[0] - grow[0], view[1] - grow[1], view[2] + grow[0], view[3] + grow[1])
-    # Clip well beyond the view: the equal axis scale widens one axis to fit the plot's shape, and a
-    # user may zoom out.
-    extent = max(view[2] - view[0], view[3] - view[1])
-    wide = (view[0] - extent, view[1] - extent / 2, view[2] + extent, view[3] + extent / 2)
+    wide = _clip_box(view)
     xs, ys = [], []
     for geom in geometry.countries.geometry:
         clipped = shapely.clip_by_rect(geom, *wide)
@@ -206,9 +235,10 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
     if highlight is not None and highlight not in table.index:
         raise ValueError(f"unknown partner {highlight!r}; valid: none, {', '.join(sorted(table.index))}")
     framed = table.loc[[highlight], "nuts_code"].dropna() if zoom_to_highlight and highlight else None
-    fig, _ = _base_figure(geometry, table["nuts_code"] if framed is None else framed,
-                          min_extent_m=0 if framed is None else LOCATOR_EXTENT_M)
+    fig, view = _base_figure(geometry, table["nuts_code"] if framed is None else framed,
+                             min_extent_m=0 if framed is None else LOCATOR_EXTENT_M)
     polygons = geometry.regions.drop_duplicates("nuts_id").set_index("nuts_id").geometry
+    drawn = table if framed is None else _inside(table, polygons, _frame_box(view))
     numeric = color_by in regions.NUMERIC_COLUMNS
 
     if numeric:
@@ -225,7 +255,7 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
         legend_of = categories.to_dict()
     shown_in_legend: set = set()
 
-    for pid, row in table.sort_values("nuts_code").iterrows():
+    for pid, row in drawn.sort_values("nuts_code").iterrows():
         if row["nuts_code"] not in polygons.index:
             continue
         xs, ys = geo.polygon_xy(polygons[row["nuts_code"]])
@@ -252,7 +282,7 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
                         colorbar=dict(title=dict(text=f"{unit}"), thickness=14))))
 
     points = geometry.label_points.set_index("nuts_id")
-    on_map = table[table["nuts_code"].isin(points.index)]
+    on_map = drawn[drawn["nuts_code"].isin(points.index)]
     if labels and not on_map.empty:
         xy = points.loc[on_map["nuts_code"]]
         # The highlighted partner gets a boxed label with an arrow instead (below).

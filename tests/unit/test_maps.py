@@ -223,6 +223,24 @@ def test_locator_map_frames_the_highlighted_region_with_its_surroundings():
     assert len(locator.data[0].x) < len(whole.data[0].x)
 
 
+
+def test_locator_map_draws_only_the_partner_regions_reaching_into_its_frame():
+    import re
+
+    ds = cx.load()
+    locator = regions_map(ds, color_by="partner_type", highlight="inma", zoom_to_highlight=True)
+    drawn = sorted(re.findall(r"\((\w+)\)<br>Partner", " ".join(str(t.text) for t in locator.data if t.text)))
+    # INMA's view (RO32, ~60 km across) grows to 1,400 km: x 4.90–6.30, y 1.82–3.22 million m (LAEA); a page
+    # shows up to twice its width, so the frame is x 4.20–7.00, y 1.82–3.22. Bounds of the partner regions
+    # (million m): Flanders BE2 ends at x 4.03 and Auvergne-Rhône-Alpes FRK at 4.10 (west of 4.20); Southern
+    # Denmark DK03 starts at y 3.51 and Skåne SE224 at 3.59 (north of 3.22): those four are not drawn.
+    # Lower Austria AT12 (x to 4.85), Moravia-Silesia CZ08, Western Transdanubia HU22, South Tyrol ITH1 (x to
+    # 4.51), Nord-Est RO21 and INMA's own RO32 reach into it.
+    assert drawn == ["AT12", "CZ08", "HU22", "ITH1", "RO21", "RO32"]
+    # the whole-partnership map draws all ten
+    whole = regions_map(ds, color_by="partner_type", highlight="inma")
+    assert len(re.findall(r"\)<br>Partner type", " ".join(str(t.text) for t in whole.data if t.text))) == 10
+
 # ---------------------------------------------------------------- the learning events map (notebook 05)
 def test_events_at_their_region_sized_by_participants_coloured_by_type():
     from clusterix_analytics.views import policy_learning

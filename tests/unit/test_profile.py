@@ -114,3 +114,58 @@ def test_fixture_notebook_is_committed_without_outputs():
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(c.outputs == [] and c.execution_count is None for c in code), path.name
         assert "parameters" in code[0].metadata.get("tags", [])
+
+
+def test_observations_vs_targets_skips_unknown_values_and_orders_ties_by_start():
+    observations = pd.DataFrame({
+        "partner_id": ["a", "a", "a", "b", "b"],
+        "indicator_id": ["share", "share", "share", "share", "share"],
+        # a: two periods end together, the one that starts later is the latest; its last period is unknown
+        "period_start": pd.to_datetime(["2017-07-01", "2017-01-01", "2018-01-01", "2017-01-01", "2017-07-01"]),
+        "period_end": pd.to_datetime(["2017-12-31", "2017-12-31", "2018-06-30", "2017-06-30", "2017-12-31"]),
+        "value": [6.0, 4.0, None, None, None],
+        "synthetic": [True] * 5,
+    })
+    table = observations_vs_targets(observations, INDICATORS, "a").set_index("indicator_id")
+    # a's latest known value is 6 (2017-07-01 – 2017-12-31; its 2018 value is unknown); b knows none, so the
+    # average of the partners' latest values is a's alone: 6
+    assert table.loc["share", ["value", "all_partners"]].tolist() == [6.0, 6.0]
+    assert table.loc["share", "observations"] == 3
+    # a period that starts first but ends last is the latest: its value is a's latest
+    longer = pd.concat([observations, pd.DataFrame({
+        "partner_id": ["a"], "indicator_id": ["share"], "period_start": pd.to_datetime(["2016-01-01"]),
+        "period_end": pd.to_datetime(["2019-12-31"]), "value": [9.0], "synthetic": [True]})], ignore_index=True)
+    assert observations_vs_targets(longer, INDICATORS, "a").set_index("indicator_id").loc["share", "value"] == 9.0
+    # b has rows but no known value: no value of its own
+    assert pd.isna(observations_vs_targets(observations, INDICATORS, "b").set_index("indicator_id")
+                   .loc["share", "value"])
+
+
+def test_observations_vs_targets_matches_the_rules_one_partner_at_a_time():
+    """On random frames: each partner's periods combined by ``over_periods`` and the partners by
+    ``all_partners_value`` (the rules, applied one list at a time) give what the table gives."""
+    import numpy as np
+
+    from clusterix_analytics.analytics.aggregation import all_partners_value, over_periods
+
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        n = int(rng.integers(1, 60))
+        ends = pd.to_datetime("2017-01-01") + pd.to_timedelta(rng.integers(0, 6, n) * 90, unit="D")
+        frame = pd.DataFrame({
+            "partner_id": rng.choice(["a", "b", "c", "project"], n),
+            "indicator_id": rng.choice(INDICATORS["indicator_id"], n),
+            "period_start": ends - pd.to_timedelta(rng.integers(30, 200, n), unit="D"),
+            "period_end": ends,
+            "value": np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 50, n).astype(float)),
+            "synthetic": True,
+        })
+        table = observations_vs_targets(frame, INDICATORS, "a").set_index("indicator_id")
+        ordered = frame[frame["partner_id"] != "project"].sort_values(["period_end", "period_start"], kind="stable")
+        for row in INDICATORS.itertuples():
+            rows = ordered[ordered["indicator_id"] == row.indicator_id]
+            by_partner = {p: part["value"].tolist() for p, part in rows.groupby("partner_id", sort=False)}
+            expected_own = over_periods(by_partner.get("a", []), row.aggregation)
+            expected_all = all_partners_value(by_partner, row.aggregation, row.unit) if by_partner else float("nan")
+            np.testing.assert_equal(table.loc[row.indicator_id, ["value", "all_partners"]].to_numpy(float),
+                                    [expected_own, expected_all])
