@@ -179,7 +179,8 @@ def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, projec
     """Each policy change as a marker: date × partner, symbol and colour by type of change.
 
     Filled markers: achieved; open markers: planned or in progress. Hover shows the description and the
-    evidence link. ``changes`` comes from ``indicators.changes_with_phase``.
+    evidence link. ``changes`` comes from ``indicators.changes_with_phase``. One row per partner that has a
+    change (others are left out); the legend is shown even for a single type of change.
     """
     names = _short_names(partners)
     fig = go.Figure()
@@ -205,10 +206,14 @@ def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, projec
                                "funds influenced: %{customdata[2]}<br>%{customdata[3]}<br>"
                                "evidence: %{customdata[4]}<extra></extra>"),
             ))
-    order = [names.get(p, p) for p in partners.partner_id.astype(str)]
+    # A row per partner with a change (in the partners' order): a partner without one is no empty row.
+    with_changes = set(changes.partner_id.astype(str))
+    order = [names.get(p, p) for p in partners.partner_id.astype(str) if p in with_changes]
+    order += sorted(names.get(p, p) for p in with_changes - set(partners.partner_id.astype(str)))
     fig.update_xaxes(title_text="Date of the change", type="date", range=_date_range(project, changes.date))
     fig.update_yaxes(title_text="Partner", categoryorder="array", categoryarray=order[::-1])
-    fig.update_layout(legend=dict(orientation="h", title_text="Type of change: "))
+    # plotly hides the legend of a one-trace figure: say what a lone symbol means all the same.
+    fig.update_layout(legend=dict(orientation="h", title_text="Type of change: "), showlegend=bool(fig.data))
     note = source_note(changes) + " Filled: achieved; open: planned or in progress."
     return _finish(fig, "Policy changes over time, by partner and type of change", note,
                    height=max(460, 300 + 32 * changes.partner_id.nunique()), left=130, top=140)

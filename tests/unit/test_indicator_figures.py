@@ -87,3 +87,19 @@ def test_phase_comparison(tables):
     assert fig.layout.yaxis.title.text == "events" and fig.layout.yaxis2.title.text == "percent"
     assert [a.text for a in fig.layout.annotations][:3] == ["Events", "Rate", "No target"]
     assert fig.layout.title.text.startswith("Indicator values per phase")
+
+
+def test_policy_change_timeline_has_a_row_only_per_partner_with_changes_and_always_a_legend(tables):
+    # Partner b's changes only, as on b's profile: one row (b), never empty rows for a and c.
+    own = tables.changes[tables.changes.partner_id == "b"]
+    fig = figs.policy_change_timeline(own, PARTNERS, tiny_project())
+    assert list(fig.layout.yaxis.categoryarray) == ["B"]
+    assert {y for t in fig.data for y in t.y} == {"B"}
+    assert fig.layout.showlegend is True
+    # one change of one type and status: one trace, which plotly would draw without a legend
+    single = own.iloc[:1]
+    one = figs.policy_change_timeline(single, PARTNERS, tiny_project())
+    assert len(one.data) == 1 and one.layout.showlegend is True and one.data[0].showlegend is not False
+    # the changes of a and c (b has none here): their two rows, in the partners' order top to bottom
+    others = figs.policy_change_timeline(tables.changes[tables.changes.partner_id != "b"], PARTNERS, tiny_project())
+    assert list(others.layout.yaxis.categoryarray) == ["C", "A"]      # plotly lists categories bottom-up

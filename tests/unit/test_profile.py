@@ -114,3 +114,17 @@ def test_fixture_notebook_is_committed_without_outputs():
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(c.outputs == [] and c.execution_count is None for c in code), path.name
         assert "parameters" in code[0].metadata.get("tags", [])
+
+
+def test_every_profile_timeline_shows_only_its_partner_and_a_legend():
+    from clusterix_analytics.data.names import partner_names
+    from clusterix_analytics.views import partner_profile
+
+    ds = cx.load()
+    names = partner_names(ds.partners)
+    for partner in ds.partners.partner_id:
+        fig = partner_profile.timeline_figure(partner_profile.build(ds, partner=partner))
+        if isinstance(fig, str):        # a partner without changes gets a sentence instead
+            continue
+        assert list(fig.layout.yaxis.categoryarray) == [names[partner]], partner
+        assert fig.layout.showlegend is True, partner
