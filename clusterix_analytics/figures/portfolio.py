@@ -36,7 +36,7 @@ from clusterix_analytics.figures.theme import (
 GREY = "#d9d9d9"  # unmapped / missing sectors: light grey with hatching, unlike the palette's greys
 REGION_TICK_ANGLE = -45    # region names under a column: turned so neighbours do not run into each other
 NOTE_LINE_PX = 15          # one line of the 11 px footnote
-AXIS_TITLE_PX = 30         # an x-axis title under its tick labels
+AXIS_TITLE_PX = 40         # an x-axis title under its tick labels (16 px text, plotly sets it ~20 px below them)
 LEGEND_ROW_PX = 22         # one entry of an 11 px vertical legend (plotly draws them about 19 px apart)
 LEGEND_TITLE_PX = 30
 SLIDER_PX = 90             # a slider with its current value above and its step labels below

@@ -316,12 +316,12 @@ def test_turned_region_labels_end_above_the_demo_caption(draw):
     # "Region Syddanmark (DK03)": 24 characters of about 0.6 × size px, turned 45° -> 24 × 0.6 × size × 0.707,
     # plus the line (1.3 × size × 0.707), rounded up, and 8 px of tick: 101.8 + 9.2 -> 112 + 8 = 120 px at
     # 10 px; 122.2 + 11.0 -> 134 + 8 = 142 px at 12 px; then the axis
-    # title (30 px) and a 10 px gap.
+    # title (40 px) and a 10 px gap.
     depth = {10: 120, 12: 142}[size]
     assert figs.tick_label_depth(list(LONG_LABELS.values()), -45, size) == depth
     note = note_of(fig)
     assert (note.y, note.yref, note.yanchor) == (0, "paper", "top")     # hangs from the plot area's lower edge
-    assert -note.yshift == depth + 30 + 10
+    assert -note.yshift == depth + 40 + 10
     # and the bottom margin holds the note's lines below that
     lines = note.text.count("<br>") + 1
     assert fig.layout.margin.b >= -note.yshift + 15 * lines
