@@ -9,14 +9,20 @@ from __future__ import annotations
 
 FONT = "Inter, Segoe UI, Helvetica Neue, Arial, sans-serif"
 TEXT = "#222"
-# Qualitative palette (colour-blind safe, Okabe-Ito order) used for partners, types and phases.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
-           "#999999", "#882255"]
+# Qualitative palette used for partners, types, phases and sectors: the eight Okabe-Ito colours, in an order
+# whose first N stay apart for every N under simulated protanopia, deuteranopia and tritanopia (CIEDE2000 >= 10,
+# tests/unit/test_palette_colour_vision.py). A ninth colour would not: grey #999999 and pink #CC79A7 are 6.2 apart
+# for a deuteranope, and Paul Tol's pale set (#88CCEE, #CC6677, #DDCC77) repeats these hues. Beyond eight
+# categories a chart repeats the colours with a hatch pattern (PATTERNS) instead of adding colours.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+# The fill pattern of the second, third, ... round of PALETTE (plotly marker.pattern.shape).
+PATTERNS = ["", "x", ".", "+"]
+NEUTRAL_GREY = "#999999"   # not a category: "skipped", "outside every phase"
 SEQUENTIAL = "Blues"
 PHASE_FILL = ["rgba(0,114,178,0.08)", "rgba(230,159,0,0.10)", "rgba(0,158,115,0.10)", "rgba(204,121,167,0.10)"]
 MUTED = "#6b6b6b"
 # A run's outcome on the report pages: done (green), failed or over its time limit (vermilion), not run (grey).
-STATUS = {"ok": PALETTE[2], "failed": PALETTE[3], "timeout": PALETTE[3], "skipped": PALETTE[8]}
+STATUS = {"ok": PALETTE[2], "failed": PALETTE[3], "timeout": PALETTE[3], "skipped": NEUTRAL_GREY}
 # The report pages' surfaces and rules (figures draw on white and set their own grid colours).
 PAGE = {
     "background": "#fafafa",    # behind the page

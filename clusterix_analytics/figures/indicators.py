@@ -69,11 +69,11 @@ def phase_colours(project: Project) -> dict[str, str]:
 def shade_phases(fig: go.Figure, project: Project, row=None, col=None, label: bool = True) -> go.Figure:
     """Shade each phase's span on a date x-axis and name it at the top."""
     for i, phase in enumerate(sorted(project.phases, key=lambda p: p.start)):
+        named = dict(annotation_text=figure_text(phase.name), annotation_position="top left",
+                     annotation_font=dict(size=11, color=MUTED)) if label else {}
         fig.add_vrect(
             x0=pd.Timestamp(phase.start), x1=pd.Timestamp(phase.end) + pd.Timedelta(days=1),
-            fillcolor=PHASE_FILL[i % len(PHASE_FILL)], line_width=0, layer="below", row=row, col=col,
-            annotation_text=figure_text(phase.name) if label else None, annotation_position="top left",
-            annotation_font=dict(size=11, color=MUTED),
+            fillcolor=PHASE_FILL[i % len(PHASE_FILL)], line_width=0, layer="below", row=row, col=col, **named,
         )
     return fig
 
@@ -179,7 +179,8 @@ def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, projec
     """Each policy change as a marker: date × partner, symbol and colour by type of change.
 
     Filled markers: achieved; open markers: planned or in progress. Hover shows the description and the
-    evidence link. ``changes`` comes from ``indicators.changes_with_phase``.
+    evidence link. ``changes`` comes from ``indicators.changes_with_phase``. One row per partner that has a
+    change (others are left out); the legend is shown even for a single type of change.
     """
     names = _short_names(partners)
     fig = go.Figure()
@@ -205,10 +206,14 @@ def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, projec
                                "funds influenced: %{customdata[2]}<br>%{customdata[3]}<br>"
                                "evidence: %{customdata[4]}<extra></extra>"),
             ))
-    order = [names.get(p, p) for p in partners.partner_id.astype(str)]
+    # A row per partner with a change (in the partners' order): a partner without one is no empty row.
+    with_changes = set(changes.partner_id.astype(str))
+    order = [names.get(p, p) for p in partners.partner_id.astype(str) if p in with_changes]
+    order += sorted(names.get(p, p) for p in with_changes - set(partners.partner_id.astype(str)))
     fig.update_xaxes(title_text="Date of the change", type="date", range=_date_range(project, changes.date))
     fig.update_yaxes(title_text="Partner", categoryorder="array", categoryarray=order[::-1])
-    fig.update_layout(legend=dict(orientation="h", title_text="Type of change: "))
+    # plotly hides the legend of a one-trace figure: say what a lone symbol means all the same.
+    fig.update_layout(legend=dict(orientation="h", title_text="Type of change: "), showlegend=bool(fig.data))
     note = source_note(changes) + " Filled: achieved; open: planned or in progress."
     return _finish(fig, "Policy changes over time, by partner and type of change", note,
                    height=max(460, 300 + 32 * changes.partner_id.nunique()), left=130, top=140)
@@ -308,9 +313,23 @@ def phase_comparison(phase_sums: pd.DataFrame, project: Project, columns: int = 
                    synthetic_note, height=height, top=130)
 
 
+LEVELS = {"sum": "Cumulative", "last": "Latest", "max": "Highest"}
+PANEL_COLUMNS = 3
+PANEL_HEIGHT = 230          # px of one row of panels' plot areas
+PANEL_GAP = 95              # px between rows: a panel's two-line title and the tick labels of a panel above
+SMALL_MULTIPLES_TOP = 150   # the title, the one legend under it, the first row's panel titles
+SMALL_MULTIPLES_BOTTOM = 120
+
+
+def _target_label(reported: pd.DataFrame | None) -> str:
+    """"target" for the sum of partner rows (the project's target); a partner's rows: its share of it."""
+    return "target" if reported is not None and len(reported) else "partner's share of the target"
+
+
 def cumulative_figures(series: pd.DataFrame, indicators: pd.DataFrame, project: Project,
                        reported: pd.DataFrame | None = None, who: str = "sum of partner rows") -> list[go.Figure]:
-    """One :func:`cumulative_vs_target` figure per indicator of ``indicators`` that has rows in ``series``.
+    """One :func:`cumulative_vs_target` figure per indicator of ``indicators`` that has rows in ``series`` (the
+    page's explorer draws one of them; the page itself draws :func:`cumulative_small_multiples`).
 
     ``series`` needs indicator_id, period_end, value, cumulative, target (the full target for the sum
     of partner rows, the partner's share for one partner) and synthetic.
@@ -321,8 +340,117 @@ def cumulative_figures(series: pd.DataFrame, indicators: pd.DataFrame, project: 
         if rows.empty:
             continue
         shown = reported[reported.indicator_id == indicator["indicator_id"]] if reported is not None else None
-        figures.append(cumulative_vs_target(
-            rows, indicator, project, target=rows["target"].iloc[0], reported=shown, who=who,
-            target_label="target" if reported is not None and len(reported) else "partner's share of the target"))
+        figures.append(cumulative_vs_target(rows, indicator, project, target=rows["target"].iloc[0], reported=shown,
+                                            who=who, target_label=_target_label(reported)))
     return figures
 
+
+def cumulative_small_multiples(series: pd.DataFrame, indicators: pd.DataFrame, project: Project,
+                               reported: pd.DataFrame | None = None, who: str = "sum of partner rows",
+                               columns: int = PANEL_COLUMNS) -> go.Figure:
+    """Every indicator against its target in one figure: a panel per indicator with rows in ``series`` (its name
+    as the panel title, its own vertical axis in its unit), one time axis shared by all panels, the phases
+    shaded in each, the target as a dashed line, the project's reported totals as stars, one legend.
+
+    ``series``, ``indicators``, ``reported`` as for :func:`cumulative_figures`. Each trace is named after its
+    indicator (the figure's CSV names the panel of each row); the legend's entries are drawn apart, once.
+    ``layout.meta`` carries ``panels`` (the indicator names, escaped for plotly) and ``summary`` (the text
+    alternative, :func:`~clusterix_analytics.reports.export.figure_text_alternative`).
+
+    >>> import clusterix_analytics as cx
+    >>> from clusterix_analytics.analytics import indicators as ind
+    >>> ds = cx.load()
+    >>> tables = ind.build_tables(ds, indicators=["learning_events", "good_practices"])
+    >>> fig = cumulative_small_multiples(tables.series, tables.indicators, ds.project, tables.reported)
+    >>> fig.layout.meta["panels"]
+    ['Policy learning events organised', 'Good practices identified, analysed and shared']
+    """
+    drawn = []
+    for indicator in indicators.to_dict("records"):
+        rows = series[series.indicator_id == indicator["indicator_id"]].dropna(subset=["cumulative"])
+        if not rows.empty:
+            drawn.append((indicator, rows.sort_values("period_end")))
+    columns = max(1, min(columns, len(drawn)))
+    rows_of_panels = max(1, math.ceil(len(drawn) / columns))
+    plot_height = PANEL_HEIGHT * rows_of_panels + PANEL_GAP * (rows_of_panels - 1)
+    fig = make_subplots(rows=rows_of_panels, cols=columns, horizontal_spacing=0.09,
+                        vertical_spacing=PANEL_GAP / plot_height if rows_of_panels > 1 else 0.1,
+                        subplot_titles=[wrap_text(indicator["name"], 42) for indicator, _ in drawn] or None)
+    x_range = _date_range(project, *(rows.period_end for _, rows in drawn))
+    target_label = figure_text(_target_label(reported))
+    who_text = figure_text(who)
+    has_reported = False
+    for n, (indicator, rows) in enumerate(drawn):
+        r, c = n // columns + 1, n % columns + 1
+        name, unit = figure_text(indicator["name"]), figure_text(indicator["unit"])
+        level = LEVELS[str(indicator["aggregation"])]
+        fig.add_trace(go.Scatter(
+            x=rows.period_end, y=rows.cumulative, mode="lines+markers", name=f"{name} – {level.lower()} value",
+            legendgroup="value", showlegend=False, line=dict(color=PALETTE[0], width=2.5),
+            customdata=rows[["value"]].to_numpy() if "value" in rows else None,
+            hovertemplate=f"<b>{name}</b><br>%{{x|%d %b %Y}}<br>{level.lower()}: %{{y:,.4~g}} {unit}"
+                          + ("<br>this period: %{customdata[0]:,.4~g}" if "value" in rows else "") + "<extra></extra>",
+        ), row=r, col=c)
+        target = rows["target"].iloc[0]
+        if pd.notna(target):
+            # A trace, not a shape: it is in the figure's CSV and its hover says the value.
+            fig.add_trace(go.Scatter(
+                x=x_range, y=[float(target)] * 2, mode="lines", name=f"{name} – {target_label}",
+                legendgroup="target", showlegend=False, line=dict(color=PALETTE[3], dash="dash", width=1.5),
+                hovertemplate=f"{target_label}: {float(target):,g} {unit}<extra></extra>",
+            ), row=r, col=c)
+        shown = reported[reported.indicator_id == indicator["indicator_id"]] if reported is not None else None
+        if shown is not None and len(shown.dropna(subset=["reported_by_project"])):
+            shown = shown.dropna(subset=["reported_by_project"])
+            has_reported = True
+            fig.add_trace(go.Scatter(
+                x=shown.reported_to, y=shown.reported_by_project, mode="markers",
+                name=f"{name} – reported by the project", legendgroup="reported", showlegend=False,
+                marker=dict(symbol="star", size=12, color=PALETTE[1], line=dict(color="#333", width=1)),
+                hovertemplate=("reported by the project: %{y:,.4~g} " + unit
+                               + "<br>as of %{x|%d %b %Y}<extra></extra>"),
+            ), row=r, col=c)
+        shade_phases(fig, project, row=r, col=c, label=False)   # after the traces: plotly skips empty panels
+        below_is_empty = n + columns >= len(drawn)   # nothing under this panel: it shows the dates
+        fig.update_xaxes(type="date", range=x_range, matches="x" if n else None, showticklabels=below_is_empty,
+                         row=r, col=c)
+        fig.update_yaxes(title_text=f"{level} ({unit})", title_font_size=12, rangemode="tozero", row=r, col=c)
+    for n in range(len(drawn), rows_of_panels * columns):   # the last row's empty cells: no axes
+        fig.update_xaxes(visible=False, row=n // columns + 1, col=n % columns + 1)
+        fig.update_yaxes(visible=False, row=n // columns + 1, col=n % columns + 1)
+    last_row = [n for n in range(len(drawn)) if n // columns == rows_of_panels - 1]
+    if last_row:   # the shared axis's title once, under the middle panel of the last row
+        middle = last_row[(len(last_row) - 1) // 2]
+        fig.update_xaxes(title_text="End of reporting period (date)", row=rows_of_panels, col=middle % columns + 1)
+    for annotation in fig.layout.annotations:   # the panel titles
+        annotation.font = dict(size=12)
+    # One legend: each kind of mark once, drawn apart from the panels (x = None draws nothing).
+    legend = [go.Scatter(x=[None], y=[None], mode="lines+markers", name=f"Value, {who_text}", legendgroup="value",
+                         line=dict(color=PALETTE[0], width=2.5)),
+              go.Scatter(x=[None], y=[None], mode="lines", name=target_label.capitalize(), legendgroup="target",
+                         line=dict(color=PALETTE[3], dash="dash", width=1.5))]
+    if has_reported:
+        legend.append(go.Scatter(x=[None], y=[None], mode="markers", name="reported by the project (sourced)",
+                                 legendgroup="reported",
+                                 marker=dict(symbol="star", size=12, color=PALETTE[1], line=dict(color="#333"))))
+    for i, phase in enumerate(sorted(project.phases, key=lambda p: p.start)):
+        legend.append(go.Scatter(x=[None], y=[None], mode="markers", name=figure_text(phase.name),
+                                 legendgroup=f"phase {i}", marker=dict(symbol="square", size=14,
+                                 color=PHASE_FILL[i % len(PHASE_FILL)], line=dict(color=MUTED, width=1))))
+    for trace in legend:
+        fig.add_trace(trace.update(hoverinfo="skip", showlegend=True))
+    panels = [figure_text(indicator["name"]) for indicator, _ in drawn]   # escaped: the text alternative reads them
+    fig.update_layout(legend=dict(orientation="h", title_text=""), showlegend=bool(drawn),
+                      meta=dict(panels=panels,
+                                summary=(f"Small multiples: {len(drawn)} line chart{'s' if len(drawn) != 1 else ''}, "
+                                         "one per indicator (" + "; ".join(panels) + "), "
+                                         "sharing a horizontal axis of dates (end of reporting period), each with "
+                                         "its own vertical axis in the indicator's unit, the target as a dashed "
+                                         "line and the phases shaded.")))
+    whose = "" if who == "sum of partner rows" else f" ({who_text})"
+    note = source_note(series) + " Shaded: the phases; dashed: the " + target_label + "."
+    if has_reported:
+        note += " Star: total reported by the project (sourced, data/observations.csv)."
+    return _finish(fig, f"Indicators against target, by reporting period{whose}", note,
+                   height=SMALL_MULTIPLES_TOP + plot_height + SMALL_MULTIPLES_BOTTOM, top=SMALL_MULTIPLES_TOP,
+                   bottom=SMALL_MULTIPLES_BOTTOM)

@@ -59,6 +59,10 @@ LINK_REGION_FILL = "#9ecae1"      # partner regions under the cooperation map
 HIGHLIGHT_LINE = "#111111"
 VIEW_MARGIN = 0.12                # share of the regions' extent added around them
 MAP_HEIGHT = 680
+# Legend and colour bar sit right of the map area (paper x > 1), never over a region: the legend at the top,
+# the colour bar below it, over the lower COLOURBAR_LEN of the map's height.
+LEGEND_OUTSIDE = dict(x=1.02, xanchor="left", y=1, yanchor="top", orientation="v")
+COLOURBAR_LEN = 0.75
 # The lightest end of the sequential scale is near-white: start above it so a zero still reads as a region.
 COLOUR_FLOOR = 0.15
 
@@ -137,7 +141,7 @@ def _base_figure(geometry: geo.RegionGeometry, codes, min_extent_m: float = 0.0)
     fig.update_xaxes(visible=False, range=[view[0], view[2]])
     fig.update_yaxes(visible=False, range=[view[1], view[3]], scaleanchor="x", scaleratio=1)
     fig.update_layout(height=MAP_HEIGHT, plot_bgcolor="#f7fbff", hovermode="closest",
-                      legend=dict(yanchor="top", y=0.99, xanchor="left", x=0.01))
+                      legend=LEGEND_OUTSIDE)
     return fig, view
 
 
@@ -279,7 +283,8 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
             marker=dict(colorscale=[[0, sample_colorscale(SEQUENTIAL, [COLOUR_FLOOR])[0]],
                                     [1, sample_colorscale(SEQUENTIAL, [1.0])[0]]],
                         cmin=0, cmax=vmax, color=[0], showscale=True,
-                        colorbar=dict(title=dict(text=f"{unit}"), thickness=14))))
+                        colorbar=dict(title=dict(text=f"{unit}"), thickness=14, x=1.02, xanchor="left",
+                                      y=0, yanchor="bottom", len=COLOURBAR_LEN, lenmode="fraction"))))
 
     points = geometry.label_points.set_index("nuts_id")
     on_map = drawn[drawn["nuts_code"].isin(points.index)]

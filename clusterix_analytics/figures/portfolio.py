@@ -12,20 +12,34 @@ table rows drawn from, for the source / demo-data footnote), and returns a theme
 """
 from __future__ import annotations
 
+import html
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from clusterix_analytics.analytics.portfolio import NO_SECTOR, UNMAPPED_PREFIX
-from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, figure_text, source_note
+from clusterix_analytics.figures.theme import (
+    MUTED,
+    NOTE_NAME,
+    PALETTE,
+    PATTERNS,
+    SEQUENTIAL,
+    apply_theme,
+    figure_text,
+    source_note,
+)
 
-# The theme's ten colours first; beyond ten sectors, the colour-blind-safe "Safe" set continues the cycle.
-SECTOR_COLOURS = PALETTE + [c for c in qualitative.Safe if c not in PALETTE]
 GREY = "#d9d9d9"  # unmapped / missing sectors: light grey with hatching, unlike the palette's greys
+REGION_TICK_ANGLE = -45    # region names under a column: turned so neighbours do not run into each other
+NOTE_LINE_PX = 15          # one line of the 11 px footnote
+AXIS_TITLE_PX = 40         # an x-axis title under its tick labels (16 px text, plotly sets it ~20 px below them)
+LEGEND_ROW_PX = 22         # one entry of an 11 px vertical legend (plotly draws them about 19 px apart)
+LEGEND_TITLE_PX = 30
+SLIDER_PX = 90             # a slider with its current value above and its step labels below
 
 
 def _note(source_rows: Sequence[pd.DataFrame], extra: str = "", width: int = 110) -> str:
@@ -42,16 +56,39 @@ def _note(source_rows: Sequence[pd.DataFrame], extra: str = "", width: int = 110
     return "<br>".join(lines + ([line] if line else []))
 
 
-def _frame(fig: go.Figure, height: int, top: int = 90, bottom: int = 120, left: int = 80) -> go.Figure:
-    """Fix the figure's size and margins and put the footnote near the bottom edge, clear of axis labels."""
-    fig.update_layout(height=height, margin=dict(t=top, b=bottom, l=left, r=30))
+def tick_label_depth(labels: Sequence[str], angle: float = 0, size: int = 12) -> int:
+    """How far (px) x tick labels reach below the plot area: the longest label (about 0.6 × the font size a
+    character) turned by ``angle``, its line height, and the tick's length and gap.
+
+    >>> tick_label_depth(["Region Syddanmark (DK03)"], angle=-45, size=10)  # 24 × 6 × sin 45° + 13 × cos 45° + 8
+    120
+    >>> tick_label_depth(["10", "20"])                                       # unturned: one line of 12 px
+    24
+    """
+    longest = max((len(html.unescape(str(label))) for label in labels), default=0)
+    turn = math.radians(abs(angle))
+    return math.ceil(0.6 * size * longest * math.sin(turn) + 1.3 * size * math.cos(turn)) + 8
+
+
+def _frame(fig: go.Figure, plot_height: int, top: int = 90, left: int = 80, x_labels: Sequence[str] = (),
+           tick_angle: float = 0, tick_size: int = 12, below: int = 0) -> go.Figure:
+    """Fix the figure's size and margins from what sits under the plot area: the x tick labels (``x_labels``
+    turned by ``tick_angle``), the x-axis title, then the footnote a fixed number of pixels below them (a
+    turned label never prints over it), then ``below`` pixels for a slider. Returns the figure; the footnote's
+    lower edge (px under the plot area) is in ``fig.layout.meta["below_note"]`` for a slider's place."""
+    depth = tick_label_depth(x_labels, tick_angle, tick_size)
+    titled = any(axis.title.text for axis in fig.select_xaxes())
+    note_offset = depth + (AXIS_TITLE_PX if titled else 0) + 10
+    note_bottom = note_offset
+    for note in fig.layout.annotations:
+        if note.name == NOTE_NAME:
+            note.update(y=0, yanchor="top", yshift=-note_offset)
+            note_bottom = note_offset + NOTE_LINE_PX * (str(note.text).count("<br>") + 1)
+    bottom = note_bottom + 12 + below
+    fig.update_layout(height=top + max(plot_height, 1) + bottom, margin=dict(t=top, b=bottom, l=left, r=30),
+                      meta=dict(below_note=note_bottom))
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
-    plot_height = max(height - top - bottom, 1)
-    for note in fig.layout.annotations:
-        if note.yref == "paper" and note.y is not None and note.y < 0:  # the theme's footnote
-            note.y = -(bottom - 8) / plot_height
-            note.yanchor = "bottom"  # a wrapped note grows upwards, never off the page
     return fig
 
 
@@ -73,16 +110,22 @@ def _label(labels: Mapping[str, str] | None, key) -> str:
     return figure_text(labels.get(key, key) if labels else key)
 
 
-def sector_colours(sectors: Sequence[str]) -> dict[str, str]:
-    """A stable colour per sector label; unmapped and missing sectors are grey (they are not a category)."""
-    colours, i = {}, 0
+def sector_marks(sectors: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """A stable (colour, fill pattern) per sector label: the palette's colours plain, then again hatched, ...;
+    unmapped and missing sectors are light grey with "/" hatching (they are not a category).
+
+    >>> marks = sector_marks([f"s{i}" for i in range(9)] + [NO_SECTOR])
+    >>> marks["s0"], marks["s8"], marks[NO_SECTOR]
+    (('#0072B2', ''), ('#0072B2', 'x'), ('#d9d9d9', '/'))
+    """
+    marks, i = {}, 0
     for sector in sectors:
         if sector == NO_SECTOR or str(sector).startswith(UNMAPPED_PREFIX):
-            colours[sector] = GREY
+            marks[sector] = (GREY, "/")
         else:
-            colours[sector] = SECTOR_COLOURS[i % len(SECTOR_COLOURS)]
+            marks[sector] = (PALETTE[i % len(PALETTE)], PATTERNS[(i // len(PALETTE)) % len(PATTERNS)])
             i += 1
-    return colours
+    return marks
 
 
 def sector_region_heatmap(by_sector: pd.DataFrame, phase_order: Sequence[str], *,
@@ -125,12 +168,16 @@ def sector_region_heatmap(by_sector: pd.DataFrame, phase_order: Sequence[str], *
              for i, phase in enumerate(phases)]
     apply_theme(fig, title_for(phases[0]) if phases else f"Cluster portfolios: {unit} per sector and region",
                 _note(source_rows, "Undated clusters are not shown. Move the slider to change the phase."))
-    fig.update_layout(sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="Phase: "),
-                                     y=0, yanchor="top", pad=dict(t=150), x=0, len=1.0)],
-                      xaxis_title="Region (partner)", yaxis_title="Sector")
+    fig.update_layout(xaxis_title="Region (partner)", yaxis_title="Sector")
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(showgrid=False, tickangle=-30)
-    return _frame(fig, height=max(480, 26 * len(sectors) + 380), bottom=300, left=_left_margin(sectors))
+    fig.update_xaxes(showgrid=False, tickangle=REGION_TICK_ANGLE)
+    _frame(fig, plot_height=max(200, 26 * len(sectors)), left=_left_margin(sectors),
+           x_labels=[_label(labels, r) for r in regions], tick_angle=REGION_TICK_ANGLE, below=SLIDER_PX)
+    # The slider under the footnote: its pad is the distance from the plot area's lower edge.
+    fig.update_layout(sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="Phase: "),
+                                     y=0, yanchor="top", pad=dict(t=fig.layout.meta["below_note"] + 10), x=0,
+                                     len=1.0)])
+    return fig
 
 
 def members_by_sector_bars(by_sector: pd.DataFrame, phase_order: Sequence[str], *,
@@ -150,7 +197,7 @@ def members_by_sector_bars(by_sector: pd.DataFrame, phase_order: Sequence[str], 
     phases = [p for p in phase_order if p in set(by_sector["phase_id"])]
     regions = _ordered_regions(by_sector["partner_id"], labels)
     sectors = sorted(set(by_sector["sector_name"]), key=lambda s: (s == NO_SECTOR, s.startswith(UNMAPPED_PREFIX), s))
-    colours = sector_colours(sectors)
+    marks = sector_marks(sectors)
     fig = make_subplots(rows=1, cols=max(len(phases), 1), shared_yaxes=True, horizontal_spacing=0.02,
                         subplot_titles=[_label(phase_names, p).replace(" – ", "<br>", 1) for p in phases])
     shown: set[str] = set()
@@ -165,8 +212,7 @@ def members_by_sector_bars(by_sector: pd.DataFrame, phase_order: Sequence[str], 
             fig.add_trace(go.Bar(
                 x=[_label(labels, r) for r in regions], y=rows["members"].fillna(0).astype(int).tolist(),
                 name=figure_text(sector), legendgroup=figure_text(sector), showlegend=sector not in shown,
-                marker_color=colours[sector],
-                marker_pattern_shape="/" if colours[sector] == GREY else "",
+                marker_color=marks[sector][0], marker_pattern_shape=marks[sector][1],
                 customdata=custom,
                 hovertemplate=(f"{figure_text(sector)}<br>%{{x}}, {_label(phase_names, phase)}<br>%{{y}} members<br>"
                                "%{customdata[1]} of %{customdata[0]} clusters with a member count<extra></extra>")),
@@ -175,15 +221,20 @@ def members_by_sector_bars(by_sector: pd.DataFrame, phase_order: Sequence[str], 
     apply_theme(fig, "Members of the regions' clusters by sector and phase (clusters with a known member count)",
                 _note(source_rows, "Clusters without a member count are not in the bars; undated clusters are "
                                    "left out."))
-    fig.update_layout(barmode="stack", legend=dict(title="Sector", font=dict(size=11), tracegroupgap=0))
+    # The legend right of the panels, top-aligned, with the plot area at least as tall as its entries: a
+    # legend taller than the plot area scrolls in plotly and hides entries; one inside it covers bars.
+    fig.update_layout(barmode="stack", legend=dict(title="Sector", font=dict(size=11), tracegroupgap=0,
+                                                   orientation="v", x=1.02, xanchor="left", y=1, yanchor="top",
+                                                   yref="paper"))
     if not shown:  # say so rather than show empty axes
         fig.add_annotation(text="No member count is known for these clusters.", xref="paper", yref="paper",
                            x=0.5, y=0.5, showarrow=False, font=dict(size=14, color=MUTED))
     fig.update_yaxes(title_text="Members (organisations)", row=1, col=1)
-    fig.update_xaxes(tickangle=-45, tickfont=dict(size=10))
+    fig.update_xaxes(tickangle=REGION_TICK_ANGLE, tickfont=dict(size=10))
     if phases:
         fig.update_xaxes(title_text="Region (partner)", row=1, col=(len(phases) + 1) // 2)
-    return _frame(fig, height=max(620, 21 * len(shown) + 300), top=120, bottom=230)
+    return _frame(fig, plot_height=max(320, LEGEND_ROW_PX * len(shown) + LEGEND_TITLE_PX), top=120,
+                  x_labels=[_label(labels, r) for r in regions], tick_angle=REGION_TICK_ANGLE, tick_size=10)
 
 
 def portfolio_change_dumbbell(summary: pd.DataFrame, phase_a: str, phase_b: str, *,
@@ -236,7 +287,7 @@ def portfolio_change_dumbbell(summary: pd.DataFrame, phase_a: str, phase_b: str,
     fig.update_xaxes(title_text="Members (organisations)", row=1, col=2, rangemode="tozero")
     fig.update_yaxes(title_text="Region (partner)", row=1, col=1)
     fig.update_layout(legend=dict(title="Phase"))
-    return _frame(fig, height=max(440, 38 * len(y) + 230), top=100, bottom=130, left=_left_margin(y))
+    return _frame(fig, plot_height=max(210, 38 * len(y)), top=100, left=_left_margin(y))
 
 
 def complementarity_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
@@ -256,8 +307,9 @@ def complementarity_heatmap(matrix: pd.DataFrame, *, labels: Mapping[str, str] |
                 _note(source_rows, f"Complementarity = 1 − cosine similarity of sector profiles ({weight} per "
                                    "sector); 0 = same mix, 1 = no sector in common."))
     fig.update_yaxes(autorange="reversed", showgrid=False, title_text="Region (partner)")
-    fig.update_xaxes(showgrid=False, tickangle=-30, title_text="Region (partner)")
-    return _frame(fig, height=max(480, 40 * len(names) + 260), bottom=190, left=_left_margin(names))
+    fig.update_xaxes(showgrid=False, tickangle=REGION_TICK_ANGLE, title_text="Region (partner)")
+    return _frame(fig, plot_height=max(200, 40 * len(names)), left=_left_margin(names), x_labels=names,
+                  tick_angle=REGION_TICK_ANGLE)
 
 
 def link_sankey(flows: pd.DataFrame, phase_order: Sequence[str], *, labels: Mapping[str, str] | None = None,

@@ -18,7 +18,9 @@ from clusterix_analytics.data.provenance import synthetic_rows
 from clusterix_analytics.style import (  # noqa: F401 - re-exported to the builders
     FONT,
     MUTED,
+    NEUTRAL_GREY,
     PALETTE,
+    PATTERNS,
     PHASE_FILL,
     SEQUENTIAL,
     contrast_ratio,
@@ -27,6 +29,7 @@ from clusterix_analytics.style import (  # noqa: F401 - re-exported to the build
 from clusterix_analytics.text import figure_text  # noqa: F401 - re-exported: every builder escapes data with it
 
 TEMPLATE_NAME = "clusterix"
+NOTE_NAME = "source note"  # the footnote's annotation name: builders that move it find it by this
 
 pio.templates[TEMPLATE_NAME] = go.layout.Template(
     layout=dict(
@@ -91,7 +94,8 @@ def apply_theme(fig: go.Figure, title: str, note: str | None = None, height: int
     if note:
         # Below the x-axis title (which sits ~45 px under the plot area), inside the bottom margin.
         fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                           yshift=-62, showarrow=False, font=dict(size=11, color=MUTED), align="left")
+                           yshift=-62, showarrow=False, font=dict(size=11, color=MUTED), align="left",
+                           name=NOTE_NAME)
     return fig
 
 

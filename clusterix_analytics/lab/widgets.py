@@ -10,8 +10,12 @@ In a notebook, a cell of its own right after the cell that shows the static figu
     explorer = widgets.explore(
         lambda partner, phase: some_figures.some_chart(table, partner=partner, phase=phase),
         partner=widgets.partner_options(ds), phase=widgets.phase_options(ds),
-        start={"partner": partner, "phase": phase},   # the parameters cell's values
+        start=view.explorer_start(partner, phase),   # another choice than the static figure above
         title="Explore: another partner or phase")
+
+The explorer's first view differs from the static figure right above it (the view's ``explorer_start`` picks
+another choice): opened on the same values, JupyterLab would show one figure twice. The static figure stays,
+because it is what a report keeps (the explorer shows nothing there).
 
 >>> import plotly.graph_objects as go
 >>> from clusterix_analytics.lab import widgets

@@ -149,8 +149,19 @@ def _chart_sentence(data: list[dict], layout: dict) -> str:
     if not traces:
         return "An empty chart."
     x_axis, y_axis = layout.get("xaxis") or {}, layout.get("yaxis") or {}
+    panels = sorted({t.get("yaxis") or "y" for t in traces})
     if x_axis.get("visible") is False and y_axis.get("visible") is False and y_axis.get("scaleanchor"):
         kind, axes = "map", []
+    elif len(panels) > 1:   # small multiples: one sentence for the panels, every panel's own vertical axis
+        first = traces[0].get("type") or "scatter"
+        kind = CHART_KINDS.get(first) or ("line chart" if "lines" in (traces[0].get("mode") or "") else
+                                          f"{first} chart")
+        kind = f"figure of {len(panels)} panels, {kind}s"
+        x_titles = [_axis_title(layout, k) for k in sorted(layout) if re.fullmatch(r"xaxis\d*", k)]
+        y_titles = [t for t in dict.fromkeys(_axis_title(layout, "yaxis" + p[1:]) for p in panels) if t]
+        more = f" and {len(y_titles) - 6} more" if len(y_titles) > 6 else ""
+        axes = ([f"horizontal axis: {next(t for t in x_titles if t)}"] if any(x_titles) else []) \
+            + ([f"vertical axes: {', '.join(y_titles[:6])}{more}"] if y_titles else [])
     else:
         first = traces[0].get("type") or "scatter"
         mode = traces[0].get("mode") or "markers"
@@ -180,6 +191,10 @@ def figure_text_alternative(figure: dict) -> str:
     ...     "layout": {"title": "Regions", "xaxis": {"visible": False},
     ...                "yaxis": {"visible": False, "scaleanchor": "x"}}})
     'Regions. A map; legend: agency, authority.'
+    >>> figure_text_alternative({"data": [{"type": "bar", "yaxis": "y"}, {"type": "bar", "yaxis": "y2"}],
+    ...     "layout": {"title": "Per phase", "xaxis2": {"title": {"text": "Phase"}},
+    ...                "yaxis": {"title": {"text": "events"}}, "yaxis2": {"title": {"text": "EUR"}}}})
+    'Per phase. A figure of 2 panels, bar charts; horizontal axis: Phase; vertical axes: events, EUR.'
     >>> figure_text_alternative({"data": [], "layout": {}})
     'An empty chart.'
     """

@@ -279,6 +279,30 @@ def regions_map(dataset: Dataset, geometry: geo.RegionGeometry, color_by: str | 
                                     source_rows=map_source_rows(dataset, color_by))
 
 
+def explorer_start(color_by: str | None = None, highlight_partner: str | None = None) -> dict[str, str]:
+    """The regions explorer's first choice: the colouring after the page's own (the static map right above shows
+    that one, and the report keeps it), the same outline. Starting elsewhere, the explorer never opens as a copy.
+
+    >>> explorer_start("partner_type", "inma"), explorer_start(None)
+    ({'color_by': 'phase', 'highlight': 'inma'}, {'color_by': 'partner_type', 'highlight': 'none'})
+    """
+    options = colour_options()
+    current = color_by if color_by in options else "none"
+    return {"color_by": options[(options.index(current) + 1) % len(options)],
+            "highlight": highlight_partner or "none"}
+
+
+def links_explorer_start(dataset: Dataset) -> dict[str, str]:
+    """The links explorer's first choice: the first phase (the static map above shows every phase).
+
+    >>> import clusterix_analytics as cx
+    >>> links_explorer_start(cx.load())
+    {'phase': 'P1'}
+    """
+    phases = list(dataset.project.phase_ids)
+    return {"phase": phases[0] if phases else "all"}
+
+
 def links_figure(page: RegionsPage, dataset: Dataset, geometry: geo.RegionGeometry) -> go.Figure | str:
     """The page's map of cluster links between partner regions, every phase (a sentence when there is none).
 

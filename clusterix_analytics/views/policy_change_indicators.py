@@ -243,17 +243,20 @@ def headline_summary(page: IndicatorsPage) -> str:
             + f"- {h['changes_outside_phases']} change(s) dated outside every phase (kept and listed below).")
 
 
-def cumulative_figures(page: IndicatorsPage) -> list[go.Figure]:
-    """One chart per indicator with observations: cumulative value against target per reporting period.
+def cumulative_figure(page: IndicatorsPage) -> go.Figure | str:
+    """Every indicator with observations against its target per reporting period: one figure of small multiples,
+    a panel per indicator (a sentence when there is no observation to draw).
 
     >>> import clusterix_analytics as cx
     >>> page = build(cx.load(), partner="inma", indicators=["learning_events"])
-    >>> [f.layout.title.text[:24] for f in cumulative_figures(page)]
-    ['Policy learning events o']
+    >>> fig = cumulative_figure(page)
+    >>> fig.layout.title.text, fig.layout.meta["panels"]
+    ('Indicators against target, by reporting period (INMA)', ['Policy learning events organised'])
     """
     tables = page.tables
-    return figures.cumulative_figures(tables.series, tables.indicators, page.project, tables.reported,
-                                      who=SUM_OF_PARTNERS if page.all_partners else page.who)
+    fig = figures.cumulative_small_multiples(tables.series, tables.indicators, page.project, tables.reported,
+                                             who=SUM_OF_PARTNERS if page.all_partners else page.who)
+    return fig if fig.layout.meta["panels"] else no_observations(page)
 
 
 def no_observations(page: IndicatorsPage) -> str:

@@ -46,7 +46,7 @@ def test_has_data_tells_an_empty_chart_from_one_with_a_value():
 
 def test_the_indicators_page_says_there_is_nothing_to_draw(empty):
     page = indicators.build(empty)
-    assert indicators.cumulative_figures(page) == []
+    assert indicators.cumulative_figure(page) == "No indicator observations for all partners."
     assert indicators.no_observations(page) == "No indicator observations for all partners."
     assert indicators.phase_figure(page) == "No indicator has a value in a phase for all partners, the whole project."
     assert indicators.scorecard_figure(page) == ("No scorecard to draw: all partners have no value of an indicator "

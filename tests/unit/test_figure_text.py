@@ -180,9 +180,8 @@ def page_figures(ds: cx.Dataset) -> dict[str, object]:
         "locator map": partner_profile.locator_map(ds, partner_profile.map_geometry(ds), partner),
         "targets": partner_profile.targets_figure(profile),
         "profile timeline": partner_profile.timeline_figure(profile),
+        "cumulative": policy_change_indicators.cumulative_figure(indicators),
     }
-    for n, fig in enumerate(policy_change_indicators.cumulative_figures(indicators)):
-        figures[f"cumulative {n}"] = fig
     return {name: fig for name, fig in figures.items() if fig is not None}
 
 
@@ -190,7 +189,7 @@ def test_every_page_figure_shows_the_payload_as_text(hostile):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         figures = page_figures(hostile)
-    assert len(figures) == 24             # 21 named above, 3 cumulative charts (learning_pilot's indicators)
+    assert len(figures) == 22             # named above (the cumulative small multiples: one figure)
     without_payload = []
     for name, fig in figures.items():
         texts = "\n".join(strings(fig.to_plotly_json()))

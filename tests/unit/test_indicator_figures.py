@@ -1,6 +1,8 @@
 """Indicator figures drawn from the tiny hand-computed project of test_indicators.py: what each shows."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -37,6 +39,51 @@ def test_cumulative_vs_target(tables):
     lvl = figures[1]
     assert lvl.layout.yaxis.title.text == "Latest value (percent)"
     assert list(lvl.data[0].y) == [3.0, 5.0]  # mean(2, 4), then mean(6, 4)
+
+
+def test_cumulative_small_multiples_draw_every_indicator_in_one_figure(tables):
+    fig = figs.cumulative_small_multiples(tables.series, tables.indicators, tiny_project(), tables.reported)
+    assert fig.layout.title.text == "Indicators against target, by reporting period"
+    # one panel per indicator with rows (ev, lvl, nt), titled by name, in one row of three
+    assert fig.layout.meta["panels"] == ["Events", "Rate", "No target"]
+    assert [a.text for a in fig.layout.annotations[:3]] == ["Events", "Rate", "No target"]
+    by_name = {t.name: t for t in fig.data}
+    ev, lvl = by_name["Events – cumulative value"], by_name["Rate – latest value"]
+    assert list(ev.y) == [30, 214] and (ev.xaxis, ev.yaxis) == ("x", "y")      # 20 + 10, then 204 + 10
+    assert list(lvl.y) == [3.0, 5.0] and (lvl.xaxis, lvl.yaxis) == ("x2", "y2")  # mean(2, 4), then mean(6, 4)
+    # the target is a dashed line across the panel; "No target" has none
+    assert list(by_name["Events – target"].y) == [300, 300] and by_name["Events – target"].line.dash == "dash"
+    assert list(by_name["Rate – target"].y) == [10, 10] and "No target – target" not in by_name
+    assert list(by_name["Events – reported by the project"].y) == [250]
+    # each panel its own vertical axis in its unit; one time axis shared by all
+    assert [fig.layout[f"yaxis{i}"].title.text for i in ("", "2", "3")] == [
+        "Cumulative (events)", "Latest (percent)", "Cumulative (EUR)"]
+    assert fig.layout.xaxis2.matches == fig.layout.xaxis3.matches == "x"
+    assert fig.layout.xaxis2.title.text == "End of reporting period (date)"   # once, under the middle panel
+    # the two phases shaded in each of the three panels
+    assert len(fig.layout.shapes) == 2 * 3 and {s.xref for s in fig.layout.shapes} == {"x", "x2", "x3"}
+    # one legend: each kind of mark and each phase once; the panels' own traces stay out of it
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend == ["Value, sum of partner rows", "Target", "reported by the project (sourced)", "Phase one",
+                      "Phase two"]
+    assert all(t.showlegend is False for t in fig.data if t.x[0] is not None)
+    assert footnote(fig).startswith("Demo data (synthetic")
+    assert fig.layout.meta["summary"].startswith("Small multiples: 3 line charts, one per indicator (Events; Rate")
+
+
+def test_cumulative_small_multiples_wrap_into_rows_of_three_and_say_when_empty(tables):
+    many = pd.concat([tables.indicators.assign(indicator_id=tables.indicators.indicator_id + f"{k}",
+                                               name=tables.indicators.name + f" {k}") for k in range(2)])
+    series = pd.concat([tables.series.assign(indicator_id=tables.series.indicator_id + f"{k}") for k in range(2)])
+    fig = figs.cumulative_small_multiples(series, many, tiny_project())
+    # six panels: two rows of three; only the lower row shows the dates (the upper row shares them)
+    assert len(fig.layout.meta["panels"]) == 6
+    assert [fig.layout[f"xaxis{i}"].showticklabels for i in ("", 2, 3, 4, 5, 6)] == [False] * 3 + [True] * 3
+    assert fig.layout.xaxis5.title.text == "End of reporting period (date)"
+    assert fig.layout.legend.orientation == "h" and [t.name for t in fig.data if t.showlegend][1] == (
+        "Partner's share of the target")   # without the project's totals: one partner's rows
+    empty = figs.cumulative_small_multiples(series.iloc[0:0], many, tiny_project())
+    assert empty.layout.meta["panels"] == [] and not empty.layout.showlegend
 
 
 def test_achievement_heatmap(tables):
@@ -87,3 +134,29 @@ def test_phase_comparison(tables):
     assert fig.layout.yaxis.title.text == "events" and fig.layout.yaxis2.title.text == "percent"
     assert [a.text for a in fig.layout.annotations][:3] == ["Events", "Rate", "No target"]
     assert fig.layout.title.text.startswith("Indicator values per phase")
+
+
+def test_policy_change_timeline_has_a_row_only_per_partner_with_changes_and_always_a_legend(tables):
+    # Partner b's changes only, as on b's profile: one row (b), never empty rows for a and c.
+    own = tables.changes[tables.changes.partner_id == "b"]
+    fig = figs.policy_change_timeline(own, PARTNERS, tiny_project())
+    assert list(fig.layout.yaxis.categoryarray) == ["B"]
+    assert {y for t in fig.data for y in t.y} == {"B"}
+    assert fig.layout.showlegend is True
+    # one change of one type and status: one trace, which plotly would draw without a legend
+    single = own.iloc[:1]
+    one = figs.policy_change_timeline(single, PARTNERS, tiny_project())
+    assert len(one.data) == 1 and one.layout.showlegend is True and one.data[0].showlegend is not False
+    # the changes of a and c (b has none here): their two rows, in the partners' order top to bottom
+    others = figs.policy_change_timeline(tables.changes[tables.changes.partner_id != "b"], PARTNERS, tiny_project())
+    assert list(others.layout.yaxis.categoryarray) == ["C", "A"]      # plotly lists categories bottom-up
+
+
+def test_the_small_multiples_text_alternative_names_every_panel(tables):
+    from clusterix_analytics.reports.export import figure_text_alternative
+
+    fig = figs.cumulative_small_multiples(tables.series, tables.indicators, tiny_project(), tables.reported)
+    assert figure_text_alternative(json.loads(fig.to_json())) == (
+        "Indicators against target, by reporting period. Small multiples: 3 line charts, one per indicator "
+        "(Events; Rate; No target), sharing a horizontal axis of dates (end of reporting period), each with its "
+        "own vertical axis in the indicator's unit, the target as a dashed line and the phases shaded.")

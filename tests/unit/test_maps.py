@@ -84,6 +84,20 @@ def test_regions_filled_by_a_numeric_column_with_a_colour_bar(ds):
     assert fig.layout.title.text.endswith("by funds influenced by policy changes (EUR)")
 
 
+def test_legend_and_colour_bar_sit_outside_the_map_area(ds):
+    # The map area is paper x 0..1, y 0..1: a legend or colour bar anchored left of x = 1.02 covers no region.
+    maps_drawn = {"by type": regions_map(ds, color_by="partner_type"),
+                  "numeric with highlight": regions_map(ds, color_by="funds_influenced_eur", highlight="lab"),
+                  "links": cooperation_map(ds)}
+    for name, fig in maps_drawn.items():
+        legend = fig.layout.legend
+        assert (legend.x, legend.xanchor, legend.y, legend.yanchor) == (1.02, "left", 1, "top"), name
+    bar = next(t for t in maps_drawn["numeric with highlight"].data if t.marker.showscale).marker.colorbar
+    assert (bar.x, bar.xanchor) == (1.02, "left")
+    # the colour bar spans the lower 75 % of the map's height, the legend (one entry: the highlight) the top
+    assert (bar.y, bar.yanchor, bar.len, bar.lenmode) == (0, "bottom", 0.75, "fraction")
+
+
 def test_highlighted_partner_stands_out(ds):
     fig = regions_map(ds, highlight="lab")
     outline = fig.data[-1]

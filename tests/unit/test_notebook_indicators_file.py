@@ -17,3 +17,6 @@ def test_committed_notebook_is_clean_and_parametrised():
         assert any(line.startswith(f"{name} = ") and "#" in line for line in code[0].source.splitlines())
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     assert nb.metadata.kernelspec.name == "clusterix-analytics"
+    # every indicator against its target in one figure of small multiples, drawn by the view (a thin notebook)
+    assert "notebook.show(view.cumulative_figure(page))" in [c.source for c in code]
+    assert not any("cumulative_figures" in c.source for c in code)

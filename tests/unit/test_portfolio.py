@@ -278,3 +278,66 @@ def test_committed_notebook_has_no_outputs_and_a_documented_parameters_cell():
     for name in ("project_dir", "regions", "compare_phases", "sector_level"):
         line = next(line for line in code[0].source.splitlines() if line.startswith(name))
         assert "#" in line  # documented
+
+
+def many_sectors_by_region(sectors: int = 15) -> pd.DataFrame:
+    """Members per sector for three regions with long names, one phase: 40 members a sector and region."""
+    return pd.DataFrame([{"partner_id": r, "phase_id": "P1", "sector_name": f"Sector {s:02d}", "clusters": 1,
+                          "clusters_with_members": 1, "members": 40}
+                         for r in ("north", "south", "east") for s in range(sectors)])
+
+
+LONG_LABELS = {"north": "Region Syddanmark (DK03)", "south": "Region Skåne (SE224)", "east": "IDM (ITH1)"}
+
+
+def note_of(fig):
+    return next(a for a in fig.layout.annotations if a.name == "source note")
+
+
+def plot_area_height(fig) -> int:
+    return fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+
+
+@pytest.mark.parametrize("draw", ["bars", "heatmap", "complementarity"])
+def test_turned_region_labels_end_above_the_demo_caption(draw):
+    by_sector = many_sectors_by_region()
+    rows = [clusters_frame([("c1", "north", "P1", "Food", 10)])]
+    if draw == "bars":
+        fig = figs.members_by_sector_bars(by_sector, ["P1"], labels=LONG_LABELS, source_rows=rows)
+        size = 10
+    elif draw == "heatmap":
+        fig = figs.sector_region_heatmap(by_sector, ["P1"], labels=LONG_LABELS, source_rows=rows)
+        size = 12
+    else:
+        matrix = pd.DataFrame(0.5, index=list(LONG_LABELS), columns=list(LONG_LABELS))
+        fig = figs.complementarity_heatmap(matrix, labels=LONG_LABELS, source_rows=rows)
+        size = 12
+    assert {axis.tickangle for axis in fig.select_xaxes()} == {-45}
+    # "Region Syddanmark (DK03)": 24 characters of about 0.6 × size px, turned 45° -> 24 × 0.6 × size × 0.707,
+    # plus the line (1.3 × size × 0.707), rounded up, and 8 px of tick: 101.8 + 9.2 -> 112 + 8 = 120 px at
+    # 10 px; 122.2 + 11.0 -> 134 + 8 = 142 px at 12 px; then the axis
+    # title (40 px) and a 10 px gap.
+    depth = {10: 120, 12: 142}[size]
+    assert figs.tick_label_depth(list(LONG_LABELS.values()), -45, size) == depth
+    note = note_of(fig)
+    assert (note.y, note.yref, note.yanchor) == (0, "paper", "top")     # hangs from the plot area's lower edge
+    assert -note.yshift == depth + 40 + 10
+    # and the bottom margin holds the note's lines below that
+    lines = note.text.count("<br>") + 1
+    assert fig.layout.margin.b >= -note.yshift + 15 * lines
+    if draw == "heatmap":   # the slider sits under the note
+        assert fig.layout.sliders[0].pad.t >= -note.yshift + 15 * lines
+
+
+def test_the_stacked_bar_legend_sits_outside_the_bars_and_never_scrolls():
+    fig = figs.members_by_sector_bars(many_sectors_by_region(15), ["P1"], labels=LONG_LABELS)
+    entries = [t for t in fig.data if t.showlegend]
+    assert len(entries) == 15
+    legend = fig.layout.legend
+    # right of the plot area (paper x 0..1), its top at the plot area's top: it cannot cover a bar
+    assert legend.x >= 1 and legend.xanchor == "left" and (legend.y, legend.yanchor) == (1, "top")
+    assert legend.orientation == "v"
+    # plotly scrolls a legend taller than the plot area: 15 entries of 22 px and a 30 px title need 360 px
+    assert plot_area_height(fig) >= 15 * 22 + 30
+    few = figs.members_by_sector_bars(many_sectors_by_region(3), ["P1"], labels=LONG_LABELS)
+    assert plot_area_height(few) == 320      # the floor: a short legend leaves the bars their usual height

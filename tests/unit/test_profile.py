@@ -169,3 +169,17 @@ def test_observations_vs_targets_matches_the_rules_one_partner_at_a_time():
             expected_all = all_partners_value(by_partner, row.aggregation, row.unit) if by_partner else float("nan")
             np.testing.assert_equal(table.loc[row.indicator_id, ["value", "all_partners"]].to_numpy(float),
                                     [expected_own, expected_all])
+
+
+def test_every_profile_timeline_shows_only_its_partner_and_a_legend():
+    from clusterix_analytics.data.names import partner_names
+    from clusterix_analytics.views import partner_profile
+
+    ds = cx.load()
+    names = partner_names(ds.partners)
+    for partner in ds.partners.partner_id:
+        fig = partner_profile.timeline_figure(partner_profile.build(ds, partner=partner))
+        if isinstance(fig, str):        # a partner without changes gets a sentence instead
+            continue
+        assert list(fig.layout.yaxis.categoryarray) == [names[partner]], partner
+        assert fig.layout.showlegend is True, partner

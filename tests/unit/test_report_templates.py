@@ -64,7 +64,7 @@ def test_stylesheet_colours_and_font_are_the_style_tokens():
     # run badges: ok is the palette's green, failed and timeout its vermilion, skipped its grey
     assert (tokens["status-ok"], tokens["status-failed"], tokens["status-timeout"], tokens["status-skipped"]) == (
         "#009E73", "#D55E00", "#D55E00", "#999999")
-    assert (style.PALETTE[2], style.PALETTE[3], style.PALETTE[8]) == ("#009E73", "#D55E00", "#999999")
+    assert (style.PALETTE[2], style.PALETTE[3], style.NEUTRAL_GREY) == ("#009E73", "#D55E00", "#999999")
     assert {name: tokens[name] for name in style.PAGE} == style.PAGE
 
 

@@ -235,7 +235,7 @@ def test_indicators_for_one_partner_name_it_and_its_scorecard():
     page = policy_change_indicators.build(indicator_dataset(), partner="c")
     assert (page.who, page.scope) == ("C", "the whole project")
     # c reports no observation: no chart, and a scorecard without data
-    assert policy_change_indicators.cumulative_figures(page) == []
+    assert policy_change_indicators.cumulative_figure(page) == "No indicator observations for C up to 31 December 2020."
     assert policy_change_indicators.no_observations(page) == "No indicator observations for C up to 31 December 2020."
     summary = policy_change_indicators.headline_summary(page)
     assert "achieved change(s)** (demo data).\n" in summary  # one partner: no "by n partner(s)"; ch5 is demo

@@ -154,6 +154,39 @@ def test_map_colouring_dropdown_names_each_colouring():
         "policy_instruments": "policy instruments on record"}
 
 
+def test_page_01_explorers_open_on_another_map_than_the_static_one_above(interactive):
+    # In JupyterLab the static map (kept for reports) and the explorer right below it must not be one map twice.
+    from functools import partial
+
+    import nbformat
+
+    from clusterix_analytics.views import partner_regions as view
+
+    ds = cx.load()
+    geometry = view.map_geometry(ds)
+    static = view.regions_map(ds, geometry, color_by="partner_type", highlight="inma")
+    explorer = widgets.explore(partial(view.regions_map, ds, geometry), color_by=view.colour_choices(),
+                               highlight=[("no partner outlined", "none")] + widgets.partner_options(ds, False),
+                               start=view.explorer_start("partner_type", "inma"))
+    # partner type -> the next colouring, phase of the first change; the outline stays
+    assert explorer.values == {"color_by": "phase", "highlight": "inma"}
+    assert explorer.figure.layout.title.text != static.layout.title.text
+    assert explorer.figure.layout.title.text.endswith("by phase of first policy change")
+    # every colouring moves on, the last one back to the first
+    options = view.colour_options()
+    assert [view.explorer_start(c)["color_by"] for c in options] == options[1:] + options[:1]
+    # the links map above shows every phase; its explorer opens on the first phase
+    links = widgets.explore(partial(view.links_map, ds, geometry), phase=widgets.phase_options(ds),
+                            start=view.links_explorer_start(ds))
+    assert links.values == {"phase": "P1"}
+    assert links.figure.layout.title.text != view.links_map(ds, geometry).layout.title.text
+    # and notebook 01 opens both explorers that way
+    cells = nbformat.read(NOTEBOOKS_DIR / "01_partner_regions.ipynb", as_version=4).cells
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert "start=view.explorer_start(color_by, highlight_partner)" in code
+    assert "start=view.links_explorer_start(ds)" in code
+
+
 def test_lab_command_opens_notebooks_with_the_projects_kernel():
     argv = lab.lab_argv(["--no-browser"])
     assert argv[:3] == [sys.executable, "-m", "jupyterlab"]

@@ -3,7 +3,9 @@
    series (trace name), x, y, the value (a heatmap cell, a bar's size is its x or y), and the hover text.
    Background layers (hoverinfo "skip": grey countries) are left out; a filled shape (a region) gives one row,
    its name and hover text, not its outline's vertices. A sankey gives one row per link. A text a spreadsheet
-   would take for a formula starts with '. window.cxFigureCsv(div) returns the CSV (the browser tests read it). */
+   would take for a formula starts with '. A figure of panels (small multiples, each with its own vertical axis)
+   adds a last column, the vertical axis of each row's panel, and heads its x column with the first titled x axis.
+   window.cxFigureCsv(div) returns the CSV (the browser tests read it). */
 (function () {
   "use strict";
   function plain(value) {
@@ -53,12 +55,28 @@
     }
     return rows;
   }
+  function axisKey(ref) {   // a trace's axis reference ("y3") as its layout key ("yaxis3")
+    return ref.charAt(0) + "axis" + ref.slice(1);
+  }
   function figureCsv(div) {
     var layout = div.layout || {};
-    var header = ["Series", titleOf(layout.xaxis) || "x", titleOf(layout.yaxis) || "y", "Value", "Text"];
-    var rows = [header];
     // the traces as plotly drew them (_fullData: binary arrays decoded, defaults filled), else as given
-    (div._fullData || div.data || []).forEach(function (trace) { rows = rows.concat(rowsOf(trace)); });
+    var traces = div._fullData || div.data || [];
+    var panels = {};
+    traces.forEach(function (trace) { if (trace.hoverinfo !== "skip") panels[trace.yaxis || "y"] = 1; });
+    var multi = Object.keys(panels).length > 1;
+    var xTitle = titleOf(layout.xaxis);
+    if (multi && !xTitle) {
+      Object.keys(layout).sort().forEach(function (key) {
+        if (!xTitle && /^xaxis\d*$/.test(key)) xTitle = titleOf(layout[key]);
+      });
+    }
+    var header = ["Series", xTitle || "x", multi ? "y" : (titleOf(layout.yaxis) || "y"), "Value", "Text"];
+    var rows = [multi ? header.concat(["Vertical axis"]) : header];
+    traces.forEach(function (trace) {
+      var axis = titleOf(layout[axisKey(trace.yaxis || "y")]);
+      rowsOf(trace).forEach(function (row) { rows.push(multi ? row.concat([axis]) : row); });
+    });
     return rows.map(function (row) { return row.map(plain).join(","); }).join("\n") + "\n";
   }
   function fileName(div) {
