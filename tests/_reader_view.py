@@ -28,7 +28,8 @@ rotated text's box is the upright rectangle around it):
 - So a legend never covers a plot area, an annotation, an axis' labels, a colour bar or the title; no two
   annotations with text cover each other; a colour bar, a slider or a menu covers nothing.
 - Apart from pairs: no box but a plot area reaches more than :data:`TOLERANCE_PX` past the figure's edge (the
-  figure's SVG cuts it off there: a label that ends in "(5").
+  figure's SVG cuts it off there: a label that ends in "(5"), and no legend scrolls (its entries taller than
+  the legend shown by more than :data:`TOLERANCE_PX`: a reader sees a scroll bar and not every entry).
 
 >>> boxes = [{"kind": "legend", "name": "legend", "x0": 0, "y0": 0, "x1": 100, "y1": 50},
 ...          {"kind": "title", "name": "title", "x0": 90, "y0": 40, "x1": 300, "y1": 60}]
@@ -124,8 +125,10 @@ READER_VIEW = r"""(() => {
       const background = id && legend.querySelector(':scope > rect.bg');
       if (!background) continue;
       const heading = legend.querySelector('.legendtitletext');
-      figure.boxes.push({kind: 'legend', name: id + (heading ? ' "' + heading.textContent + '"' : ''),
-                         ...box(background, origin)});
+      const entries = legend.querySelector('.scrollbox');   // every entry, also those scrolled out of sight
+      figure.boxes.push({kind: 'legend', name: heading ? words(heading).trim() : id,
+                         shown_height: background.getBBox().height,
+                         entries_height: entries ? entries.getBBox().height : 0, ...box(background, origin)});
     }
     for (const group of gd.querySelectorAll('.infolayer > g.annotation')) {
       const text = group.querySelector('.annotation-text-g');
@@ -248,6 +251,20 @@ def cut_at_edge(figure: dict) -> list[str]:
                 found.append(f'{_figure_name(figure)}: {b["kind"]} "{b["name"]}" is cut off {past:.0f} px past '
                              f'the {side} edge')
     return found
+
+
+def legend_scrolls(figure: dict) -> list[str]:
+    """Every legend whose entries are taller than the legend shown: plotly gave it a scroll bar.
+
+    >>> legend_scrolls({"title": "Members", "boxes": [{"kind": "legend", "name": "Sector",
+    ...     "shown_height": 270, "entries_height": 330.5}, {"kind": "legend", "name": "legend2",
+    ...     "shown_height": 60, "entries_height": 52}]})
+    ['figure "Members": legend "Sector" scrolls: its entries are 330 px tall, it shows 270 px']
+    """
+    return [f'{_figure_name(figure)}: legend "{b["name"]}" scrolls: its entries are {b["entries_height"]:.0f} px '
+            f'tall, it shows {b["shown_height"]:.0f} px'
+            for b in figure["boxes"]
+            if b["kind"] == "legend" and b["entries_height"] > b["shown_height"] + TOLERANCE_PX]
 
 
 def raw_value_words(text: str) -> list[str]:

@@ -1,16 +1,20 @@
 """Every page type of the shipped plan checked as a reader sees it, in Chromium at 1280 px, offline: a whole-page
-screenshot of each (kept: $CLUSTERIX_SCREENSHOTS, else a pytest tmp folder, named in every failure), nothing
+screenshot of each (kept with reader-view.json, what was measured, in $CLUSTERIX_SCREENSHOTS, else a pytest tmp
+folder; named in every failure), nothing
 wider than the window, no raw NaN / NaT / <NA> / None / undefined / Infinity in the text or the figures, and no
 two boxes of a figure drawn over each other (the rule: tests/_reader_view.py).
 
 One snapshot (index, 00–03, one partner's 04 and 05, the all-partners 05) and a second one of 00 alone (reused,
-not executed) give a diff page; one browser measures and screenshots all ten pages once for every test here.
+not executed) give a diff page; one browser measures and screenshots them all once for every test here, and with
+them a control page whose problems are known (a div sticking out, a legend on its plot, a NaN in a caption), so
+the measuring itself is tested.
 """
 from __future__ import annotations
 
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +27,34 @@ from clusterix_analytics.reports.diff import run_diff
 from clusterix_analytics.reports.runner import run_report
 
 from .._browser_check import require_chromium
-from .._reader_view import READER_VIEW, cut_at_edge, figure_overlaps, overflow_problems, raw_value_words
+from .._reader_view import (
+    RAW_VALUE_WORDS,
+    READER_VIEW,
+    cut_at_edge,
+    figure_overlaps,
+    legend_scrolls,
+    overflow_problems,
+    raw_value_words,
+)
 
 PAGE_TYPES = ["00*", "01*", "02*", "03*", "04*-inma", "05*-all", "05*-region_aura"]
 WIDTH = 1280
+# A page with known problems, beside the snapshot's plotly.min.js: a 1500 px div in the 1280 px window (a wider
+# one inside a 600 px scroll container is fine), and a 600 × 400 px figure, margins 50 px (bottom 100 px: plot
+# area x 50–550, y 50–300), whose legend sits on its plot and whose caption says NaN.
+CONTROL_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>control</title>
+<script src="plotly.min.js"></script></head><body style="margin:0">
+<div id="wide" style="width:1500px;height:20px">wide</div>
+<div style="overflow-x:auto;width:600px"><div style="width:2000px">scrolls inside</div></div>
+<div id="control" class="plotly-graph-div" style="width:600px;height:400px"></div>
+<script>Plotly.newPlot("control", [{x: [1, 2, 3], y: [1, 3, 2], name: "a"}, {x: [1, 2, 3], y: [2, 1, 3], name: "b"}],
+  {width: 600, height: 400, margin: {l: 50, r: 50, t: 50, b: 100}, title: {text: "Control"}, showlegend: true,
+   xaxis: {automargin: false}, yaxis: {automargin: false},
+   legend: {x: 0.01, y: 0.99, xanchor: "left", yanchor: "top"},
+   annotations: [{xref: "paper", yref: "paper", x: 0, y: 0, yanchor: "top", yshift: -40, showarrow: false,
+                  text: "value NaN"},
+                 {xref: "x", yref: "y", x: 2, y: 3, showarrow: false, text: "peak"}]});</script>
+</body></html>"""
 
 pytestmark = pytest.mark.slow
 
@@ -55,6 +83,13 @@ def pages(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
+def control_page(pages) -> Path:
+    path = pages["index"].parent / "reader-view-control.html"
+    path.write_text(CONTROL_PAGE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
 def screenshots_dir(tmp_path_factory) -> Path:
     folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path_factory.mktemp("screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -62,19 +97,44 @@ def screenshots_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seen(pages, screenshots_dir) -> dict[str, dict]:
-    """Page type → what the browser measured (READER_VIEW) and its screenshot, one browser for every page."""
+def measured(pages, control_page, screenshots_dir) -> dict[str, dict]:
+    """Page type (and "control") → what the browser measured (READER_VIEW) and its screenshot, one browser for
+    every page."""
     require_chromium()
-    reports = check_pages(list(pages.values()), thumbs_dir=screenshots_dir, probe=READER_VIEW, full_page=True,
+    every = {**pages, "control": control_page}
+    reports = check_pages(list(every.values()), thumbs_dir=screenshots_dir, probe=READER_VIEW, full_page=True,
                           width=WIDTH)
     measured = {}
-    for name, path in pages.items():
+    for name, path in every.items():
         report = reports[str(path)]
         assert report.errors == [] and report.external_requests == [], (name, report.errors)
         assert report.undrawn_figures == [], name
         measured[name] = {"view": report.probe, "size": report.screenshot_size,
                           "png": screenshots_dir / f"{path.stem}.png", "error": report.screenshot_error}
+    # what was measured, beside the screenshots, for whoever reads a failure
+    (screenshots_dir / "reader-view.json").write_text(
+        json.dumps({name: page["view"] for name, page in measured.items()}, indent=1), encoding="utf-8")
     return measured
+
+
+@pytest.fixture(scope="module")
+def seen(measured) -> dict[str, dict]:
+    return {name: page for name, page in measured.items() if name != "control"}
+
+
+def test_the_measuring_finds_the_control_pages_known_problems(measured):
+    view = measured["control"]["view"]
+    assert view["viewport"] == WIDTH and view["scroll_width"] == 1500
+    assert view["overflow"] == [{"element": 'div#wide "wide"', "width": 1500, "right": 1500}]
+    (figure,) = view["figures"]
+    plots = [b for b in figure["boxes"] if b["kind"] == "plot"]
+    assert [{k: round(p[k]) for k in ("x0", "y0", "x1", "y1")} for p in plots] == [
+        {"x0": 50, "y0": 50, "x1": 550, "y1": 300}]
+    assert sorted(b["name"] for b in figure["boxes"] if b["kind"] == "annotation") == ["peak", "value NaN"]
+    (found,) = figure_overlaps(figure)      # the legend on the plot; "peak" is placed on its data
+    assert re.fullmatch(r'figure "Control": plot "plot area xy" overlaps legend "legend" by \d+ × \d+ px', found)
+    assert cut_at_edge(figure) == [] and legend_scrolls(figure) == []
+    assert RAW_VALUE_WORDS.findall(figure["svg_text"]) == ["NaN"]
 
 
 def test_the_snapshot_has_every_page_type(pages):
@@ -119,7 +179,7 @@ def test_no_raw_missing_value_word_is_visible(seen, screenshots_dir):
     assert found == [], f"screenshots in {screenshots_dir}\n" + "\n".join(found)
 
 
-def test_no_figure_draws_boxes_over_each_other_or_past_its_edge(seen, screenshots_dir):
+def test_no_figure_draws_boxes_over_each_other_past_its_edge_or_in_a_scrolling_legend(seen, screenshots_dir):
     found = [f"{name}: {problem}" for name, page in seen.items() for figure in page["view"]["figures"]
-             for problem in figure_overlaps(figure) + cut_at_edge(figure)]
+             for problem in figure_overlaps(figure) + cut_at_edge(figure) + legend_scrolls(figure)]
     assert found == [], f"{len(found)} finding(s); screenshots in {screenshots_dir}\n" + "\n".join(found)

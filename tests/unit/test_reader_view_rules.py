@@ -9,6 +9,7 @@ from .._reader_view import (
     counts,
     cut_at_edge,
     figure_overlaps,
+    legend_scrolls,
     overflow_problems,
     overlap,
     placed_on,
@@ -122,6 +123,16 @@ def test_a_box_past_any_edge_is_cut_but_a_plot_area_is_not_judged():
         box("plot", "plot area xy", -50, -50, 600, 400, xaxis="x", yaxis="y", domain={"x": [0, 1], "y": [0, 1]})]}
     assert cut_at_edge(figure) == ['figure "T": title "T" is cut off 10 px past the left edge',
                                    'figure "T": legend "l" is cut off 10 px past the bottom edge']
+
+
+def test_a_legend_taller_inside_than_shown_scrolls():
+    def legend(name, shown, entries):
+        return box("legend", name, 0, 0, 100, shown, shown_height=shown, entries_height=entries)
+
+    figure = {"title": "Members", "boxes": [legend("Sector", 270, 330), legend("Phase", 81, 84), PLOT]}
+    # 330 > 270 + 3 scrolls; 84 is within 3 px of 81
+    assert legend_scrolls(figure) == [
+        'figure "Members": legend "Sector" scrolls: its entries are 330 px tall, it shows 270 px']
 
 
 def test_raw_value_words_are_whole_words_as_written():
