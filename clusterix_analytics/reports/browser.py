@@ -1,5 +1,5 @@
 """The one Chromium module: offline flags, one-shot screenshots, and a browser over the DevTools protocol
-(pipe transport) for page checks and thumbnails.
+(pipe transport) for page checks, thumbnails and whole-page screenshots.
 
 One browser process serves every page of a snapshot (no process start per page). The network is
 off: Chromium runs with background networking disabled, DNS resolution mapped to nowhere and the

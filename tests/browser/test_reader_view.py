@@ -1,8 +1,8 @@
 """Every page type of the shipped plan checked as a reader sees it, in Chromium at 1280 px, offline: a whole-page
-screenshot of each (kept with reader-view.json, what was measured, in $CLUSTERIX_SCREENSHOTS, else a pytest tmp
-folder; named in every failure), nothing
-wider than the window, no raw NaN / NaT / <NA> / None / undefined / Infinity in the text or the figures, and no
-two boxes of a figure drawn over each other (the rule: tests/_reader_view.py).
+screenshot of each (kept, with reader-view.json of what was measured, in $CLUSTERIX_SCREENSHOTS, else in a pytest
+tmp folder; every failure names the folder), nothing wider than the window, no raw NaN / NaT / <NA> / None /
+undefined / Infinity in the text or the figures, no two boxes of a figure drawn over each other, none cut off at
+its edge, no legend that scrolls (the rule: tests/_reader_view.py).
 
 One snapshot (index, 00–03, one partner's 04 and 05, the all-partners 05) and a second one of 00 alone (reused,
 not executed) give a diff page; one browser measures and screenshots them all once for every test here, and with
