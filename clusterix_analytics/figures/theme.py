@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,6 +28,23 @@ from clusterix_analytics.style import (  # noqa: F401 - re-exported to the build
 from clusterix_analytics.text import figure_text  # noqa: F401 - re-exported: every builder escapes data with it
 
 TEMPLATE_NAME = "clusterix"
+
+# Widths of text, for labels that must fit a span in px before the browser measures them. Advance widths of
+# Arial / Helvetica (and of Liberation Sans, metric-compatible, which Chromium draws when neither is installed) in
+# thousandths of the font size, by character; other characters count 0.6 (wide East Asian ones 1.0).
+_CHAR_WIDTHS = {ch: width for chars, width in (
+    ("'", 191), ("ijl", 222), ("|", 260), (" !,./:;I[\\]ft", 278), ("()-`r", 333), ("{}", 334), ('"', 355),
+    ("*", 389), ("^", 469), ("Jcksvxyz", 500), ("#$0123456789?L_abdeghnopqu–", 556), ("+<=>~", 584),
+    ("FTZ", 611), ("&ABEKPSVXY", 667), ("CDHNRUw", 722), ("GOQ", 778), ("Mm", 833), ("%", 889), ("W", 944),
+    ("@", 1015), ("…—", 1000)) for ch in chars}
+# Inter and Segoe UI, ahead of Arial in the theme's font stack, run up to about 10 % wider.
+TEXT_WIDTH_MARGIN = 1.1
+# The narrowest plot area a full-width figure gets in a report's 1100 px column (a left margin for partner names
+# and a legend at the right take ~340 px): labels fitted to it fit every full-width figure.
+PLOT_WIDTH_PX = 760
+ELLIPSIS = "…"
+# Where a long name may be cut to its head: "Phase 2 – action plan" → "Phase 2".
+_HEAD_SEPARATORS = (" – ", " — ", " - ", ": ", " (")
 
 pio.templates[TEMPLATE_NAME] = go.layout.Template(
     layout=dict(
@@ -107,6 +125,49 @@ def wrap_text(text, width: int = 70) -> str:
     if not isinstance(text, str) or not text:
         return ""
     return "<br>".join(figure_text(line) for line in textwrap.wrap(text, width))
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width in px of one line of plain ``text`` at font ``size`` px, with :data:`TEXT_WIDTH_MARGIN`
+    for the wider fonts of the stack.
+
+    >>> round(text_width("Phase 1", 10) / TEXT_WIDTH_MARGIN, 2)   # (667+556+556+500+556+278+556) / 1000 × 10
+    36.69
+    """
+    def width(ch: str) -> int:
+        if ch in _CHAR_WIDTHS:
+            return _CHAR_WIDTHS[ch]
+        return 1000 if unicodedata.east_asian_width(ch) in "WF" else 600
+    return sum(width(ch) for ch in str(text)) * size / 1000 * TEXT_WIDTH_MARGIN
+
+
+def fit_text(text: str, width_px: float, size: float) -> str:
+    """The longest form of ``text`` that fits ``width_px`` on one line at font ``size``: the whole text, else its
+    head before a separator (" – ", ": ", " (" …), else its first words (or letters) and "…"; "" when not even
+    one letter and "…" fit. Plain text in, plain text out (escape it for plotly afterwards).
+
+    >>> name = "Phase 2 – action plan implementation"
+    >>> fit_text(name, 400, 11), fit_text(name, 60, 11), fit_text(name, 30, 11), fit_text(name, 5, 11)
+    ('Phase 2 – action plan implementation', 'Phase 2', 'Ph…', '')
+    >>> fit_text("Additional activities for recovery", 120, 11)
+    'Additional activities…'
+    """
+    text = " ".join(str(text).split())
+    if text_width(text, size) <= width_px:
+        return text
+    heads = [text[:text.index(sep)] for sep in _HEAD_SEPARATORS if sep in text]
+    fitting = [head for head in heads if head and text_width(head, size) <= width_px]
+    if fitting:
+        return max(fitting, key=len)
+    words = text.split(" ")
+    for n in range(len(words) - 1, 0, -1):
+        cut = " ".join(words[:n]).rstrip(" –—-:,;(") + ELLIPSIS
+        if text_width(cut, size) <= width_px:
+            return cut
+    for n in range(len(words[0]) - 1, 0, -1):
+        if text_width(words[0][:n] + ELLIPSIS, size) <= width_px:
+            return words[0][:n] + ELLIPSIS
+    return ""
 
 
 def has_data(fig: go.Figure) -> bool:
