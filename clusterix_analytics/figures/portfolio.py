@@ -12,6 +12,7 @@ table rows drawn from, for the source / demo-data footnote), and returns a theme
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -21,11 +22,21 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from clusterix_analytics.analytics.portfolio import NO_SECTOR, UNMAPPED_PREFIX
-from clusterix_analytics.figures.theme import MUTED, PALETTE, SEQUENTIAL, apply_theme, figure_text, source_note
+from clusterix_analytics.figures.theme import (
+    MUTED,
+    PALETTE,
+    SEQUENTIAL,
+    apply_theme,
+    figure_text,
+    fit_sliders,
+    note_height,
+    source_note,
+)
 
 # The theme's ten colours first; beyond ten sectors, the colour-blind-safe "Safe" set continues the cycle.
 SECTOR_COLOURS = PALETTE + [c for c in qualitative.Safe if c not in PALETTE]
 GREY = "#d9d9d9"  # unmapped / missing sectors: light grey with hatching, unlike the palette's greys
+SANKEY_NOTE_GAP_PX = 8
 
 
 def _note(source_rows: Sequence[pd.DataFrame], extra: str = "", width: int = 110) -> str:
@@ -128,6 +139,7 @@ def sector_region_heatmap(by_sector: pd.DataFrame, phase_order: Sequence[str], *
     fig.update_layout(sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="Phase: "),
                                      y=0, yanchor="top", pad=dict(t=150), x=0, len=1.0)],
                       xaxis_title="Region (partner)", yaxis_title="Sector")
+    fit_sliders(fig)   # the first and last phases' names stay inside the figure
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, tickangle=-30)
     return _frame(fig, height=max(480, 26 * len(sectors) + 380), bottom=300, left=_left_margin(sectors))
@@ -310,8 +322,12 @@ def link_sankey(flows: pd.DataFrame, phase_order: Sequence[str], *, labels: Mapp
                                    "links between clusters of the same region. Buttons choose the phase."))
     fig.update_layout(updatemenus=[dict(type="buttons", direction="right", buttons=buttons, x=0, xanchor="left",
                                         y=1.02, yanchor="bottom", showactive=True)])
-    fig.update_layout(height=max(500, 34 * n + 240), margin=dict(t=150, b=70, l=30, r=30))
+    # The footnote a fixed 8 px under the sankey, in a bottom margin as tall as its lines.
+    bottom = 70
     if fig.layout.annotations:
-        fig.layout.annotations[0].update(y=-0.02, yanchor="top")
+        note = fig.layout.annotations[0]
+        note.update(y=0, yanchor="top", yshift=-SANKEY_NOTE_GAP_PX)
+        bottom = max(bottom, math.ceil(SANKEY_NOTE_GAP_PX + note_height(note.text, note.font.size or 11) + 8))
+    fig.update_layout(height=max(500, 34 * n + 240), margin=dict(t=150, b=bottom, l=30, r=30))
     return fig
 

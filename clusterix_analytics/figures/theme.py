@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import math
 import textwrap
 import unicodedata
 
@@ -43,6 +44,10 @@ TEXT_WIDTH_MARGIN = 1.1
 # and a legend at the right take ~340 px): labels fitted to it fit every full-width figure.
 PLOT_WIDTH_PX = 760
 ELLIPSIS = "…"
+# plotly's line height, as a multiple of the font size (its LINE_SPACING), and the 1 px pad around an annotation.
+LINE_SPACING = 1.3
+# plotly's slider: a step's tick sits this far inside the rail's ends (constants.stepInset of plotly.js).
+SLIDER_STEP_INSET_PX = 10
 # Where a long name may be cut to its head: "Phase 2 – action plan" → "Phase 2".
 _HEAD_SEPARATORS = (" – ", " — ", " - ", ": ", " (")
 
@@ -168,6 +173,86 @@ def fit_text(text: str, width_px: float, size: float) -> str:
         if text_width(words[0][:n] + ELLIPSIS, size) <= width_px:
             return words[0][:n] + ELLIPSIS
     return ""
+
+
+def wrap_to_width(text: str, width_px: float, size: float) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width_px`` at font ``size`` (a word wider than that
+    keeps a line of its own; a dash stays at the end of its line).
+
+    >>> wrap_to_width("Phase 2 – action plan implementation", 140, 13)
+    ['Phase 2 – action plan', 'implementation']
+    """
+    words: list[str] = []
+    for word in str(text).split():
+        if words and word in ("–", "—", "-"):   # a dash ends a line, never starts one
+            words[-1] = f"{words[-1]} {word}"
+        else:
+            words.append(word)
+    lines: list[str] = []
+    for word in words:
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width_px:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def balanced_lines(text: str, width_px: float, size: float) -> list[str]:
+    """As many lines as :func:`wrap_to_width` makes, but of even widths (the narrowest that still needs no
+    more lines), so a wrapped label is a block, not a long line and a stub.
+
+    >>> wrap_to_width("Stage 1 – interregional learning", 180, 13)
+    ['Stage 1 – interregional', 'learning']
+    >>> balanced_lines("Stage 1 – interregional learning", 180, 13)
+    ['Stage 1 –', 'interregional learning']
+    """
+    lines = wrap_to_width(text, width_px, size)
+    total = text_width(" ".join(lines), size)
+    narrow = total / len(lines) if lines else width_px
+    while narrow < width_px and len(wrap_to_width(text, narrow, size)) > len(lines):
+        narrow += 2
+    return wrap_to_width(text, min(narrow, width_px), size)
+
+
+def note_height(text: str, size: float = 11) -> float:
+    """Height in px of an annotation's text of ``<br>``-separated lines at font ``size``, with its 1 px pad.
+
+    >>> note_height("Demo data – not real figures.<br>Buttons choose the phase.")   # 2 × 11 × 1.3 + 2
+    30.6
+    """
+    return (str(text).count("<br>") + 1) * size * LINE_SPACING + 2
+
+
+def _font_size(fig: go.Figure, font) -> float:
+    """A component's font size, else the figure's, else its template's (the theme's 13)."""
+    template = fig.layout.template.layout.font.size if fig.layout.template else None
+    return font.size or fig.layout.font.size or template or 13
+
+
+def fit_sliders(fig: go.Figure, line_px: float = 180) -> go.Figure:
+    """Keep every slider's step labels inside the slider: each label wrapped into lines of at most ``line_px``,
+    and the rail inset (``pad`` l / r) by what the first and last labels, centred on its end ticks, need. A slider
+    that spans the plot area (``x=0, len=1``) then never draws a label past the plot's sides, at any figure width.
+    Step labels are plotly text already (escaped): they are only wrapped.
+
+    >>> fig = fit_sliders(go.Figure(layout=dict(font=dict(size=10), sliders=[dict(steps=[
+    ...     dict(label="Start"), dict(label="Follow-up: monitoring and evaluation")])])), line_px=150)
+    >>> [step.label for step in fig.layout.sliders[0].steps]
+    ['Start', 'Follow-up: monitoring<br>and evaluation']
+    >>> fig.layout.sliders[0].pad.l, fig.layout.sliders[0].pad.r   # ⌈23.2 / 2 − 10⌉, ⌈105.1 / 2 − 10⌉
+    (2, 43)
+    """
+    for slider in fig.layout.sliders:
+        size = _font_size(fig, slider.font)
+        halves = []
+        for step in slider.steps:
+            lines = balanced_lines(step.label or "", line_px, size)
+            step.label = "<br>".join(lines)
+            halves.append(max((text_width(line, size) for line in lines), default=0) / 2)
+        if halves:
+            slider.pad.l = max(slider.pad.l or 0, math.ceil(halves[0] - SLIDER_STEP_INSET_PX))
+            slider.pad.r = max(slider.pad.r or 0, math.ceil(halves[-1] - SLIDER_STEP_INSET_PX))
+    return fig
 
 
 def has_data(fig: go.Figure) -> bool:

@@ -1,5 +1,6 @@
 """Labels fit their figure, worked out in px by hand: phase names fit their own phase's width above the plot (never
-past the plot's right edge, never into a neighbour, never under a target line's label).
+past the plot's right edge, never into a neighbour, never under a target line's label), a slider's first and last
+step labels stay inside the slider, the sankey's demo footnote stays inside the figure.
 
 Widths are :func:`~clusterix_analytics.figures.theme.text_width`'s: Arial's advance widths (thousandths of the
 font size) × 1.1. Plot areas are :data:`~clusterix_analytics.figures.theme.PLOT_WIDTH_PX` = 760 px wide.
@@ -10,12 +11,14 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from clusterix_analytics.data.project import Phase, Project
 from clusterix_analytics.figures import indicators as indicator_figs
 from clusterix_analytics.figures import learning as learning_figs
+from clusterix_analytics.figures import portfolio as portfolio_figs
 from clusterix_analytics.figures.phases import INSET_PX
-from clusterix_analytics.figures.theme import PLOT_WIDTH_PX, text_width
+from clusterix_analytics.figures.theme import PLOT_WIDTH_PX, note_height, text_width
 
 LONG_NAME = "Extra activities – recovery after the crisis (fifth call)"   # 269.0 px at 11 px
 
@@ -95,3 +98,37 @@ def test_a_short_phase_s_label_does_not_run_into_its_neighbour():
     assert (round(boundary, 1), round(end, 1)) == (296.5, 634.7)      # 71 and 152 days in
     assert short["x1"] <= boundary < long["x0"]                        # the two extents do not meet
     assert long["x1"] <= end <= PLOT_WIDTH_PX
+
+
+def test_the_phase_slider_keeps_its_first_and_last_labels_inside_it():
+    by_sector = pd.DataFrame({"partner_id": ["a", "b"], "phase_id": ["s1", "x"], "sector_name": ["Food", "Energy"],
+                              "clusters": [2, 1], "clusters_with_members": [2, 0], "members": [30, 0]})
+    fig = portfolio_figs.sector_region_heatmap(by_sector, ["s1", "x"], phase_names={
+        "s1": "Stage 1 – interregional learning", "x": LONG_NAME})
+    (slider,) = fig.layout.sliders
+    # the slider spans the plot area; its end ticks sit 10 px inside the rail, which pad l / r inset
+    assert (slider.x, slider.len, slider.lenmode) == (0, 1.0, None)
+    first, last = (step.label for step in slider.steps)
+    # at 13 px, in even lines of at most 180 px: "Stage 1 –" 61.2 px / "interregional learning" 133.5 px;
+    # "Extra activities – recovery" 162.9 px / "after the crisis (fifth call)" 151.0 px
+    assert first == "Stage 1 –<br>interregional learning"
+    assert last == "Extra activities – recovery<br>after the crisis (fifth call)"
+    # a label centred on an end tick reaches half its widest line past it: 66.8 − 10 → pad.l 57; 81.5 − 10 → 72
+    assert (slider.pad.l, slider.pad.r) == (57, 72)
+    for label, pad in ((first, slider.pad.l), (last, slider.pad.r)):
+        assert max(text_width(line, 13) for line in label.split("<br>")) / 2 <= pad + 10
+
+
+def test_the_sankey_s_demo_footnote_is_inside_the_figure():
+    flows = pd.DataFrame({"phase_id": ["s1", "x"], "region_a": ["a", "a"], "region_b": ["b", "a"],
+                          "links": [1, 2], "projects": [3, 2]})
+    fig = portfolio_figs.link_sankey(flows, ["s1", "x"], source_rows=[pd.DataFrame({"synthetic": [True]})])
+    (note,) = fig.layout.annotations
+    assert note.text.startswith("Demo data (synthetic") and note.text.count("<br>") == 1   # two lines
+    height, bottom, top = fig.layout.height, fig.layout.margin.b, fig.layout.margin.t
+    assert (height, bottom, top) == (500, 70, 150)      # 2 regions: max(500, 34 × 2 + 240); plot 430 px down
+    plot_height = height - top - bottom
+    note_top = (height - bottom) - note.y * plot_height - note.yshift      # paper y, then the shift in px
+    assert note.yanchor == "top" and note_top == pytest.approx(438)       # 8 px under the plot
+    note_end = note_top + note_height(note.text, 11)                      # 2 lines: 2 × 11 × 1.3 + 2 = 30.6 px
+    assert note_end == pytest.approx(468.6) and note_end <= height
