@@ -55,6 +55,7 @@ GEO_CACHE_ENV = "CLUSTERIX_GEO_CACHE"            # where downloaded geometry is 
 GISCO_BASE_URL_ENV = "CLUSTERIX_GISCO_BASE_URL"  # another GISCO server (tests: a fixture server on 127.0.0.1)
 BROWSER_PATH_ENV = "BROWSER_PATH"                # a Chromium to use (kaleido's own override, honoured here too)
 REQUIRE_BROWSER_ENV = "CLUSTERIX_REQUIRE_BROWSER"  # "1": a missing Chromium fails the browser tests (CI)
+SCREENSHOTS_ENV = "CLUSTERIX_SCREENSHOTS"  # where the reader-view browser test keeps its page screenshots
 # The input limits (input_limits below; README "Input limits"): each a positive whole number.
 MAX_FILE_MB_ENV = "CLUSTERIX_MAX_FILE_MB"            # one table file as stored (CSV, or XLSX packed)
 MAX_UNPACKED_MB_ENV = "CLUSTERIX_MAX_UNPACKED_MB"    # the XML inside one XLSX file, unpacked

@@ -24,6 +24,8 @@ from plotly.subplots import make_subplots
 from clusterix_analytics.analytics import calendar
 from clusterix_analytics.data.names import partner_names
 from clusterix_analytics.data.project import Project
+from clusterix_analytics.figures.phases import shade_phases
+from clusterix_analytics.figures.phases import timeline_range as _date_range
 from clusterix_analytics.figures.theme import (
     MUTED,
     PALETTE,
@@ -66,30 +68,6 @@ def phase_colours(project: Project) -> dict[str, str]:
     return {**colours, calendar.OUTSIDE_PHASES: OUTSIDE_COLOUR}
 
 
-def shade_phases(fig: go.Figure, project: Project, row=None, col=None, label: bool = True) -> go.Figure:
-    """Shade each phase's span on a date x-axis and name it at the top."""
-    for i, phase in enumerate(sorted(project.phases, key=lambda p: p.start)):
-        named = dict(annotation_text=figure_text(phase.name), annotation_position="top left",
-                     annotation_font=dict(size=11, color=MUTED)) if label else {}
-        fig.add_vrect(
-            x0=pd.Timestamp(phase.start), x1=pd.Timestamp(phase.end) + pd.Timedelta(days=1),
-            fillcolor=PHASE_FILL[i % len(PHASE_FILL)], line_width=0, layer="below", row=row, col=col, **named,
-        )
-    return fig
-
-
-def _date_range(project: Project, *dates: pd.Series) -> list[pd.Timestamp]:
-    """The project's timeline (widened to any date outside it), with a month of margin either side."""
-    lo, hi = pd.Timestamp(project.timeline_start), pd.Timestamp(project.timeline_end)
-    for values in dates:
-        values = pd.to_datetime(pd.Series(values)).dropna()
-        if len(values):
-            lo, hi = min(lo, values.min()), max(hi, values.max())
-    return [lo - pd.Timedelta(days=31), hi + pd.Timedelta(days=31)]
-
-
-
-
 def _short_names(partners: pd.DataFrame) -> dict[str, str]:
     """partner_id → short name (:func:`~clusterix_analytics.data.names.partner_names`), escaped for plotly."""
     return {p: figure_text(name) for p, name in partner_names(partners).items()}
@@ -110,7 +88,7 @@ def cumulative_vs_target(series: pd.DataFrame, indicator: Mapping, project: Proj
     level = {"sum": "Cumulative", "last": "Latest", "max": "Highest"}[str(aggregation)]
     series = series.sort_values("period_end")
     fig = go.Figure()
-    shade_phases(fig, project)
+    shade_phases(fig, project, x_range=_date_range(project, series.period_end))
     fig.add_trace(go.Scatter(
         x=series.period_end, y=series.cumulative, mode="lines+markers", name=f"{level} value, {figure_text(who)}",
         line=dict(color=PALETTE[0], width=2.5), customdata=series[["value"]].to_numpy() if "value" in series else None,
@@ -184,7 +162,7 @@ def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, projec
     """
     names = _short_names(partners)
     fig = go.Figure()
-    shade_phases(fig, project)
+    shade_phases(fig, project, x_range=_date_range(project, changes.date))
     for change_type, symbol in CHANGE_SYMBOLS.items():
         for achieved in (True, False):
             part = changes[(changes.change_type == change_type) & ((changes.status == "achieved") == achieved)]
@@ -216,7 +194,7 @@ def policy_change_timeline(changes: pd.DataFrame, partners: pd.DataFrame, projec
     fig.update_layout(legend=dict(orientation="h", title_text="Type of change: "), showlegend=bool(fig.data))
     note = source_note(changes) + " Filled: achieved; open: planned or in progress."
     return _finish(fig, "Policy changes over time, by partner and type of change", note,
-                   height=max(460, 300 + 32 * changes.partner_id.nunique()), left=130, top=140)
+                   height=max(460, 300 + 32 * changes.partner_id.nunique()), left=130, top=150)
 
 
 def funds_by_partner_phase(funds: pd.DataFrame, partners: pd.DataFrame, project: Project) -> go.Figure:

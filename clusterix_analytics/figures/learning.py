@@ -19,10 +19,10 @@ import plotly.graph_objects as go
 
 from clusterix_analytics.data.names import partner_names
 from clusterix_analytics.data.project import Project
+from clusterix_analytics.figures.phases import shade_phases, timeline_range
 from clusterix_analytics.figures.theme import (
     MUTED,
     PALETTE,
-    PHASE_FILL,
     SEQUENTIAL,
     apply_theme,
     figure_text,
@@ -58,11 +58,9 @@ def events_timeline(events: pd.DataFrame, project: Project) -> go.Figure:
                 hovertemplate="%{text}<br>%{x|%d %b %Y}, %{customdata[0]}<br>participants: %{customdata[1]}"
                               "<extra></extra>",
             ))
-    for k, phase in enumerate(project.phases):
-        fig.add_vrect(x0=pd.Timestamp(phase.start), x1=pd.Timestamp(phase.end), line_width=0,
-                      fillcolor=PHASE_FILL[k % len(PHASE_FILL)], layer="below", annotation_text=figure_text(phase.name),
-                      annotation_position="top left", annotation_font_color=MUTED)
-    fig.update_xaxes(type="date", title_text="Start of the event")
+    x_range = timeline_range(project, dated["start"])
+    shade_phases(fig, project, x_range=x_range)
+    fig.update_xaxes(type="date", title_text="Start of the event", range=x_range)
     fig.update_yaxes(title_text="")
     undated = len(events) - len(dated)
     note = source_note(events) + (f" {undated} event(s) without a date are not drawn." if undated else "")

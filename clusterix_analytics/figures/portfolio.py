@@ -30,6 +30,8 @@ from clusterix_analytics.figures.theme import (
     SEQUENTIAL,
     apply_theme,
     figure_text,
+    fit_sliders,
+    note_height,
     source_note,
 )
 
@@ -40,6 +42,7 @@ AXIS_TITLE_PX = 40         # an x-axis title under its tick labels (16 px text, 
 LEGEND_ROW_PX = 22         # one entry of an 11 px vertical legend (plotly draws them about 19 px apart)
 LEGEND_TITLE_PX = 30
 SLIDER_PX = 90             # a slider with its current value above and its step labels below
+SANKEY_NOTE_GAP_PX = 8
 
 
 def _note(source_rows: Sequence[pd.DataFrame], extra: str = "", width: int = 110) -> str:
@@ -177,6 +180,7 @@ def sector_region_heatmap(by_sector: pd.DataFrame, phase_order: Sequence[str], *
     fig.update_layout(sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="Phase: "),
                                      y=0, yanchor="top", pad=dict(t=fig.layout.meta["below_note"] + 10), x=0,
                                      len=1.0)])
+    fit_sliders(fig)   # the first and last phases' names stay inside the figure
     return fig
 
 
@@ -362,8 +366,12 @@ def link_sankey(flows: pd.DataFrame, phase_order: Sequence[str], *, labels: Mapp
                                    "links between clusters of the same region. Buttons choose the phase."))
     fig.update_layout(updatemenus=[dict(type="buttons", direction="right", buttons=buttons, x=0, xanchor="left",
                                         y=1.02, yanchor="bottom", showactive=True)])
-    fig.update_layout(height=max(500, 34 * n + 240), margin=dict(t=150, b=70, l=30, r=30))
+    # The footnote a fixed 8 px under the sankey, in a bottom margin as tall as its lines.
+    bottom = 70
     if fig.layout.annotations:
-        fig.layout.annotations[0].update(y=-0.02, yanchor="top")
+        note = fig.layout.annotations[0]
+        note.update(y=0, yanchor="top", yshift=-SANKEY_NOTE_GAP_PX)
+        bottom = max(bottom, math.ceil(SANKEY_NOTE_GAP_PX + note_height(note.text, note.font.size or 11) + 8))
+    fig.update_layout(height=max(500, 34 * n + 240), margin=dict(t=150, b=bottom, l=30, r=30))
     return fig
 

@@ -8,7 +8,9 @@
 """
 from __future__ import annotations
 
+import math
 import textwrap
+import unicodedata
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,6 +32,27 @@ from clusterix_analytics.text import figure_text  # noqa: F401 - re-exported: ev
 
 TEMPLATE_NAME = "clusterix"
 NOTE_NAME = "source note"  # the footnote's annotation name: builders that move it find it by this
+
+# Widths of text, for labels that must fit a span in px before the browser measures them. Advance widths of
+# Arial / Helvetica (and of Liberation Sans, metric-compatible, which Chromium draws when neither is installed) in
+# thousandths of the font size, by character; other characters count 0.6 (wide East Asian ones 1.0).
+_CHAR_WIDTHS = {ch: width for chars, width in (
+    ("'", 191), ("ijl", 222), ("|", 260), (" !,./:;I[\\]ft", 278), ("()-`r", 333), ("{}", 334), ('"', 355),
+    ("*", 389), ("^", 469), ("Jcksvxyz", 500), ("#$0123456789?L_abdeghnopqu–", 556), ("+<=>~", 584),
+    ("FTZ", 611), ("&ABEKPSVXY", 667), ("CDHNRUw", 722), ("GOQ", 778), ("Mm", 833), ("%", 889), ("W", 944),
+    ("@", 1015), ("…—", 1000)) for ch in chars}
+# Inter and Segoe UI, ahead of Arial in the theme's font stack, run up to about 10 % wider.
+TEXT_WIDTH_MARGIN = 1.1
+# The narrowest plot area a full-width figure gets in a report's 1100 px column (a left margin for partner names
+# and a legend at the right take ~340 px): labels fitted to it fit every full-width figure.
+PLOT_WIDTH_PX = 760
+ELLIPSIS = "…"
+# plotly's line height, as a multiple of the font size (its LINE_SPACING), and the 1 px pad around an annotation.
+LINE_SPACING = 1.3
+# plotly's slider: a step's tick sits this far inside the rail's ends (constants.stepInset of plotly.js).
+SLIDER_STEP_INSET_PX = 10
+# Where a long name may be cut to its head: "Phase 2 – action plan" → "Phase 2".
+_HEAD_SEPARATORS = (" – ", " — ", " - ", ": ", " (")
 
 pio.templates[TEMPLATE_NAME] = go.layout.Template(
     layout=dict(
@@ -111,6 +134,129 @@ def wrap_text(text, width: int = 70) -> str:
     if not isinstance(text, str) or not text:
         return ""
     return "<br>".join(figure_text(line) for line in textwrap.wrap(text, width))
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width in px of one line of plain ``text`` at font ``size`` px, with :data:`TEXT_WIDTH_MARGIN`
+    for the wider fonts of the stack.
+
+    >>> round(text_width("Phase 1", 10) / TEXT_WIDTH_MARGIN, 2)   # (667+556+556+500+556+278+556) / 1000 × 10
+    36.69
+    """
+    def width(ch: str) -> int:
+        if ch in _CHAR_WIDTHS:
+            return _CHAR_WIDTHS[ch]
+        return 1000 if unicodedata.east_asian_width(ch) in "WF" else 600
+    return sum(width(ch) for ch in str(text)) * size / 1000 * TEXT_WIDTH_MARGIN
+
+
+def fit_text(text: str, width_px: float, size: float) -> str:
+    """The longest form of ``text`` that fits ``width_px`` on one line at font ``size``: the whole text, else its
+    head before a separator (" – ", ": ", " (" …), else its first words (or letters) and "…"; "" when not even
+    one letter and "…" fit. Plain text in, plain text out (escape it for plotly afterwards).
+
+    >>> name = "Phase 2 – action plan implementation"
+    >>> fit_text(name, 400, 11), fit_text(name, 60, 11), fit_text(name, 30, 11), fit_text(name, 5, 11)
+    ('Phase 2 – action plan implementation', 'Phase 2', 'Ph…', '')
+    >>> fit_text("Additional activities for recovery", 120, 11)
+    'Additional activities…'
+    """
+    text = " ".join(str(text).split())
+    if text_width(text, size) <= width_px:
+        return text
+    heads = [text[:text.index(sep)] for sep in _HEAD_SEPARATORS if sep in text]
+    fitting = [head for head in heads if head and text_width(head, size) <= width_px]
+    if fitting:
+        return max(fitting, key=len)
+    words = text.split(" ")
+    for n in range(len(words) - 1, 0, -1):
+        cut = " ".join(words[:n]).rstrip(" –—-:,;(") + ELLIPSIS
+        if text_width(cut, size) <= width_px:
+            return cut
+    for n in range(len(words[0]) - 1, 0, -1):
+        if text_width(words[0][:n] + ELLIPSIS, size) <= width_px:
+            return words[0][:n] + ELLIPSIS
+    return ""
+
+
+def wrap_to_width(text: str, width_px: float, size: float) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width_px`` at font ``size`` (a word wider than that
+    keeps a line of its own; a dash stays at the end of its line).
+
+    >>> wrap_to_width("Phase 2 – action plan implementation", 140, 13)
+    ['Phase 2 – action plan', 'implementation']
+    """
+    words: list[str] = []
+    for word in str(text).split():
+        if words and word in ("–", "—", "-"):   # a dash ends a line, never starts one
+            words[-1] = f"{words[-1]} {word}"
+        else:
+            words.append(word)
+    lines: list[str] = []
+    for word in words:
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width_px:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def balanced_lines(text: str, width_px: float, size: float) -> list[str]:
+    """As many lines as :func:`wrap_to_width` makes, but of even widths (the narrowest that still needs no
+    more lines), so a wrapped label is a block, not a long line and a stub.
+
+    >>> wrap_to_width("Stage 1 – interregional learning", 180, 13)
+    ['Stage 1 – interregional', 'learning']
+    >>> balanced_lines("Stage 1 – interregional learning", 180, 13)
+    ['Stage 1 –', 'interregional learning']
+    """
+    lines = wrap_to_width(text, width_px, size)
+    total = text_width(" ".join(lines), size)
+    narrow = total / len(lines) if lines else width_px
+    while narrow < width_px and len(wrap_to_width(text, narrow, size)) > len(lines):
+        narrow += 2
+    return wrap_to_width(text, min(narrow, width_px), size)
+
+
+def note_height(text: str, size: float = 11) -> float:
+    """Height in px of an annotation's text of ``<br>``-separated lines at font ``size``, with its 1 px pad.
+
+    >>> note_height("Demo data – not real figures.<br>Buttons choose the phase.")   # 2 × 11 × 1.3 + 2
+    30.6
+    """
+    return (str(text).count("<br>") + 1) * size * LINE_SPACING + 2
+
+
+def _font_size(fig: go.Figure, font) -> float:
+    """A component's font size, else the figure's, else its template's (the theme's 13)."""
+    template = fig.layout.template.layout.font.size if fig.layout.template else None
+    return font.size or fig.layout.font.size or template or 13
+
+
+def fit_sliders(fig: go.Figure, line_px: float = 180) -> go.Figure:
+    """Keep every slider's step labels inside the slider: each label wrapped into lines of at most ``line_px``,
+    and the rail inset (``pad`` l / r) by what the first and last labels, centred on its end ticks, need. A slider
+    that spans the plot area (``x=0, len=1``) then never draws a label past the plot's sides, at any figure width.
+    Step labels are plotly text already (escaped): they are only wrapped.
+
+    >>> fig = fit_sliders(go.Figure(layout=dict(font=dict(size=10), sliders=[dict(steps=[
+    ...     dict(label="Start"), dict(label="Follow-up: monitoring and evaluation")])])), line_px=150)
+    >>> [step.label for step in fig.layout.sliders[0].steps]
+    ['Start', 'Follow-up: monitoring<br>and evaluation']
+    >>> fig.layout.sliders[0].pad.l, fig.layout.sliders[0].pad.r   # ⌈23.2 / 2 − 10⌉, ⌈105.1 / 2 − 10⌉
+    (2, 43)
+    """
+    for slider in fig.layout.sliders:
+        size = _font_size(fig, slider.font)
+        halves = []
+        for step in slider.steps:
+            lines = balanced_lines(step.label or "", line_px, size)
+            step.label = "<br>".join(lines)
+            halves.append(max((text_width(line, size) for line in lines), default=0) / 2)
+        if halves:
+            slider.pad.l = max(slider.pad.l or 0, math.ceil(halves[0] - SLIDER_STEP_INSET_PX))
+            slider.pad.r = max(slider.pad.r or 0, math.ceil(halves[-1] - SLIDER_STEP_INSET_PX))
+    return fig
 
 
 def has_data(fig: go.Figure) -> bool:

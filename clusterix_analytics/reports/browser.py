@@ -1,5 +1,5 @@
 """The one Chromium module: offline flags, one-shot screenshots, and a browser over the DevTools protocol
-(pipe transport) for page checks and thumbnails.
+(pipe transport) for page checks, thumbnails and whole-page screenshots.
 
 One browser process serves every page of a snapshot (no process start per page). The network is
 off: Chromium runs with background networking disabled, DNS resolution mapped to nowhere and the
@@ -51,6 +51,9 @@ FIGURE_CHECK = """(() => {
 THUMBNAIL_AREA = {"x": 0, "y": 0, "width": 760, "height": 475}
 THUMBNAIL_SCALE = 0.6
 VISIBLE_TEXT = "document.body ? document.body.innerText : ''"
+# A whole page: at least the viewport wide (wider when something sticks out), as tall as the document.
+PAGE_SIZE = ("[Math.max(window.innerWidth, document.documentElement.scrollWidth), "
+             "Math.max(window.innerHeight, document.documentElement.scrollHeight)]")
 
 
 def find_chromium() -> Path | None:
@@ -96,6 +99,7 @@ class PageReport:
     text: str = ""                                       # the page's visible text once its figures drew
     screenshot: bytes | None = None
     screenshot_error: str | None = None
+    screenshot_size: tuple[int, int] | None = None   # (width, height) in px of a whole-page screenshot
     pdf: bytes | None = None
     probe: object = None   # the value of the ``probe`` expression, when one was given
 
@@ -240,11 +244,11 @@ class Browser:
                 "deadline": time.monotonic() + settle_timeout}
 
     def _finish(self, tab: dict, screenshot: bool, thumb_scale: float, pdf: dict | None = None,
-                probe: str | None = None) -> PageReport:
+                probe: str | None = None, full_page: bool = False) -> PageReport:
         """Wait for the tab's load event and its figures; evaluate ``probe`` (a JavaScript expression: once,
         then again half a second later, that value kept, so what the first evaluation set off has acted);
-        collect errors; screenshot; print to PDF (``pdf``: the options of DevTools' ``Page.printToPDF``);
-        close the tab."""
+        collect errors; screenshot (the thumbnail area, or with ``full_page`` the whole page at scale 1);
+        print to PDF (``pdf``: the options of DevTools' ``Page.printToPDF``); close the tab."""
         report, session, deadline = tab["report"], tab["session"], tab["deadline"]
         try:
             while not any(e["method"] == "Page.loadEventFired" for e in self._session_events(session)):
@@ -292,8 +296,16 @@ class Browser:
                 # a tab that is not in front may never paint a frame to capture: bring it forward first
                 self.command("Page.bringToFront", session)
                 try:
-                    shot = self.command("Page.captureScreenshot", session, timeout=20, format="png",
-                                        clip={**THUMBNAIL_AREA, "scale": thumb_scale})
+                    if full_page:
+                        width, height = self.command("Runtime.evaluate", session, expression=PAGE_SIZE,
+                                                     returnByValue=True)["result"]["value"]
+                        shot = self.command("Page.captureScreenshot", session, timeout=40, format="png",
+                                            captureBeyondViewport=True,
+                                            clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1})
+                        report.screenshot_size = (int(width), int(height))
+                    else:
+                        shot = self.command("Page.captureScreenshot", session, timeout=20, format="png",
+                                            clip={**THUMBNAIL_AREA, "scale": thumb_scale})
                     report.screenshot = base64.b64decode(shot["data"])
                 except BrowserError as exc:   # no thumbnail for this page; the others go on
                     report.screenshot_error = str(exc)
@@ -314,28 +326,30 @@ class Browser:
         return self._finish(self._open(path, settle_timeout), screenshot, thumb_scale, pdf)
 
     def load_many(self, paths: list[Path], screenshot: bool = False, tabs: int = 2,
-                  thumb_scale: float = THUMBNAIL_SCALE,
-                  settle_timeout: float = 30, pdf: dict | None = None, probe: str | None = None) -> list[PageReport]:
+                  thumb_scale: float = THUMBNAIL_SCALE, settle_timeout: float = 30, pdf: dict | None = None,
+                  probe: str | None = None, full_page: bool = False) -> list[PageReport]:
         """Like :meth:`load` for many pages, ``tabs`` of them loading at the same time (in path order);
         with ``pdf`` (``Page.printToPDF`` options) each report carries the page printed to PDF, with ``probe``
-        (a JavaScript expression) its value in the page once the figures drew."""
+        (a JavaScript expression) its value in the page once the figures drew; with ``full_page`` a screenshot
+        is of the whole page at scale 1, not the thumbnail area."""
         reports: list[PageReport] = []
         waiting = list(paths)
         open_tabs: list[dict] = []
         while waiting or open_tabs:
             while waiting and len(open_tabs) < max(1, tabs):
                 open_tabs.append(self._open(waiting.pop(0), settle_timeout))
-            reports.append(self._finish(open_tabs.pop(0), screenshot, thumb_scale, pdf, probe))
+            reports.append(self._finish(open_tabs.pop(0), screenshot, thumb_scale, pdf, probe, full_page))
         return reports
 
 
 def check_pages(paths: list[Path], thumbs_dir: Path | None = None, tabs: int = 2,
-                probe: str | None = None) -> dict[str, PageReport]:
-    """Load every page in one browser (``tabs`` at a time); with ``thumbs_dir``, save a PNG thumbnail of
-    each (<stem>.png); with ``probe`` (a JavaScript expression), each report carries its value."""
-    with Browser() as browser:
+                probe: str | None = None, full_page: bool = False, width: int = 1200) -> dict[str, PageReport]:
+    """Load every page in one browser (``tabs`` at a time, ``width`` px wide); with ``thumbs_dir``, save a PNG
+    thumbnail of each (<stem>.png; with ``full_page``, a screenshot of the whole page); with ``probe`` (a
+    JavaScript expression), each report carries its value."""
+    with Browser(width=width) as browser:
         loaded = browser.load_many([Path(p) for p in paths], screenshot=thumbs_dir is not None, tabs=tabs,
-                                   probe=probe)
+                                   probe=probe, full_page=full_page)
     reports = {}
     for path, report in zip(paths, loaded):
         if thumbs_dir is not None and report.screenshot:

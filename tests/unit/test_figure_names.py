@@ -91,7 +91,7 @@ def test_portfolio_phase_controls_and_legends_are_phase_names(which):
     fig = {"sector heatmap": cluster_portfolios.sector_heatmap_figure,
            "change": cluster_portfolios.change_figure}[which](page)
     if which == "sector heatmap":
-        labels = {step.label for step in fig.layout.sliders[0].steps}
+        labels = {step.label.replace("<br>", " ") for step in fig.layout.sliders[0].steps}   # wrapped to fit
     else:
         labels = {t.name for t in fig.data if t.showlegend is not False and t.name}
     assert labels and labels <= names
