@@ -112,22 +112,25 @@ def without_html_twins(nb: dict) -> dict:
 
 def for_report_readers(nb):
     """A copy of ``nb`` with what a report page leaves out removed: cells tagged ``lab-only`` (they only make
-    sense in JupyterLab: explorer widgets, help on changing a parameter) and outputs that carry data for the
-    manifest only (headline numbers, metrics). The one home of that rule; the stored notebook keeps all of it.
+    sense in JupyterLab: explorer widgets, help on changing a parameter), the state of the widgets, and outputs
+    that carry data for the manifest only (headline numbers, metrics). The one home of that rule; the stored
+    notebook keeps all of it.
 
     >>> import nbformat
     >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
     >>> nb = new_notebook(cells=[new_markdown_cell("# Page"), new_markdown_cell("Change the parameter below.",
     ...     metadata={"tags": [LAB_ONLY_TAG]}), new_code_cell("x", outputs=[new_output("display_data",
-    ...     data={HEADLINE_MIMETYPE: {"partners": 3}}), new_output("display_data", data={"text/plain": "3"})])])
+    ...     data={HEADLINE_MIMETYPE: {"partners": 3}}), new_output("display_data", data={"text/plain": "3"})])],
+    ...     metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {}}})
     >>> kept = for_report_readers(nb)
-    >>> [c.source for c in kept.cells], [list(o.data) for o in kept.cells[1].outputs]
-    (['# Page', 'x'], [['text/plain']])
+    >>> [c.source for c in kept.cells], [list(o.data) for o in kept.cells[1].outputs], "widgets" in kept.metadata
+    (['# Page', 'x'], [['text/plain']], False)
     """
     import nbformat
 
     nb = copy.deepcopy(nb if isinstance(nb, nbformat.NotebookNode) else nbformat.from_dict(nb))
     nb.cells = [c for c in nb.cells if LAB_ONLY_TAG not in c.get("metadata", {}).get("tags", [])]
+    nb.metadata.pop("widgets", None)   # nbconvert would write it into the page as a script
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs

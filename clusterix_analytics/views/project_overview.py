@@ -233,7 +233,7 @@ def opening(page: OverviewPage) -> str:
     <BLANKLINE>
     - **10 partners** from **9 countries**, led by ecoplus. The Business Agency of Lower Austria (sourced).
     - It ran from 01 April 2016 to 31 March 2021, in 3 phases (dates sourced).
-    - 4 of 9 indicators have a sourced achieved value; 2 of the 2 of them with a target reached it.
+    - 4 of 9 indicators have a sourced achieved value; 2 of the 2 with a target reached it.
     """
     project, numbers = page.project, headlines(page)
     lead = _lead(page)
@@ -253,7 +253,7 @@ def opening(page: OverviewPage) -> str:
     else:
         achieved = (f"{len(reported)} of {counted(len(page.indicators), 'indicator')} "
                     f"{'has' if len(reported) == 1 else 'have'} a sourced achieved value; {reached} of the "
-                    f"{len(with_target)} of them with a target reached it.")
+                    f"{len(with_target)} with a target reached it.")
     return page_opening(QUESTION, [who, when, achieved])
 
 

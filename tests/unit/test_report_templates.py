@@ -249,7 +249,12 @@ def test_a_report_page_leaves_out_what_only_makes_sense_in_the_lab():
         for cell in lab_only:   # what an explorer shows in JupyterLab, as an output the page must not carry
             if cell.cell_type == "code":
                 cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<p>explorer widget</p>"})]
+        # and the widgets' state JupyterLab saves with the notebook (nbconvert would write it into the page)
+        nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+            "state": {"m": {"state": {"value": "<h3>Explore: another partner</h3>"}}}, "version_major": 2,
+            "version_minor": 0}}
         page = notebook_page(nb, title="t")
+        assert "Explore: another partner" not in page
         for cell in lab_only:
             shown = cell.source if cell.cell_type == "markdown" else "explorer widget"
             assert shown[:40] not in page, f"{path.name}: {shown[:40]}"
