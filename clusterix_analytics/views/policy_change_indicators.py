@@ -349,7 +349,8 @@ counted from the events table
              + (f"partner rows add up to {r.sum_of_partner_rows:,.0f}" if pd.notna(r.sum_of_partner_rows)
                 else "no partner row breaks it down")
              + (" (demo rows)" if r.partner_rows_synthetic is True else "")
-             + (f", counted from the {r.partner_rows_from} table" if isinstance(r.partner_rows_from, str)
+             + (f", counted from the {learning.table_words(r.partner_rows_from)} table"
+                if isinstance(r.partner_rows_from, str)
                 and r.partner_rows_from else "")
              for r in compared.itertuples()]
     counted = [learning.count_sentence(c) for c in page.tables.counted]

@@ -1,6 +1,6 @@
-"""Pages read as text for people: no names from the code (a .py file, a snake_case name in backticks, a dotted
-module path) in any notebook's Markdown or in any sentence a view writes, and every notebook ends with its method
-notes, "How these numbers are made". A finding names the notebook and line, or the view function."""
+"""Pages read as text for people: no names from the code (a .py file, a snake_case name, a dotted module path)
+in any notebook's Markdown or in any sentence a view writes, and every notebook ends with its method notes,
+"How these numbers are made". A finding names the notebook and line, or the view function."""
 from __future__ import annotations
 
 import inspect
@@ -36,7 +36,9 @@ def test_the_scan_finds_names_from_the_code_and_leaves_data_files_alone():
     assert python_names("Rule (`indicators.partner_scorecard`): **target met**") == ["indicators.partner_scorecard"]
     assert python_names("Joint projects (`cluster_links`); see `05_policy_learning`") == [
         "`cluster_links`", "`05_policy_learning`"]
-    assert python_names("the map (`sector_map.csv`), data/README.md, westpannon.hu, e.g. 2.5 EUR") == []
+    assert python_names("documented in the good_practices table") == ["good_practices"]
+    assert python_names("the map (`sector_map.csv`), data/README.md, westpannon.hu, e.g. 2.5 EUR, "
+                        "Vienna\\_Test") == []
 
 
 def markdown_findings(path) -> list[str]:
