@@ -92,6 +92,9 @@ APP_NAME = "clusterix-analytics"  # the user cache folder's name
 HEADLINE_MIMETYPE = "application/vnd.clusterix.headline+json"
 # The output a notebook displays to record a stated metric (key, name, value, unit, provenance, scope).
 METRIC_MIMETYPE = "application/vnd.clusterix.metric+json"
+# The cell tag of what only makes sense in JupyterLab (explorer widgets, "change the parameter" help): report
+# pages leave such cells out (reports/export.py); the executed notebook keeps them.
+LAB_ONLY_TAG = "lab-only"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 

@@ -185,13 +185,22 @@ def counted_indicator(dataset: Dataset, indicator_id: str, partner: str | None =
     )
 
 
+def table_words(table: str) -> str:
+    """A table's name as a reader reads it (its file name without the underscores).
+
+    >>> table_words("good_practice_transfers")
+    'good practice transfers'
+    """
+    return table.replace("_", " ")
+
+
 def count_sentence(counted: CountedIndicator) -> str:
     """What a page says about an indicator counted from rows: documented rows against the reported total (or,
     where there is none, the target), demo rows apart, and what the rows lack.
 
     >>> import clusterix_analytics as cx
     >>> print(count_sentence(counted_indicator(cx.load(), "action_plans")))  # doctest: +NORMALIZE_WHITESPACE
-    **Action plans developed and implemented**: action plans documented in the action_plans table: 2
+    **Action plans developed and implemented**: action plans documented in the action plans table: 2
     (sourced); the project reported no total (target: 10 action plans). The table also holds 8 demo rows,
     not counted as documented. 2 of the documented action plans have no date: they count in the total,
     not in a reporting period.
@@ -201,16 +210,17 @@ def count_sentence(counted: CountedIndicator) -> str:
     1 of the documented events has no date: it counts in the total, not in a reporting period.
     """
     n, unit, reported = counted.documented.value, markdown_text(counted.unit), counted.reported.value
+    table = table_words(counted.table)
     if counted.documented.scope != PROJECT_SCOPE:  # one partner: the project's total is not its own
-        head = f"{unit} documented in the {counted.table} table for this partner: {n:,} (sourced)"
+        head = f"{unit} documented in the {table} table for this partner: {n:,} (sourced)"
     elif reported is not None:
         head = (f"{n:,} of the {reported:,.0f} {unit} the project reported {'is' if n == 1 else 'are'} documented "
-                f"in the {counted.table} table (sourced)")
+                f"in the {table} table (sourced)")
         if reported > n:
             head += f"; the other {reported - n:,.0f} are not documented"
     else:
         goal = f"target: {markdown_text(counted.target.text())}" if counted.target.value is not None else "no target"
-        head = (f"{unit} documented in the {counted.table} table: {n:,} (sourced); the project reported no total "
+        head = (f"{unit} documented in the {table} table: {n:,} (sourced); the project reported no total "
                 f"({goal})")
     text = f"**{markdown_text(counted.name)}**: {head}."
     if counted.demo:

@@ -60,15 +60,28 @@ def demo_notice_html(dataset: Dataset, *frames: pd.DataFrame) -> str:
             f'padding:8px 12px;margin:8px 0">{lead}{html.escape(tail)}</div>')
 
 
-def show_demo_notice(dataset: Dataset, *frames: pd.DataFrame) -> float:
-    """Display the demo-data notice; returns the synthetic share (0..1) and records it as a headline."""
+def audience() -> str:
+    """Who reads what the notebook shows: ``"report"`` while the report runner executes it (its outputs become
+    a report page), ``"lab"`` in JupyterLab. Views word a sentence for either (a report reader cannot change a
+    parameter).
+
+    >>> audience()
+    'lab'
+    """
+    return "report" if under_papermill() else "lab"
+
+
+def show_demo_notice(dataset: Dataset, *frames: pd.DataFrame) -> None:
+    """Display the demo-data notice and record the synthetic share (0..1) as the headline ``demo_share``.
+
+    Returns nothing, so a cell that ends with the call shows the notice and no stray number under it.
+    """
     from IPython.display import HTML, display
 
     display(HTML(demo_notice_html(dataset, *frames)))
     synthetic, total = synthetic_rows(*frames)
     share = synthetic / total if total else 0.0
     record("demo_share", round(share, 4))
-    return share
 
 
 def show(figure_or_sentence) -> None:

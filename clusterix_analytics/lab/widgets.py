@@ -97,6 +97,21 @@ def _as_pairs(options: Options) -> list[tuple[str, Any]]:
     return pairs
 
 
+def json_safe(figure: go.Figure) -> go.Figure:
+    """``figure`` with every NaN or infinite number as null (a gap, as plotly draws a NaN).
+
+    A FigureWidget sends its figure to JupyterLab as JSON, which has no NaN: jupyter_client then warns in the
+    notebook ("Message serialization failed ... Out of range float values are not JSON compliant"), in pink
+    under the explorer. plotly's own JSON encoder writes NaN as null.
+
+    >>> json_safe(go.Figure(go.Scatter(x=[1, 2, 3], y=[1.0, float("nan"), 3.0]))).data[0].y
+    (1.0, None, 3.0)
+    """
+    import plotly.io as pio
+
+    return pio.from_json(pio.to_json(figure, validate=False), skip_invalid=True)
+
+
 class Explorer:
     """Dropdowns (one per parameter) above a plotly FigureWidget that ``build_figure(**values)`` redraws.
 
@@ -145,7 +160,7 @@ class Explorer:
         figure = self.build_figure(**self.values)
         if not isinstance(figure, go.Figure):
             raise TypeError(f"build_figure must return a plotly go.Figure, got {type(figure).__name__}")
-        return figure
+        return json_safe(figure)
 
     def update(self, change=None) -> None:
         """Observer of every dropdown: rebuild the figure for the chosen values and swap it in place.

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from clusterix_analytics.config import HEADLINE_MIMETYPE, MAX_PAGE_MB_ENV, METRIC_MIMETYPE
+from clusterix_analytics.config import HEADLINE_MIMETYPE, LAB_ONLY_TAG, MAX_PAGE_MB_ENV, METRIC_MIMETYPE
 from clusterix_analytics.reports.templates import render
 
 PLOTLY_JS_NAME = "plotly.min.js"
@@ -110,14 +110,67 @@ def without_html_twins(nb: dict) -> dict:
     return nb
 
 
-def _without_invisible_outputs(nb):
-    """Headline outputs carry data for the manifest only: leave them off the page."""
-    nb = copy.deepcopy(nb)
+def for_report_readers(nb):
+    """A copy of ``nb`` with what a report page leaves out removed: cells tagged ``lab-only`` (they only make
+    sense in JupyterLab: explorer widgets, help on changing a parameter), the state of the widgets, and outputs
+    that carry data for the manifest only (headline numbers, metrics). The one home of that rule; the stored
+    notebook keeps all of it.
+
+    >>> import nbformat
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+    >>> nb = new_notebook(cells=[new_markdown_cell("# Page"), new_markdown_cell("Change the parameter below.",
+    ...     metadata={"tags": [LAB_ONLY_TAG]}), new_code_cell("x", outputs=[new_output("display_data",
+    ...     data={HEADLINE_MIMETYPE: {"partners": 3}}), new_output("display_data", data={"text/plain": "3"})])],
+    ...     metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {}}})
+    >>> kept = for_report_readers(nb)
+    >>> [c.source for c in kept.cells], [list(o.data) for o in kept.cells[1].outputs], "widgets" in kept.metadata
+    (['# Page', 'x'], [['text/plain']], False)
+    """
+    import nbformat
+
+    nb = copy.deepcopy(nb if isinstance(nb, nbformat.NotebookNode) else nbformat.from_dict(nb))
+    nb.cells = [c for c in nb.cells if LAB_ONLY_TAG not in c.get("metadata", {}).get("tags", [])]
+    nb.metadata.pop("widgets", None)   # nbconvert would write it into the page as a script
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs
                             if set(o.get("data", {})) not in ({HEADLINE_MIMETYPE}, {METRIC_MIMETYPE})]
     return nb
+
+
+# A page with this many sections (h2 headings) or more opens with a list of links to them.
+MIN_SECTIONS_FOR_CONTENTS = 4
+# An h2 as nbconvert writes it: its id (from its text), its text, then the "¶" anchor link.
+_SECTION_HEADING = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+
+
+def with_table_of_contents(body: str) -> str:
+    """``body`` (nbconvert HTML) with an "On this page" list of links to its sections (h2 headings, by the ids
+    nbconvert gives them) before the cell of the first one, when there are at least
+    :data:`MIN_SECTIONS_FOR_CONTENTS`; as it is otherwise.
+
+    >>> sections = "".join(f'<div class="cell"><h2 id="S{i}">S {i}<a class="anchor-link" href="#S{i}">¶</a></h2>'
+    ...                    "</div>" for i in range(1, 5))
+    >>> page = with_table_of_contents('<div class="cell"><h1 id="T">T</h1></div>' + sections)
+    >>> print(page[:page.index('<div class="cell"><h2')])  # doctest: +NORMALIZE_WHITESPACE
+    <div class="cell"><h1 id="T">T</h1></div><nav class="cx-toc" aria-label="On this page"><p
+    class="cx-toc-title">On this page</p><ol><li><a href="#S1">S 1</a></li><li><a href="#S2">S 2</a></li><li><a
+    href="#S3">S 3</a></li><li><a href="#S4">S 4</a></li></ol></nav>
+    >>> with_table_of_contents(sections[:sections.index("S4") - 20]) == sections[:sections.index("S4") - 20]
+    True
+    """
+    sections = list(_SECTION_HEADING.finditer(body))
+    if len(sections) < MIN_SECTIONS_FOR_CONTENTS:
+        return body
+    items = "".join(f'<li><a href="#{m.group(1)}">{re.sub(r"<[^>]+>", "", _ANCHOR_LINK.sub("", m.group(2))).strip()}'
+                    "</a></li>" for m in sections)
+    contents = (f'<nav class="cx-toc" aria-label="On this page"><p class="cx-toc-title">On this page</p>'
+                f"<ol>{items}</ol></nav>")
+    first = sections[0].start()
+    cell = body.rfind('<div class="cell', 0, first)
+    at = cell if cell >= 0 else first
+    return body[:at] + contents + body[at:]
 
 
 # What a reader is told a figure is, by its first trace's type (and a scatter's mode).
@@ -237,8 +290,8 @@ def notebook_body(nb) -> str:
                             exclude_output_prompt=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # nbconvert warns about mimetypes it does not render
-        body, _ = exporter.from_notebook_node(_with_figure_captions(_without_invisible_outputs(nb)))
-    return EXTERNAL_SCRIPT.sub("", body)
+        body, _ = exporter.from_notebook_node(_with_figure_captions(for_report_readers(nb)))
+    return with_table_of_contents(EXTERNAL_SCRIPT.sub("", body))
 
 
 def notebook_page(nb, title: str, meta: dict | None = None, status: str = "ok",

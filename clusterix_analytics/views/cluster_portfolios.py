@@ -21,11 +21,13 @@ from clusterix_analytics.analytics import portfolio
 from clusterix_analytics.analytics.metrics import Metric, joint_projects
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
+from clusterix_analytics.data.provenance import PROVENANCE_WORDS, provenance
 from clusterix_analytics.data.sectors import SectorVocabulary, read_sector_vocabulary
 from clusterix_analytics.figures import portfolio as portfolio_figures
 from clusterix_analytics.figures.theme import has_data
 from clusterix_analytics.text import markdown_join, markdown_text
 from clusterix_analytics.views.names import phase_list
+from clusterix_analytics.views.opening import counted, page_opening, where_from
 from clusterix_analytics.views.tables import (
     ReaderTable,
     count,
@@ -261,6 +263,45 @@ def metrics(page: PortfolioPage, dataset: Dataset) -> list[Metric]:
     if len(page.result.partner_ids) != len(dataset.partners):
         return []
     return [joint_projects(dataset).in_links]
+
+
+def opening(page: PortfolioPage) -> str:
+    """The page's question and its answer: clusters in the two compared phases, those that entered and left, the
+    most complementary pair of regions, and the undated rows left out.
+
+    >>> import clusterix_analytics as cx
+    >>> print(opening(build(cx.load())))  # doctest: +NORMALIZE_WHITESPACE
+    **How did the regions' cluster portfolios change from Phase 1 – interregional learning to Phase 2 – action plan
+    implementation, and which regions complement each other?**
+    <BLANKLINE>
+    - **69 clusters** in the first phase, **75** in the second: 6 entered, 0 left (partly demo data).
+    - Most complementary of the 34 pairs of regions that share a sector: **Region Syddanmark (DK03)** and **IDM
+      (ITH1)** (complementarity 0.94, partly demo data).
+    - 38 cluster rows carry no date and are not compared (sourced).
+    """
+    result, numbers = page.result, headlines(page)
+    question = (f"How did the regions' cluster portfolios change from {markdown_text(page.name_a)} to "
+                f"{markdown_text(page.name_b)}, and which regions complement each other?")
+    compared = result.dated[result.dated["phase_id"].isin([result.phase_a, result.phase_b])]
+    if compared.empty:
+        lines = ["No cluster of these regions is dated to either phase, so there is no portfolio to compare."]
+    else:
+        lines = [f"**{counted(numbers['clusters_phase_a'], 'cluster')}** in the first phase, "
+                 f"**{numbers['clusters_phase_b']:,}** in the second: {numbers['clusters_entered']:,} entered, "
+                 f"{numbers['clusters_left']:,} left" + where_from(provenance(compared)) + "."]
+    candidates = page.candidates
+    if len(candidates):
+        top = candidates.iloc[0]
+        in_b = result.dated[result.dated["phase_id"] == result.phase_b]
+        lines.append(f"Most complementary of the {len(candidates):,} pairs of regions that share a sector: "
+                     f"**{markdown_text(top.region_a)}** and **{markdown_text(top.region_b)}** (complementarity "
+                     f"{top.complementarity:.2f}, {PROVENANCE_WORDS[provenance(in_b)]}).")
+    else:
+        lines.append("No pair of regions shares a sector in the second phase, so no candidate pair is ranked.")
+    if len(result.undated):
+        lines.append(f"{counted(len(result.undated), 'cluster row')} carry no date and are not compared"
+                     + where_from(provenance(result.undated)) + ".")
+    return page_opening(question, lines)
 
 
 def introduction(page: PortfolioPage) -> str:

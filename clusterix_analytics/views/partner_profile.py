@@ -27,6 +27,7 @@ from clusterix_analytics.analytics.metrics import (
 from clusterix_analytics.analytics.policy_changes import changes_with_phase
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
+from clusterix_analytics.data.provenance import provenance
 from clusterix_analytics.figures.indicators import policy_change_timeline
 from clusterix_analytics.figures.profile import share_of_targets_figure
 from clusterix_analytics.figures.theme import has_data, source_note
@@ -34,6 +35,7 @@ from clusterix_analytics.geo.geometry import RegionGeometry
 from clusterix_analytics.text import markdown_text
 from clusterix_analytics.views import partner_regions, policy_learning
 from clusterix_analytics.views.names import country_name
+from clusterix_analytics.views.opening import improved_line, page_opening, where_from
 from clusterix_analytics.views.tables import (
     ReaderTable,
     count,
@@ -190,6 +192,30 @@ def metrics(page: ProfilePage) -> list[Metric]:
     scope = partner_scope(page.partner)
     return [policy_changes_achieved(page.change_rows, scope), instruments_improved(page.change_rows, scope),
             funds_influenced_eur(page.change_rows, scope)] + [c.documented for c in page.counted]
+
+
+def opening(page: ProfilePage) -> str:
+    """The page's question and its answer: who the partner is, the instruments it improved, the funds.
+
+    >>> import clusterix_analytics as cx
+    >>> print(opening(build(cx.load(), partner="inma")))  # doctest: +NORMALIZE_WHITESPACE
+    **Who is INMA, which of its policy instruments changed, and with how much money?**
+    <BLANKLINE>
+    - A partner representing București-Ilfov (RO32) (sourced).
+    - **2 policy instruments improved** through 4 achieved changes (partly demo data).
+    - **8,400,000 EUR** of funds influenced by these changes (sourced).
+    """
+    facts = page.facts
+    name = markdown_text(page.partner_row["short_name"].iloc[0])
+    role = "The lead partner" if facts.at["role", "value"] == "lead_partner" else "A partner"
+    changes, instruments, funds = metrics(page)[:3]
+    return page_opening(
+        f"Who is {name}, which of its policy instruments changed, and with how much money?",
+        [f"{role} representing {markdown_text(facts.at['region_name', 'value'])} "
+         f"({markdown_text(facts.at['nuts_code', 'value'])})" + where_from(provenance(page.partner_row)) + ".",
+         improved_line(instruments, changes),
+         f"**{funds.value:,.0f} EUR** of funds influenced by these changes" + where_from(funds.provenance) + "."
+         if funds.value is not None else "The funds these changes influenced are not known."])
 
 
 def partner_sentence(page: ProfilePage) -> str:

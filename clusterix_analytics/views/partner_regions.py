@@ -24,10 +24,11 @@ from clusterix_analytics.analytics.links import interregional_links, links_by_ph
 from clusterix_analytics.analytics.metrics import JointProjects, Metric, joint_projects, joint_projects_sentence
 from clusterix_analytics.analytics.regions import colour_choices, colour_options  # noqa: F401 - choices: notebook 01
 from clusterix_analytics.data.dataset import Dataset
-from clusterix_analytics.data.provenance import PROVENANCE_WORDS
+from clusterix_analytics.data.provenance import PROVENANCE_WORDS, provenance
 from clusterix_analytics.figures import maps
 from clusterix_analytics.geo import geometry as geo
 from clusterix_analytics.text import markdown_join, markdown_text
+from clusterix_analytics.views.opening import counted, page_opening, where_from
 from clusterix_analytics.views.tables import ReaderTable, count, eur, reader_table, text, words
 
 # The columns of each table the page shows, with their labels and formats.
@@ -217,6 +218,39 @@ def partners_on_the_map(page: RegionsPage, geometry: geo.RegionGeometry) -> str:
             f"countries**; {mapped} of them are drawn in their NUTS region. {geometry.attribution}."
             + (f" **Note:** {geometry.fallback}." if geometry.fallback else "")
             + (f" **Not on the map** (no polygon in this geometry): {markdown_join(missing)}." if missing else ""))
+
+
+QUESTION = "Where are the partners, and which regions' clusters worked together?"
+
+
+def opening(page: RegionsPage) -> str:
+    """The page's question and its answer: partners and countries, the joint projects between regions and the
+    busiest pair, and the total the project itself reported.
+
+    >>> import clusterix_analytics as cx
+    >>> print(opening(build(cx.load())))  # doctest: +NORMALIZE_WHITESPACE
+    **Where are the partners, and which regions' clusters worked together?**
+    <BLANKLINE>
+    - **10 partners** in **9 countries** (sourced).
+    - Clusters of different partner regions ran **116 joint projects**; the busiest pair is Region AURA – Region
+      Syddanmark, with 14 (demo data).
+    - The project itself reported 70 joint projects of clusters (sourced).
+    """
+    jp, links = page.joint_projects, page.links
+    lines = [f"**{counted(len(page.partners), 'partner')}** in **{counted(page.countries, 'country', 'countries')}**"
+             + where_from(provenance(page.frames_used[0])) + "."]
+    if links.empty:
+        lines.append("No joint project between clusters of different partner regions is recorded.")
+    else:
+        top, names = links.iloc[0], page.partners["short_name"]
+        lines.append(f"Clusters of different partner regions ran **{counted(jp.between_regions.value, 'joint project')}"
+                     f"**; the busiest pair is {markdown_text(names[top['partner_a']])} – "
+                     f"{markdown_text(names[top['partner_b']])}, with {int(top['projects']):,}"
+                     + where_from(jp.between_regions.provenance) + ".")
+    if jp.reported.value is not None:
+        lines.append(f"The project itself reported {jp.reported.value:,.0f} joint projects of clusters"
+                     + where_from(jp.reported.provenance) + ".")
+    return page_opening(QUESTION, lines)
 
 
 def links_summary(page: RegionsPage) -> str:

@@ -30,16 +30,18 @@ from clusterix_analytics.analytics.metrics import (
 from clusterix_analytics.analytics.policy_changes import CHANGE_TYPE_LABELS
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.project import Project
-from clusterix_analytics.data.provenance import PROVENANCE_WORDS
+from clusterix_analytics.data.provenance import PROVENANCE_WORDS, provenance
 from clusterix_analytics.figures import indicators as figures
 from clusterix_analytics.figures.theme import has_data
 from clusterix_analytics.text import markdown_text
 from clusterix_analytics.views.names import partner_names
+from clusterix_analytics.views.opening import counted, improved_line, page_opening, where_from
 from clusterix_analytics.views.tables import (
     ReaderTable,
     count,
     date,
     eur,
+    humanise,
     link,
     number,
     percent,
@@ -206,6 +208,36 @@ def metrics(page: IndicatorsPage) -> list[Metric]:
             funds_influenced_eur(changes, scope)] + documented
 
 
+def opening(page: IndicatorsPage) -> str:
+    """The page's question and its answer: instruments improved and changes, funds influenced, the scorecard.
+
+    >>> import clusterix_analytics as cx
+    >>> print(opening(build(cx.load(), partner="inma", phase="P1")))  # doctest: +NORMALIZE_WHITESPACE
+    **Which policy instruments did INMA change in Phase 1 – interregional learning, and with how much money?**
+    <BLANKLINE>
+    - **2 policy instruments improved** through 2 achieved changes (sourced).
+    - **8,400,000 EUR** of funds influenced by these changes (sourced).
+    - As of 31 March 2019, INMA is overall behind against its share of the targets (partly demo data).
+    """
+    who = "the partners" if page.all_partners else markdown_text(page.who)
+    during = "" if page.phase == ALL else f" in {markdown_text(page.scope)}"
+    question = f"Which policy instruments did {who} change{during}, and with how much money?"
+    changes, instruments, funds = metrics(page)[:3]
+    lines = [improved_line(instruments, changes)]
+    lines.append(f"**{funds.value:,.0f} EUR** of funds influenced by these changes" + where_from(funds.provenance) + "."
+                 if funds.value is not None else "The funds these changes influenced are not known.")
+    observed = where_from(provenance(page.tables.observations_used))
+    if page.tables.as_of is None:
+        lines.append("No indicator has an observation yet, so no partner is measured against its targets.")
+    elif page.all_partners:
+        lines.append(f"As of {page.as_of}, {page.numbers['partners_behind']} of "
+                     f"{counted(len(page.tables.partners), 'partner')} are behind on at least one target{observed}.")
+    else:
+        lines.append(f"As of {page.as_of}, {markdown_text(page.who)} is overall {page.tables.summary.overall.iloc[0]} "
+                     "against its share of the targets" + observed + ".")
+    return page_opening(question, lines)
+
+
 def headline_summary(page: IndicatorsPage) -> str:
     """The "Headlines" section: as-of date, instruments improved, funds, scorecard, changes outside phases.
 
@@ -320,7 +352,8 @@ counted from the events table
              + (f"partner rows add up to {r.sum_of_partner_rows:,.0f}" if pd.notna(r.sum_of_partner_rows)
                 else "no partner row breaks it down")
              + (" (demo rows)" if r.partner_rows_synthetic is True else "")
-             + (f", counted from the {r.partner_rows_from} table" if isinstance(r.partner_rows_from, str)
+             + (f", counted from the {learning.table_words(r.partner_rows_from)} table"
+                if isinstance(r.partner_rows_from, str)
                 and r.partner_rows_from else "")
              for r in compared.itertuples()]
     counted = [learning.count_sentence(c) for c in page.tables.counted]
@@ -400,11 +433,12 @@ def change_types_intro(page: IndicatorsPage) -> str:
     >>> print(change_types_intro(page))  # doctest: +ELLIPSIS
     Interreg Europe counts a policy instrument as improved through one of three types of change:
     <BLANKLINE>
-    - `new_projects`: ...
+    - Implementation of new projects
+    ...
     <BLANKLINE>
     4 change(s) in the log for INMA, the whole project (all statuses; ...).
     """
-    types = "\n".join(f"- `{code}`: {label}" for code, label in CHANGE_TYPE_LABELS.items())
+    types = "\n".join(f"- {label}" for label in CHANGE_TYPE_LABELS.values())
     return ("Interreg Europe counts a policy instrument as improved through one of three types of change:\n\n"
             + types
             + f"\n\n{len(page.tables.changes)} change(s) in the log for {markdown_text(page.who)}, "
@@ -459,17 +493,53 @@ def funds_figure(page: IndicatorsPage) -> go.Figure | str:
                                       f"{page.scope}.")
 
 
+# A type of change counted in a sentence ("2 new projects, 1 change in management"): (one, several).
+CHANGE_TYPE_COUNTED = {"new_projects": ("new project", "new projects"),
+                       "management": ("change in management", "changes in management"),
+                       "strategic_focus": ("change in strategic focus", "changes in strategic focus")}
+
+
+def _counted_by(values: pd.Series, words: dict[str, tuple[str, str]]) -> str:
+    """How many of each value, in the order of ``words`` (others after them, as words), joined by commas."""
+    counts = values.value_counts()
+    order = [v for v in words if v in counts.index] + sorted(v for v in counts.index if v not in words)
+    parts = []
+    for value in order:
+        one, several = words.get(value, (humanise(value).lower(),) * 2)
+        parts.append(f"{counts[value]:,} {one if counts[value] == 1 else several}")
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+
+
 def change_log_intro(page: IndicatorsPage) -> str:
-    """The heading of the change log and how many changes fall outside every phase.
+    """The heading of the change log, then what changed: the changes logged, the achieved ones by type of
+    change and the instruments they improved, the others by status, and how many fall outside every phase.
 
     >>> import clusterix_analytics as cx
     >>> print(change_log_intro(build(cx.load(), partner="inma", indicators=["learning_events"])))
+    ... # doctest: +NORMALIZE_WHITESPACE
     ### The change log
     <BLANKLINE>
-    Months from the project start (01 Apr 2016) to each change. 0 change(s) fall outside every phase.
+    4 policy changes are logged for INMA, the whole project. The 4 achieved ones improved 2 policy instruments:
+    1 new project, 2 changes in management and 1 change in strategic focus (partly demo data). Months from the
+    project start (01 Apr 2016) to each change; 0 changes fall outside every phase.
     """
-    return (f"### The change log\n\nMonths from the project start ({page.project.start:%d %b %Y}) to each change. "
-            f"{page.numbers['changes_outside_phases']} change(s) fall outside every phase.")
+    changes = page.tables.changes
+    start = f"Months from the project start ({page.project.start:%d %b %Y}) to each change"
+    outside = page.numbers["changes_outside_phases"]
+    where = f"{markdown_text(page.who)}, {markdown_text(page.scope)}"
+    if changes.empty:
+        return f"### The change log\n\nNo policy change is logged for {where}."
+    achieved_metric, instruments = metrics(page)[:2]
+    achieved = changes[changes["status"] == "achieved"]
+    others = changes[changes["status"] != "achieved"]
+    by_type = _counted_by(achieved["change_type"], CHANGE_TYPE_COUNTED) if len(achieved) else ""
+    what = (f"The {achieved_metric.value:,} achieved {'one' if achieved_metric.value == 1 else 'ones'} improved "
+            f"{counted(instruments.value, 'policy instrument')}: {by_type}{where_from(achieved_metric.provenance)}."
+            if len(achieved) else "None of them is achieved yet.")
+    pending = (f" Not achieved yet: {_counted_by(others['status'], {})}." if len(others) else "")
+    return (f"### The change log\n\n{counted(len(changes), 'policy change')} "
+            f"{'is' if len(changes) == 1 else 'are'} logged for {where}. {what}{pending} {start}; "
+            f"{counted(outside, 'change')} {'falls' if outside == 1 else 'fall'} outside every phase.")
 
 
 def _named(page: IndicatorsPage, frame: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from clusterix_analytics.figures.theme import has_data
 from clusterix_analytics.geo import geometry as geo
 from clusterix_analytics.text import markdown_text
 from clusterix_analytics.views.names import country_name, partner_names, phase_names, region_name
+from clusterix_analytics.views.opening import counted, page_opening
 from clusterix_analytics.views.tables import (
     ReaderTable,
     count,
@@ -221,6 +222,43 @@ def metrics(page: LearningPage) -> list[Metric]:
     return [c.documented for c in page.counted] if page.phase == ALL else []
 
 
+@dataclass(frozen=True)
+class LearningNumbers:
+    """What the page counts in its sentences: documented (sourced) learning events, with a date and with a host,
+    the demo event rows beside them; documented good practices and their regions; transfers, sourced ones."""
+
+    events: int
+    dated: int
+    hosted: int
+    demo_events: int
+    practices: int
+    practice_regions: int
+    transfers: int
+    sourced_transfers: int
+
+
+def learning_numbers(page: LearningPage) -> LearningNumbers:
+    """The counts behind the page's introduction and opening (one count, one place).
+
+    >>> import clusterix_analytics as cx
+    >>> learning_numbers(build(cx.load()))  # doctest: +NORMALIZE_WHITESPACE
+    LearningNumbers(events=23, dated=19, hosted=13, demo_events=0, practices=19, practice_regions=11, transfers=26,
+                    sourced_transfers=2)
+    """
+    events, practices, network = page.events, page.practices, page.network
+    synthetic = events["synthetic"].astype(bool) if page.has_events else pd.Series(dtype=bool)
+    documented = events[~synthetic] if page.has_events else events
+    return LearningNumbers(
+        events=len(documented) if page.has_events else 0,
+        dated=int(documented["start"].notna().sum()) if page.has_events else 0,
+        hosted=int(documented["host_partner_id"].notna().sum()) if page.has_events else 0,
+        demo_events=int(synthetic.sum()),
+        practices=0 if practices.empty else int(practices["documented"].sum()),
+        practice_regions=0 if practices.empty else
+        int(practices.loc[practices["nuts_code"] != learning.NOT_KNOWN, "nuts_code"].nunique()),
+        transfers=len(network), sourced_transfers=int((network["provenance"] == "sourced").sum()))
+
+
 def introduction(page: LearningPage) -> str:
     """What the page holds, in numbers; says so when the project has no events table.
 
@@ -229,34 +267,65 @@ def introduction(page: LearningPage) -> str:
     This project has **no events table**: no learning event is documented, so the maps, timelines and hosts
     below are empty. No good practices table. No transfers of good practices are recorded.
     """
+    numbers = learning_numbers(page)
     if not page.has_events:
         head = ("This project has **no events table**: no learning event is documented, so the maps, timelines and "
                 "hosts below are empty.")
     else:
-        synthetic = page.events["synthetic"].astype(bool)
-        documented, demo = page.events[~synthetic], int(synthetic.sum())
-        n, dated = len(documented), int(documented["start"].notna().sum())
-        hosted = int(documented["host_partner_id"].notna().sum())
+        n, demo = numbers.events, numbers.demo_events
         head = (f"**{n} learning event{'' if n == 1 else 's'}** {'is' if n == 1 else 'are'} documented for "
-                f"{markdown_text(page.who)} over {markdown_text(page.scope)} ({dated} with a date, {hosted} with a "
-                "host partner)"
+                f"{markdown_text(page.who)} over {markdown_text(page.scope)} ({numbers.dated} with a date, "
+                f"{numbers.hosted} with a host partner)"
                 + (f", and {demo} demo row{'' if demo == 1 else 's'}" if demo else "")
                 + (f", besides {page.milestones} milestone{'' if page.milestones == 1 else 's'}"
                    if page.milestones and page.phase == ALL else ""))
-    practices = page.practices
-    if practices.empty:
+    if page.practices.empty:
         head += " No good practices table."
     else:
-        documented = int(practices["documented"].sum())
-        regions = practices.loc[practices["nuts_code"] != learning.NOT_KNOWN, "nuts_code"].nunique()
-        head += f"; **{documented} good practices** from {regions} regions"
-    network = page.network
-    if network.empty:
-        return head + (" No transfers of good practices are recorded." if practices.empty else
+        head += f"; **{numbers.practices} good practices** from {numbers.practice_regions} regions"
+    if page.network.empty:
+        return head + (" No transfers of good practices are recorded." if page.practices.empty else
                        "; no transfers of good practices are recorded.")
-    sourced = int((network["provenance"] == "sourced").sum())
-    return head + (f"; **{len(network)} transfers** of good practices between partners ({sourced} sourced, "
-                   f"{len(network) - sourced} demo rows).")
+    sourced = numbers.sourced_transfers
+    return head + (f"; **{numbers.transfers} transfers** of good practices between partners ({sourced} sourced, "
+                   f"{numbers.transfers - sourced} demo rows).")
+
+
+def opening(page: LearningPage) -> str:
+    """The page's question and its answer: learning events, good practices, and their transfers between
+    partners, each saying where its rows come from.
+
+    >>> import clusterix_analytics as cx
+    >>> print(opening(build(cx.load())))  # doctest: +NORMALIZE_WHITESPACE
+    **How did the partners learn from each other: where did they meet, and which good practices travelled?**
+    <BLANKLINE>
+    - **23 learning events** are documented for all partners over the whole project (sourced).
+    - **19 good practices** from 11 regions are documented (sourced).
+    - **26 transfers** of good practices between partners: 2 sourced, 24 demo rows.
+    """
+    numbers = learning_numbers(page)
+    if page.partner == ALL:
+        question = ("How did the partners learn from each other: where did they meet, and which good practices "
+                    "travelled?")
+    else:
+        who = markdown_text(page.who)
+        question = f"How did {who} learn: which events did it host, and which good practices did it share?"
+    if not page.has_events:
+        events = "This project has no events table: no learning event is documented."
+    else:
+        demo = numbers.demo_events
+        events = (f"**{counted(numbers.events, 'learning event')}** {'is' if numbers.events == 1 else 'are'} "
+                  f"documented for {markdown_text(page.who)} over {markdown_text(page.scope)} (sourced)"
+                  + (f", besides {counted(demo, 'demo row')}" if demo else "") + ".")
+    practices = ("No good practice is documented." if not numbers.practices else
+                 f"**{counted(numbers.practices, 'good practice')}** from "
+                 f"{counted(numbers.practice_regions, 'region')} {'is' if numbers.practices == 1 else 'are'} "
+                 "documented (sourced).")
+    sourced = numbers.sourced_transfers
+    transfers = ("No transfer of a good practice between partners is recorded." if not numbers.transfers else
+                 f"**{counted(numbers.transfers, 'transfer')}** of good practices between partners: {sourced:,} "
+                 f"sourced, {counted(numbers.transfers - sourced, 'demo row')}.")
+    return page_opening(question, [events, practices, transfers])
 
 
 def counted_sentences(page: LearningPage) -> str:
@@ -381,8 +450,19 @@ def _domains(sources: str) -> str:
     return "; ".join(dict.fromkeys(domain(p) or p for p in parts))
 
 
-def journey_sentence(page: LearningPage) -> str:
-    """The partner's chain in one line, "not known" where a step is missing.
+# What the all-partners page says where a partner's chain would be, to a notebook user and to a report reader.
+CHOOSE_A_PARTNER = {"lab": "Choose a partner (the partner parameter above) to follow its chain from learning events "
+                           "to funds influenced.",
+                    "report": "A page about one partner follows its chain from learning events to funds influenced."}
+
+
+def journey_sentence(page: LearningPage, audience: str = "lab") -> str:
+    """The partner's chain in one line, "not known" where a step is missing; on the all-partners page, where to
+    find a partner's chain, for ``audience`` (``"lab"`` or ``"report"``, see ``lab.notebook.audience``).
+
+    >>> import clusterix_analytics as cx
+    >>> journey_sentence(build(cx.load("tests/fixtures/learning_pilot")), audience="report")
+    'A page about one partner follows its chain from learning events to funds influenced.'
 
     >>> import clusterix_analytics as cx
     >>> print(journey_sentence(build(cx.load("tests/fixtures/learning_pilot"), partner="sth")))
@@ -392,7 +472,7 @@ def journey_sentence(page: LearningPage) -> str:
     none recorded → funds influenced: not known.
     """
     if page.journey is None:
-        return "Choose a partner to follow its chain from learning events to funds influenced."
+        return CHOOSE_A_PARTNER[audience]
     quiet = (learning.NOT_KNOWN, learning.NONE_RECORDED)
     steps = [f"{r.step}: {r.text}" + (f" ({r.provenance})" if r.provenance not in quiet else "")
              for r in page.journey.itertuples()]

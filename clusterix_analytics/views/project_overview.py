@@ -28,6 +28,7 @@ from clusterix_analytics.figures import overview as overview_figures
 from clusterix_analytics.figures.theme import has_data
 from clusterix_analytics.text import markdown_join, markdown_text
 from clusterix_analytics.views.names import country_name
+from clusterix_analytics.views.opening import counted, page_opening, where_from
 from clusterix_analytics.views.tables import (
     ReaderTable,
     count,
@@ -204,14 +205,56 @@ def project_summary(page: OverviewPage) -> str:
     <BLANKLINE>
     Interreg Europe... **10 partners** from **9 countries**, led by ecoplus...
     """
-    project, partners = page.project, page.partners
+    project = page.project
     numbers = headlines(page)
-    lead = markdown_join(partners.loc[partners.role == "lead_partner", "organisation"])
+    lead = _lead(page)
     return (f"## {markdown_text(project.name)}\n\n"
             f"{markdown_text(project.programme)}. Official duration {project.start:%d %B %Y} – {project.end:%d %B %Y} "
             f"({project.dates}); {len(project.phases)} phases, reporting every {project.reporting_period_months} "
             f"months. **{numbers['partners']} partners** from **{numbers['countries']} countries**, led by "
             f"{lead or 'an unnamed lead'}.")
+
+
+def _lead(page: OverviewPage) -> str:
+    """The lead partner's organisation (escaped), empty when no partner has the lead role."""
+    partners = page.partners
+    return markdown_join(partners.loc[partners.role == "lead_partner", "organisation"])
+
+
+QUESTION = "Who took part, when did the project run, and what did it achieve against its targets?"
+
+
+def opening(page: OverviewPage) -> str:
+    """The page's question and its answer in three lines: partners, dates, indicators reached.
+
+    >>> import clusterix_analytics as cx
+    >>> print(opening(build(cx.load())))  # doctest: +NORMALIZE_WHITESPACE
+    **Who took part, when did the project run, and what did it achieve against its targets?**
+    <BLANKLINE>
+    - **10 partners** from **9 countries**, led by ecoplus. The Business Agency of Lower Austria (sourced).
+    - It ran from 01 April 2016 to 31 March 2021, in 3 phases (dates sourced).
+    - 4 of 9 indicators have a sourced achieved value; 2 of the 2 with a target reached it.
+    """
+    project, numbers = page.project, headlines(page)
+    lead = _lead(page)
+    who = (f"**{counted(numbers['partners'], 'partner')}** from "
+           f"**{counted(numbers['countries'], 'country', 'countries')}**" + (f", led by {lead}" if lead else "")
+           + where_from(provenance(page.partners)) + ".")
+    when = (f"It ran from {project.start:%d %B %Y} to {project.end:%d %B %Y}, in "
+            f"{counted(len(project.phases), 'phase')} (dates {project.dates}).")
+    reported = page.reported
+    with_target = reported.dropna(subset=["achievement_pct"])
+    reached = int((with_target["achievement_pct"] >= 100).sum())
+    if reported.empty:
+        achieved = f"No indicator ({len(page.indicators)} in all) has a sourced achieved value yet."
+    elif with_target.empty:
+        achieved = (f"{len(reported)} of {counted(len(page.indicators), 'indicator')} have a sourced achieved value; "
+                    "none of them has a target to compare it with.")
+    else:
+        achieved = (f"{len(reported)} of {counted(len(page.indicators), 'indicator')} "
+                    f"{'has' if len(reported) == 1 else 'have'} a sourced achieved value; {reached} of the "
+                    f"{len(with_target)} with a target reached it.")
+    return page_opening(QUESTION, [who, when, achieved])
 
 
 def indicators_summary(page: OverviewPage) -> str:
@@ -228,9 +271,9 @@ def indicators_summary(page: OverviewPage) -> str:
     <BLANKLINE>
     **Policy learning events organised**: 23 of the 117 events the project reported are documented in the ...
     <BLANKLINE>
-    **Good practices identified, analysed and shared**: good practices documented in the good_practices table: 19 ...
+    **Good practices identified, analysed and shared**: good practices documented in the good practices table: 19 ...
     <BLANKLINE>
-    **Action plans developed and implemented**: action plans documented in the action_plans table: 2 ...
+    **Action plans developed and implemented**: action plans documented in the action plans table: 2 ...
     """
     lines = [f"- **{markdown_text(r.name)}**: {r.achieved:,.0f} {markdown_text(r.unit)}"
              + (f" against a target of {r.target:,.0f} ({r.achievement_pct:.0f}%)"

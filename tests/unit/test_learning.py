@@ -58,7 +58,7 @@ def test_good_practices_without_a_reported_total_are_stated_against_the_target(p
     counted = learning.counted_indicator(pilot, "good_practices")
     assert (counted.documented.value, counted.demo, counted.undated, counted.without_partner) == (4, 0, 1, 1)
     assert learning.count_sentence(counted) == (
-        "**Good practices shared**: good practices documented in the good_practices table: 4 (sourced); the "
+        "**Good practices shared**: good practices documented in the good practices table: 4 (sourced); the "
         "project reported no total (target: 5 good practices). 1 of the documented good practices has no date "
         "and 1 no partner: they count in the total, not in a reporting period or a partner's value.")
 

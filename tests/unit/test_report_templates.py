@@ -229,3 +229,51 @@ def test_the_accessibility_check_finds_a_missing_lang_and_an_unnamed_figure():
     assert accessibility_problems(good) == []
     bad = good.replace('<html lang="en">', "<html>").replace('<figure class="cx-figure">', "<div>", 1)
     assert accessibility_problems(bad) == ["no lang on <html>", "1 of 1 figure(s) without a text alternative"]
+
+
+def _committed(name: str):
+    from clusterix_analytics.config import NOTEBOOKS_DIR
+
+    return nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+
+
+def test_a_report_page_leaves_out_what_only_makes_sense_in_the_lab():
+    from clusterix_analytics.config import LAB_ONLY_TAG, NOTEBOOKS_DIR
+
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        lab_only = [c for c in nb.cells if LAB_ONLY_TAG in c.metadata.get("tags", [])]
+        # every notebook's help on changing parameters, and each explorer widget, is tagged
+        assert any(c.cell_type == "markdown" and "In JupyterLab:" in c.source for c in lab_only), path.name
+        assert all("widgets.explore" not in c.source for c in nb.cells if c not in lab_only), path.name
+        for cell in lab_only:   # what an explorer shows in JupyterLab, as an output the page must not carry
+            if cell.cell_type == "code":
+                cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<p>explorer widget</p>"})]
+        # and the widgets' state JupyterLab saves with the notebook (nbconvert would write it into the page)
+        nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+            "state": {"m": {"state": {"value": "<h3>Explore: another partner</h3>"}}}, "version_major": 2,
+            "version_minor": 0}}
+        page = notebook_page(nb, title="t")
+        assert "Explore: another partner" not in page
+        for cell in lab_only:
+            shown = cell.source if cell.cell_type == "markdown" else "explorer widget"
+            assert shown[:40] not in page, f"{path.name}: {shown[:40]}"
+        assert "In JupyterLab:" in "".join(c.source for c in nb.cells)   # the notebook still has it
+
+
+def test_a_long_page_opens_with_links_to_each_of_its_sections():
+    page = notebook_page(_committed("02_policy_change_indicators"), title="t")
+    contents = re.search(r'<nav class="cx-toc" aria-label="On this page">(.*?)</nav>', page, re.S)
+    assert contents and contents.start() < page.index("<h2")
+    links = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', contents.group(1))
+    sections = re.findall(r'<h2 id="([^"]+)"', page)
+    # the notebook's own h2 sections, in order; each link's target is an id on the page
+    assert [text for _, text in links] == [
+        "Indicators against target, by reporting period", "Phase by phase", "Partner scorecard",
+        "Policy changes: which instruments changed, when, how, with how much money", "How these numbers are made"]
+    assert [target for target, _ in links] == sections
+    assert heading_jumps(page) == []
+    # three sections: no list
+    assert "cx-toc" not in notebook_page(_committed("01_partner_regions"), title="t").split("<main>")[1]
+    printed = re.search(r"@media print \{(.*?)\n\}", stylesheet(), re.S).group(1)
+    assert "nav.cx-toc" in printed and "nav.cx-toc" in stylesheet().split("@media print")[0]

@@ -202,9 +202,13 @@ def test_indicators_sentences_about_funds_the_log_and_the_scorecard(indicators_p
     # ch2 (P2) has no amount and ch4 is only planned
     assert policy_change_indicators.funds_by_phase_sentence(page) == (
         f"Funds influenced by achieved changes, per phase: Phase one: 6,500 EUR; {OUTSIDE_PHASES_NAME}: 700 EUR.")
+    # the log says what changed: ch1..ch6; achieved ch1, ch6 (new projects), ch2 (management), ch3, ch5 (strategic
+    # focus), improving inst_a1, inst_a2, inst_c1 (ch3 names none); ch1 is sourced, the rest demo; ch4 is planned
     assert policy_change_indicators.change_log_intro(page) == (
-        "### The change log\n\nMonths from the project start (01 Jan 2020) to each change. "
-        "1 change(s) fall outside every phase.")
+        "### The change log\n\n6 policy changes are logged for all partners, the whole project. The 5 achieved ones "
+        "improved 3 policy instruments: 2 new projects, 1 change in management and 2 changes in strategic focus "
+        "(partly demo data). Not achieved yet: 1 planned. Months from the project start (01 Jan 2020) to each "
+        "change; 1 change falls outside every phase.")
     # the last observation ends on the project's last day: the whole duration has elapsed
     assert policy_change_indicators.scorecard_intro(page) == (
         "As of 31 December 2020, 100% of the project's official duration (01 Jan 2020 – 31 Dec 2020) has "

@@ -105,6 +105,19 @@ def test_a_refused_choice_keeps_the_last_figure_and_says_why(interactive):
     assert explorer.message.value == ""
 
 
+def test_a_figure_with_gaps_reaches_jupyterlab_as_json_without_a_warning(interactive):
+    import json
+
+    # a gap (NaN) in a list: JSON has no NaN, so jupyter_client warned in pink under the explorer (issue 13)
+    def gappy(partner):
+        return go.Figure(go.Scatter(x=["q1", "q2", "q3"], y=[1.0, float("nan"), 3.0], customdata=[[float("nan")]] * 3))
+
+    explorer = widgets.explore(gappy, partner=["cph"])
+    state = explorer.figure.get_state()
+    json.dumps(state["_widget_data"], allow_nan=False, default=str)   # raises on a NaN
+    assert explorer.figure.data[0].y == (1.0, None, 3.0)
+
+
 def test_title_is_a_heading_inside_the_explorer_only(interactive):
     explorer = widgets.explore(bars, partner=["cph"], phase=["learn"], title="Explore: partner & phase")
     assert explorer.box.children[0].value == "<h3>Explore: partner &amp; phase</h3>"
