@@ -309,10 +309,10 @@ def introduction(page: PortfolioPage) -> str:
 
     >>> import clusterix_analytics as cx
     >>> print(introduction(build(cx.load(), regions=["ecoplus"])))  # doctest: +ELLIPSIS
-    **CLUSTERIX 2.0 – ...** – 1 region(s): ecoplus (AT12). Compared phases: **Phase 1 – interregional ...
+    **CLUSTERIX 2.0 – ...** – 1 region: ecoplus (AT12). Compared phases: **Phase 1 – interregional ...
     """
     result = page.result
-    return (f"**{markdown_text(page.project.name)}** – {len(result.partner_ids)} region(s): "
+    return (f"**{markdown_text(page.project.name)}** – {counted(len(result.partner_ids), 'region')}: "
             f"{markdown_join(page.labels[p] for p in result.partner_ids)}. "
             f"Compared phases: **{markdown_text(page.name_a)}** ({result.phase_a}) and "
             f"**{markdown_text(page.name_b)}** ({result.phase_b}). "
@@ -333,8 +333,9 @@ def unmapped_summary(page: PortfolioPage) -> str:
         return "Every cluster's sector maps to the taxonomy."
     n_texts = int((unmapped["reason"] != portfolio.NO_SECTOR).sum())
     n_missing = int(unmapped.loc[unmapped["reason"] == portfolio.NO_SECTOR, "clusters"].sum())
-    return (f"**Warning:** {n_texts} sector text(s) map to nothing in "
-            f"`{page.vocabulary.directory.name}/sector_map.csv`, and {n_missing} cluster(s) have no sector.")
+    return (f"**Warning:** {counted(n_texts, 'sector text')} {'maps' if n_texts == 1 else 'map'} to nothing in "
+            f"`{page.vocabulary.directory.name}/sector_map.csv`, and {counted(n_missing, 'cluster')} "
+            f"{'has' if n_missing == 1 else 'have'} no sector.")
 
 
 def change_section(page: PortfolioPage) -> str:

@@ -247,32 +247,34 @@ def headline_summary(page: IndicatorsPage) -> str:
     <BLANKLINE>
     Indicator data as of **31 March 2019**.
     <BLANKLINE>
-    - **2 policy instrument(s) improved** through **2 achieved change(s)** (sourced).
+    - **2 policy instruments improved** through **2 achieved changes** (sourced).
     - **8,400,000 EUR** of funds influenced by the achieved changes (sourced).
-    - Scorecard: overall **behind** (2 target(s) met, 1 on track, 4 behind).
-    - 0 change(s) dated outside every phase (kept and listed below).
+    - Scorecard: overall **behind** (2 targets met, 1 on track, 4 behind).
+    - No change is dated outside every phase.
     """
     h, summary = page.numbers, page.tables.summary
     changes, _, funds = metrics(page)[:3]
     funds_text = f"**{funds.value:,.0f} EUR**" if funds.value is not None else "An amount **not known**"
     unnamed = h["changes_unknown_instrument"]
     if page.all_partners:
-        scorecard = (f"- Scorecard: {h['partners_target_met']} partner(s) met every target they report on, "
+        scorecard = (f"- Scorecard: {counted(h['partners_target_met'], 'partner')} met every target they report on, "
                      f"{h['partners_on_track']} on track, {h['partners_behind']} behind on at least one target.\n")
     else:
-        scorecard = (f"- Scorecard: overall **{summary.overall.iloc[0]}** ({summary['target met'].iloc[0]} "
-                     f"target(s) met, {summary['on track'].iloc[0]} on track, {summary['behind'].iloc[0]} behind).\n")
+        met = int(summary["target met"].iloc[0])
+        scorecard = (f"- Scorecard: overall **{summary.overall.iloc[0]}** ({counted(met, 'target')} met, "
+                     f"{summary['on track'].iloc[0]} on track, {summary['behind'].iloc[0]} behind).\n")
     return (f"## Headlines – {markdown_text(page.who)}, {markdown_text(page.scope)}\n\n"
             + (f"Indicator data as of **{page.as_of}**.\n\n" if page.tables.as_of is not None
                else "No indicator has an observation yet.\n\n")
-            + f"- **{h['instruments_improved']} policy instrument(s) improved** through "
-            f"**{h['changes_achieved']} achieved change(s)**"
-            + (f" by {h['partners_with_change']} partner(s)" if page.all_partners else "")
+            + f"- **{counted(h['instruments_improved'], 'policy instrument')} improved** through "
+            f"**{counted(h['changes_achieved'], 'achieved change')}**"
+            + (f" by {counted(h['partners_with_change'], 'partner')}" if page.all_partners else "")
             + (f"; {unnamed} of these changes concern an instrument the data does not name" if unnamed else "")
             + f" ({PROVENANCE_WORDS[changes.provenance]}).\n"
             + f"- {funds_text} of funds influenced by the achieved changes ({PROVENANCE_WORDS[funds.provenance]}).\n"
             + scorecard
-            + f"- {h['changes_outside_phases']} change(s) dated outside every phase (kept and listed below).")
+            + (f"- {counted(h['changes_outside_phases'], 'change')} dated outside every phase (kept and listed "
+               "below)." if h["changes_outside_phases"] else "- No change is dated outside every phase."))
 
 
 def cumulative_figure(page: IndicatorsPage) -> go.Figure | str:
@@ -337,7 +339,7 @@ def reported_vs_partner_rows(page: IndicatorsPage) -> str:
     >>> print(reported_vs_partner_rows(build(cx.load(), indicators=["learning_events"])))  # doctest: +ELLIPSIS
     ### Reported by the project vs. sum of partner rows
     <BLANKLINE>
-    1 indicator(s) have a project-wide total reported by the project; ...
+    1 indicator has a project-wide total reported by the project; ...
     <BLANKLINE>
     - Policy learning events organised: **117 events** reported by the project (...); partner rows add up to 9, \
 counted from the events table
@@ -356,15 +358,16 @@ counted from the events table
                 if isinstance(r.partner_rows_from, str)
                 and r.partner_rows_from else "")
              for r in compared.itertuples()]
-    counted = [learning.count_sentence(c) for c in page.tables.counted]
+    documented = [learning.count_sentence(c) for c in page.tables.counted]
     if compared.empty:
         return ("### Reported by the project vs. sum of partner rows\n\nThe project reported no project-wide total "
-                "of any indicator to compare the partner rows with." + "".join(f"\n\n{c}" for c in counted)
+                "of any indicator to compare the partner rows with." + "".join(f"\n\n{c}" for c in documented)
                 + "\n\n" + all_partners_rules(page))
     return (f"### Reported by the project vs. sum of partner rows\n\n"
-            f"{len(compared)} indicator(s) have a project-wide total reported by the project; the partner rows are "
-            f"breakdowns and are compared with it over the same dates, never added to it.\n\n" + "\n".join(lines)
-            + "".join(f"\n\n{c}" for c in counted) + "\n\n" + all_partners_rules(page))
+            f"{counted(len(compared), 'indicator')} {'has' if len(compared) == 1 else 'have'} a project-wide total "
+            "reported by the project; the partner rows are breakdowns and are compared with it over the same dates, "
+            "never added to it.\n\n" + "\n".join(lines)
+            + "".join(f"\n\n{c}" for c in documented) + "\n\n" + all_partners_rules(page))
 
 
 def all_partners_rules(page: IndicatorsPage) -> str:
@@ -436,12 +439,12 @@ def change_types_intro(page: IndicatorsPage) -> str:
     - Implementation of new projects
     ...
     <BLANKLINE>
-    4 change(s) in the log for INMA, the whole project (all statuses; ...).
+    4 changes in the log for INMA, the whole project (all statuses; ...).
     """
     types = "\n".join(f"- {label}" for label in CHANGE_TYPE_LABELS.values())
     return ("Interreg Europe counts a policy instrument as improved through one of three types of change:\n\n"
             + types
-            + f"\n\n{len(page.tables.changes)} change(s) in the log for {markdown_text(page.who)}, "
+            + f"\n\n{counted(len(page.tables.changes), 'change')} in the log for {markdown_text(page.who)}, "
             f"{markdown_text(page.scope)} (all statuses; only achieved changes count as improvements and as funds "
             "influenced).")
 

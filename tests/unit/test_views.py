@@ -189,11 +189,11 @@ def test_indicators_headline_summary_for_all_partners(indicators_page):
     assert policy_change_indicators.headline_summary(indicators_page) == (
         "## Headlines – all partners, the whole project\n\n"
         "Indicator data as of **31 December 2020**.\n\n"
-        "- **3 policy instrument(s) improved** through **5 achieved change(s)** by 3 partner(s); 1 of these "
+        "- **3 policy instruments improved** through **5 achieved changes** by 3 partners; 1 of these "
         "changes concern an instrument the data does not name (partly demo data).\n"
         "- **7,200 EUR** of funds influenced by the achieved changes (partly demo data).\n"
-        "- Scorecard: 0 partner(s) met every target they report on, 0 on track, 2 behind on at least one target.\n"
-        "- 1 change(s) dated outside every phase (kept and listed below).")
+        "- Scorecard: 0 partners met every target they report on, 0 on track, 2 behind on at least one target.\n"
+        "- 1 change dated outside every phase (kept and listed below).")
 
 
 def test_indicators_sentences_about_funds_the_log_and_the_scorecard(indicators_page):
@@ -214,7 +214,7 @@ def test_indicators_sentences_about_funds_the_log_and_the_scorecard(indicators_p
         "As of 31 December 2020, 100% of the project's official duration (01 Jan 2020 – 31 Dec 2020) has "
         "elapsed, so a partner is on track with at least 100% of its share.")
     assert policy_change_indicators.change_types_intro(page).endswith(
-        "\n\n6 change(s) in the log for all partners, the whole project (all statuses; only achieved changes "
+        "\n\n6 changes in the log for all partners, the whole project (all statuses; only achieved changes "
         "count as improvements and as funds influenced).")
 
 
@@ -223,7 +223,7 @@ def test_indicators_reported_totals_next_to_partner_rows(indicators_page):
     # nt: 1,500 reported to 15 May 2020; partner rows overlapping those dates: a 1000 + b 300 = 1,300
     assert policy_change_indicators.reported_vs_partner_rows(indicators_page) == (
         "### Reported by the project vs. sum of partner rows\n\n"
-        "2 indicator(s) have a project-wide total reported by the project; the partner rows are breakdowns and "
+        "2 indicators have a project-wide total reported by the project; the partner rows are breakdowns and "
         "are compared with it over the same dates, never added to it.\n\n"
         "- Events: **250 events** reported by the project (Jan 2020 – Dec 2020); partner rows add up to 214 "
         "(demo rows)\n"
@@ -242,8 +242,8 @@ def test_indicators_for_one_partner_name_it_and_its_scorecard():
     assert policy_change_indicators.cumulative_figure(page) == "No indicator observations for C up to 31 December 2020."
     assert policy_change_indicators.no_observations(page) == "No indicator observations for C up to 31 December 2020."
     summary = policy_change_indicators.headline_summary(page)
-    assert "achieved change(s)** (demo data).\n" in summary  # one partner: no "by n partner(s)"; ch5 is demo
-    assert "- Scorecard: overall **no data** (0 target(s) met, 0 on track, 0 behind).\n" in summary
+    assert "achieved change** (demo data).\n" in summary  # one partner: no "by n partners"; ch5 is demo
+    assert "- Scorecard: overall **no data** (0 targets met, 0 on track, 0 behind).\n" in summary
 
 
 def test_indicators_parameters_are_refused_all_at_once():
@@ -286,7 +286,7 @@ def test_portfolio_headlines_on_the_second_project(nordic_portfolios):
 def test_portfolio_introduction_and_change_section(nordic_portfolios):
     page = nordic_portfolios
     assert cluster_portfolios.introduction(page) == (
-        "**Nordic Pilot – test project** – 3 region(s): Capital Test (DK01), Vienna Test (AT13), South Test "
+        "**Nordic Pilot – test project** – 3 regions: Capital Test (DK01), Vienna Test (AT13), South Test "
         "(SE22). Compared phases: **Learning phase** (learn) and **Implementation phase** (apply). Sectors at "
         "level 1 (EU industrial ecosystems). 5 dated cluster rows are measured; 0 undated rows are listed at "
         "the end and left out of every phase comparison.")
@@ -304,7 +304,7 @@ def test_portfolio_unmapped_sectors_and_candidate_pairs(nordic_portfolios):
     page = nordic_portfolios
     # "Life science" and "Food" are in the shared sector map, "ICT" is not
     assert cluster_portfolios.unmapped_summary(page) == (
-        "**Warning:** 1 sector text(s) map to nothing in `sectors/sector_map.csv`, and 0 cluster(s) have no "
+        "**Warning:** 1 sector text maps to nothing in `sectors/sector_map.csv`, and 0 clusters have no "
         "sector.")
     # three regions, three different sectors in apply: no pair shares one
     assert cluster_portfolios.candidate_pairs_sentence(page) == (
