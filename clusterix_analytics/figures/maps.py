@@ -74,6 +74,8 @@ def project_short_name(project: Project) -> str:
 
 # A locator map (zoom_to_highlight) shows at least this much around the region: neighbours stay recognisable.
 LOCATOR_EXTENT_M = 1_400_000
+# ... and draws the other regions to 1/1000 of its frame's width: a pixel of a 1,000 px wide map.
+LOCATOR_DETAIL_STEPS = 1000
 
 
 def _view_box(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
@@ -259,10 +261,16 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
         legend_of = categories.to_dict()
     shown_in_legend: set = set()
 
+    # A locator map shows its frame in one small figure: the other regions are drawn to the pixel, not
+    # to the metre (fewer vertices in a dense frame; the highlighted region keeps every vertex).
+    detail = None if framed is None else (_frame_box(view)[2] - _frame_box(view)[0]) / LOCATOR_DETAIL_STEPS
     for pid, row in drawn.sort_values("nuts_code").iterrows():
         if row["nuts_code"] not in polygons.index:
             continue
-        xs, ys = geo.polygon_xy(polygons[row["nuts_code"]])
+        polygon = polygons[row["nuts_code"]]
+        if detail is not None and pid != highlight:
+            polygon = shapely.simplify(polygon, detail, preserve_topology=True)
+        xs, ys = geo.polygon_xy(polygon)
         extra = None
         if numeric:
             extra = f"{what.capitalize()}: {row[color_by]:,.0f} {unit}"
