@@ -324,3 +324,19 @@ def test_a_project_without_events_maps_only_its_partner_regions():
     assert len(fig.data[0].x) < len(everything.data[0].x)
     assert len(fig.to_json()) < 0.7 * len(everything.to_json())                # about 45 KB against 79 KB
     assert fig.layout.annotations[0].text == "No learning event with a region to place on the map"
+
+
+def test_locator_map_draws_its_partner_to_the_metre_and_the_others_to_the_pixel():
+    ds = cx.load()
+    geometry = geometry_of(ds)
+    polygons = geometry.regions.drop_duplicates("nuts_id").set_index("nuts_id").geometry
+    locator = regions_map(ds, color_by="partner_type", highlight="inma", zoom_to_highlight=True)
+    whole = regions_map(ds, color_by="partner_type", highlight="inma")
+    fills = {str(t.text).split("(")[1].split(")")[0]: t for t in locator.data if t.fill == "toself" and t.text}
+    full = {str(t.text).split("(")[1].split(")")[0]: t for t in whole.data if t.fill == "toself" and t.text}
+    # INMA's own region (RO32) and its outline keep every vertex of the embedded polygon
+    assert len(fills["RO32"].x) == len(geo.polygon_xy(polygons["RO32"])[0]) == len(full["RO32"].x)
+    assert len(locator.data[-1].x) == len(geo.polygon_xy(polygons["RO32"])[0])
+    # the frame is 2.8 million m wide: the others are drawn to 2.8 km (1/1000), so Lower Austria (AT12),
+    # drawn to the metre on the whole map, has fewer vertices on the locator
+    assert len(fills["AT12"].x) < len(full["AT12"].x)
