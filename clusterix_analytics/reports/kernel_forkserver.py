@@ -25,6 +25,7 @@ True
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -213,6 +214,7 @@ def _die_with_parent() -> None:
 def _become_kernel(request: dict, server_pid: int, close: tuple[int, ...]) -> None:
     """In the forked child: turn into the kernel, then exit (never returns)."""
     code = 1
+    gc.enable()   # the kernel collects its own objects, not the frozen ones of the server
     try:
         for fd in close:
             os.close(fd)
@@ -250,9 +252,14 @@ def serve(request_fd: int, reply_fd: int, entries: list[str]) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     server_cwd = os.getcwd()
+    # What the server loads stays shared with its kernels: no collection leaves holes in its pages, and once
+    # frozen, a kernel's collections skip its objects (each visit would write to, and so copy, their pages:
+    # the cost of a run would grow with the project the server holds). Python's advice for fork without exec.
+    gc.disable()
     import ipykernel.kernelapp  # noqa: F401 – what every kernel needs first
 
     preload(entries)
+    gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # kernels are reaped by the system, never zombies
     requests = os.fdopen(request_fd, "r", encoding="utf-8")
     replies = os.fdopen(reply_fd, "w", encoding="utf-8")

@@ -106,18 +106,23 @@ def test_a_forked_kernel_starts_in_its_folder_with_the_reference_files_read_and_
         client.start_channels()
         run_sync(client.wait_for_ready)(timeout=120)
         printed: list[str] = []
-        code = ("import os, sys\nfrom clusterix_analytics.geo import geometry\n"
+        code = ("import gc, os, sys\nfrom clusterix_analytics.geo import geometry\n"
                 "from clusterix_analytics.data import nuts\n"
-                "print(os.getcwd(), os.getppid(), sys.path[0], geometry._embedded_version.cache_info().currsize,"
+                "print(gc.isenabled(), gc.get_freeze_count(), os.getcwd(), os.getppid(), sys.path[0],"
+                " geometry._embedded_version.cache_info().currsize,"
                 " nuts.nuts_table.cache_info().currsize, sorted(n for n in dir() if not n.startswith('_')))")
         run_sync(client.execute_interactive)(code, timeout=60, output_hook=lambda m: printed.append(
             m["content"].get("text", "")))
         client.stop_channels()
-        cwd, parent, path0, geometry_versions, nuts_versions, names = "".join(printed).split(" ", 5)
+        collects, frozen, cwd, parent, path0, geometry_versions, nuts_versions, names = \
+            "".join(printed).split(" ", 7)
+        # the kernel collects its own garbage; what the server loaded (the stack, the geometry) is frozen, so
+        # the kernel's collections do not visit, and copy, the pages it shares with the server
+        assert collects == "True" and int(frozen) > 100_000
         assert cwd == path0 == str(tmp_path)                      # as `python -m ipykernel_launcher` in tmp_path
         assert int(parent) == kernels.forkserver.process.pid      # forked, not started
         assert int(geometry_versions) == int(nuts_versions) == len(NUTS_VERSIONS)   # decoded before the run
-        assert set(eval(names)) - IPYTHON_NAMES == {"In", "Out", "geometry", "nuts", "os", "sys"} - IPYTHON_NAMES
+        assert set(eval(names)) - IPYTHON_NAMES == {"In", "Out", "gc", "geometry", "nuts", "os", "sys"} - IPYTHON_NAMES
     finally:
         kernels.stop(kernels.current)
         kernels.close()
