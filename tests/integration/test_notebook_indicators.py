@@ -77,7 +77,7 @@ def test_notebook_for_all_partners_shows_every_figure_and_computed_headlines(run
     assert recorded["instruments_improved"] == expected["instruments_improved"]
     assert recorded["changes_achieved"] == expected["changes_achieved"]
     text = markdown_text(nb)
-    assert f"**{expected['instruments_improved']} policy instrument(s) improved**" in text
+    assert f"**{expected['instruments_improved']} policy instruments improved**" in text
     assert "**13,000,000 EUR**" in text
     assert "Reported by the project vs. sum of partner rows" in text
     assert any("Demo data notice" in h for h in outputs_of(nb, "text/html"))
