@@ -244,7 +244,8 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
     fig, view = _base_figure(geometry, table["nuts_code"] if framed is None else framed,
                              min_extent_m=0 if framed is None else LOCATOR_EXTENT_M)
     polygons = geometry.regions.drop_duplicates("nuts_id").set_index("nuts_id").geometry
-    drawn = table if framed is None else _inside(table, polygons, _frame_box(view))
+    frame = _frame_box(view)
+    drawn = table if framed is None else _inside(table, polygons, frame)
     numeric = color_by in regions.NUMERIC_COLUMNS
 
     if numeric:
@@ -263,7 +264,7 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
 
     # A locator map shows its frame in one small figure: the other regions are drawn to the pixel, not
     # to the metre (fewer vertices in a dense frame; the highlighted region keeps every vertex).
-    detail = None if framed is None else (_frame_box(view)[2] - _frame_box(view)[0]) / LOCATOR_DETAIL_STEPS
+    detail = None if framed is None else (frame[2] - frame[0]) / LOCATOR_DETAIL_STEPS
     for pid, row in drawn.sort_values("nuts_code").iterrows():
         if row["nuts_code"] not in polygons.index:
             continue
