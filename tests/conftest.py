@@ -67,6 +67,18 @@ def no_environment_leak(request):
         pytest.fail(f"{request.node.nodeid} left environment variables changed: {', '.join(changed)}")
 
 
+@pytest.fixture(scope="module")
+def empty(tmp_path_factory):
+    """A project with two partners, two phases and one indicator, and no row in any other table (seed 3)."""
+    import clusterix_analytics as cx
+
+    from ._project_factory import random_project
+
+    folder = random_project(tmp_path_factory.mktemp("empty") / "project", 3, partners=2, phases=2, indicators=1,
+                            sourced_rows=False, demo=False)
+    return cx.load(folder)
+
+
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
     """A writable copy of the shipped CLUSTERIX 2.0 project folder."""

@@ -19,15 +19,7 @@ from clusterix_analytics.views import partner_regions as regions
 from clusterix_analytics.views import policy_change_indicators as indicators
 from clusterix_analytics.views import project_overview as overview
 
-from .._project_factory import random_project
 from ..conftest import sourced_only_copy
-
-
-@pytest.fixture(scope="module")
-def empty(tmp_path_factory):
-    folder = random_project(tmp_path_factory.mktemp("empty") / "project", 3, partners=2, phases=2, indicators=1,
-                            sourced_rows=False, demo=False)
-    return cx.load(folder)
 
 
 @pytest.fixture(scope="module")

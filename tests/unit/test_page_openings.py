@@ -22,7 +22,6 @@ from clusterix_analytics.views import (
 )
 from clusterix_analytics.views.opening import page_opening
 
-from .._project_factory import random_project
 from .test_indicators import tiny_dataset as indicator_dataset
 
 VIEWS = (project_overview, partner_regions, policy_change_indicators, cluster_portfolios, partner_profile,
@@ -31,13 +30,6 @@ VIEWS = (project_overview, partner_regions, policy_change_indicators, cluster_po
 PROVENANCE = re.compile(r"\((?:sourced|demo data|partly demo data)\)\.$|\(complementarity [\d.]+, "
                         r"(?:sourced|demo data|partly demo data)\)\.$|\d+ sourced, \d+ demo rows?\.$"
                         r"|\(dates (?:sourced|assumed)\)\.$|have a sourced achieved value")
-
-
-@pytest.fixture(scope="module")
-def empty(tmp_path_factory):
-    folder = random_project(tmp_path_factory.mktemp("empty") / "project", 3, partners=2, phases=2, indicators=1,
-                            sourced_rows=False, demo=False)
-    return cx.load(folder)
 
 
 @pytest.fixture(scope="module")
