@@ -130,13 +130,7 @@ def _base_figure(geometry: geo.RegionGeometry, codes, min_extent_m: float = 0.0)
     grow = [max(0.0, min_extent_m - (view[2] - view[0])) / 2, max(0.0, min_extent_m - (view[3] - view[1])) / 2]
     view = (view[0] - grow[0], view[1] - grow[1], view[2] + grow[0], view[3] + grow[1])
     wide = _clip_box(view)
-    xs, ys = [], []
-    for geom in geometry.countries.geometry:
-        clipped = shapely.clip_by_rect(geom, *wide)
-        if not clipped.is_empty:
-            x, y = geo.polygon_xy(clipped)
-            xs += x
-            ys += y
+    xs, ys = geo.polygon_xy(shapely.clip_by_rect(geometry.countries.geometry.values, *wide))
     fig = go.Figure(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=COUNTRY_FILL, mode="lines",
                                line=dict(color=COUNTRY_LINE, width=0.6), hoverinfo="skip", showlegend=False,
                                name="countries"))
@@ -190,6 +184,16 @@ def _hover(row: pd.Series, extra: str | None) -> str:
     if extra:
         lines.append(extra)
     return "<br>".join(lines)
+
+
+def _colour_fact(row: pd.Series, color_by: str | None) -> str | None:
+    """The line a region's hover adds for what colours it (None: its partner type is already in the hover)."""
+    if color_by in regions.NUMERIC_COLUMNS:
+        what, unit = regions.NUMERIC_COLUMNS[color_by]
+        return f"{what.capitalize()}: {row[color_by]:,.0f} {unit}"
+    if color_by == "phase":
+        return f"First policy change: {figure_text(row['first_change_phase'])}"
+    return None
 
 
 def _categories(table: pd.DataFrame, color_by: str | None, project: Project) -> tuple[pd.Series, dict]:
@@ -263,27 +267,35 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
     shown_in_legend: set = set()
 
     # A locator map shows its frame in one small figure: the other regions are drawn to the pixel, not
-    # to the metre (fewer vertices in a dense frame; the highlighted region keeps every vertex).
-    detail = None if framed is None else (frame[2] - frame[0]) / LOCATOR_DETAIL_STEPS
-    for pid, row in drawn.sort_values("nuts_code").iterrows():
-        if row["nuts_code"] not in polygons.index:
-            continue
-        polygon = polygons[row["nuts_code"]]
-        if detail is not None and pid != highlight:
-            polygon = shapely.simplify(polygon, detail, preserve_topology=True)
-        xs, ys = geo.polygon_xy(polygon)
-        extra = None
-        if numeric:
-            extra = f"{what.capitalize()}: {row[color_by]:,.0f} {unit}"
-        elif color_by == "phase":
-            extra = f"First policy change: {figure_text(row['first_change_phase'])}"
-        group = legend_of[pid]
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, fill="toself", fillcolor=colours[pid], mode="lines", line=dict(color=REGION_LINE, width=1),
-            name=figure_text(group if group else row["short_name"]), legendgroup=figure_text(group) if group else None,
-            showlegend=bool(group) and group not in shown_in_legend,
-            hoveron="fills", hoverinfo="text", text=_hover(row, extra)))
+    # to the metre (fewer vertices in a dense frame; the highlighted region keeps every vertex), and those of
+    # one colour as one shape, their hover at their labels (a handful of traces, however dense the frame).
+    drawn = drawn[drawn["nuts_code"].isin(polygons.index)].sort_values("nuts_code")
+    shapes = pd.Series(polygons.loc[drawn["nuts_code"]].to_numpy(), index=drawn.index)
+    locator = framed is not None
+    if locator:
+        other = drawn.index != highlight
+        shapes[other] = shapely.simplify(shapes[other].to_numpy(), (frame[2] - frame[0]) / LOCATOR_DETAIL_STEPS,
+                                         preserve_topology=True)
+    hover = {pid: _hover(row, _colour_fact(row, color_by)) for pid, row in drawn.iterrows()}
+    # a trace per region (its hover on its fill), or on a locator per colour of the other regions
+    pieces = [[pid] for pid in drawn.index]
+    if locator:
+        others = drawn.index[drawn.index != highlight]
+        pieces = [list(ids) for _, ids in pd.Series(others, index=others).groupby(others.map(colours), sort=False)]
+        pieces += [[highlight]] if highlight in drawn.index else []
+    traces = []
+    for piece in pieces:
+        first, own = piece[0], not locator or piece == [highlight]
+        group = legend_of[first]
+        name = group if group else drawn.at[first, "short_name"] if own else "partner regions"
+        xs, ys = geo.polygon_xy(shapes[piece].to_numpy())
+        traces.append(go.Scatter(
+            x=xs, y=ys, fill="toself", fillcolor=colours[first], mode="lines", line=dict(color=REGION_LINE, width=1),
+            name=figure_text(name), legendgroup=figure_text(group) if group else None,
+            showlegend=bool(group) and group not in shown_in_legend, hoveron="fills",
+            hoverinfo="text" if own else "skip", text=hover[first] if own else None))
         shown_in_legend.add(group)
+    fig.add_traces(traces)
 
     if numeric:
         # An invisible marker carries the colour bar (fills cannot have one).
@@ -297,12 +309,14 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
 
     points = geometry.label_points.set_index("nuts_id")
     on_map = drawn[drawn["nuts_code"].isin(points.index)]
-    if labels and not on_map.empty:
+    if (labels or locator) and not on_map.empty:
         xy = points.loc[on_map["nuts_code"]]
         # The highlighted partner gets a boxed label with an arrow instead (below).
-        texts = ["" if pid == highlight else figure_text(s) for pid, s in on_map["short_name"].items()]
+        texts = ["" if pid == highlight or not labels else figure_text(s) for pid, s in on_map["short_name"].items()]
+        hovers = ["" if pid == highlight else hover[pid] for pid in on_map.index] if locator else None
         fig.add_trace(go.Scatter(x=xy["x"], y=xy["y"], mode="text", text=texts, textfont=dict(size=11, color="#111"),
-                                 hoverinfo="skip", showlegend=False, name="labels"))
+                                 hoverinfo="text" if locator else "skip", hovertext=hovers, showlegend=False,
+                                 name="partners" if locator else "labels"))
     if highlight is not None and table.loc[highlight, "nuts_code"] in polygons.index:
         row = table.loc[highlight]
         xs, ys = geo.polygon_xy(polygons[row["nuts_code"]])
