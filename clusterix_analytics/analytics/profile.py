@@ -17,6 +17,7 @@ from clusterix_analytics.analytics.aggregation import (
     partner_combination,
     rule_in_words,
 )
+from clusterix_analytics.analytics.memo import by_content
 from clusterix_analytics.analytics.metrics import funds_influenced_eur, policy_changes_achieved
 
 # The fields of a partner's row shown in the profile, in this order, with their labels.
@@ -73,6 +74,28 @@ def partner_policy_changes(policy_changes: pd.DataFrame, instruments: pd.DataFra
     return changes.sort_values(["date", "change_id"])[["change_id"] + columns].reset_index(drop=True)
 
 
+PERIOD_COLUMNS = ["indicator_id", "partner_id", "period_start", "period_end", "value"]
+
+
+@by_content
+def partner_values(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Each partner's value of each indicator, its periods combined by the indicator's rule (``observations``:
+    per-partner rows, :data:`PERIOD_COLUMNS`; ``indicators``: indicator_id, aggregation). The same table for
+    every profile of a project: remembered by content (:mod:`~clusterix_analytics.analytics.memo`), so a
+    report of 250 profiles computes it once.
+
+    >>> rows = pd.DataFrame({"indicator_id": ["n", "n", "n"], "partner_id": ["a", "a", "b"], "value": [1.0, 2.0, 5.0],
+    ...                      "period_start": pd.to_datetime(["2020-01-01", "2020-07-01", "2020-01-01"]),
+    ...                      "period_end": pd.to_datetime(["2020-06-30", "2020-12-31", "2020-12-31"])})
+    >>> partner_values(rows, pd.DataFrame({"indicator_id": ["n"], "aggregation": ["sum"]})).to_dict("records")
+    [{'indicator_id': 'n', 'partner_id': 'a', 'value': 3.0, 'aggregation': 'sum'}, \
+{'indicator_id': 'n', 'partner_id': 'b', 'value': 5.0, 'aggregation': 'sum'}]
+    """
+    rows = observations.merge(indicators, on="indicator_id")
+    # each partner's periods combined once, all indicators together
+    return aggregate_periods(rows, ["indicator_id", "partner_id"], order=["period_end", "period_start"])
+
+
 def observations_vs_targets(observations: pd.DataFrame, indicators: pd.DataFrame, partner_id: str) -> pd.DataFrame:
     """Each indicator: the partner's value, all partners' value, the project target and the shares.
 
@@ -86,11 +109,8 @@ def observations_vs_targets(observations: pd.DataFrame, indicators: pd.DataFrame
     """
     per_partner = observations.loc[observations["partner_id"] != "project"]
     own_rows = per_partner.loc[per_partner["partner_id"] == partner_id]
-    rows = per_partner[["indicator_id", "partner_id", "period_start", "period_end", "value"]].merge(
-        indicators[["indicator_id", "aggregation"]], on="indicator_id")
-    # each partner's periods combined once, all indicators together: a page costs the same at 250 partners
-    per_indicator = dict(tuple(aggregate_periods(rows, ["indicator_id", "partner_id"],
-                                                 order=["period_end", "period_start"]).groupby("indicator_id")))
+    per_indicator = dict(tuple(partner_values(per_partner[PERIOD_COLUMNS], indicators[["indicator_id", "aggregation"]])
+                               .groupby("indicator_id")))
     mine, all_partners, rules = {}, {}, {}
     for row in indicators.itertuples():
         values = per_indicator.get(row.indicator_id)

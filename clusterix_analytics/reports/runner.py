@@ -459,9 +459,11 @@ def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool,
 
     if preload is None:
         preload = tuple(dict.fromkeys(PRELOAD + tuple(notebook_imports(sorted({t["input"] for t in tasks})))))
-        # the pinned project, read and validated once per worker: its kernels (forked) start with it loaded
-        preload += tuple(["clusterix_analytics.data.dataset:remember", folder]
-                         for folder in sorted({t["project_dir"] for t in tasks if t.get("project_dir")}))
+        # the pinned project, read and validated once per worker: its kernels (forked) start with it loaded,
+        # and with what every partner profile computes alike
+        for folder in sorted({t["project_dir"] for t in tasks if t.get("project_dir")}):
+            preload += (["clusterix_analytics.data.dataset:remember", folder],
+                        ["clusterix_analytics.views.partner_profile:prepare", folder])
     workers = min(jobs, len(tasks)) or 1
     tasks = [dict(task, spare=task.get("spare", i < len(tasks) - workers)) for i, task in enumerate(tasks)]
     # fork: workers start in milliseconds with everything imported, and do not re-run the caller's main

@@ -25,7 +25,7 @@ from clusterix_analytics.analytics.metrics import (
     policy_changes_achieved,
 )
 from clusterix_analytics.analytics.policy_changes import changes_with_phase
-from clusterix_analytics.data.dataset import Dataset
+from clusterix_analytics.data.dataset import Dataset, load
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.provenance import provenance
 from clusterix_analytics.figures.indicators import policy_change_timeline
@@ -168,6 +168,18 @@ def build(dataset: Dataset, partner: str | None = None) -> ProfilePage:
         counted=counted_all(dataset, partner),
         learning=policy_learning.build(dataset, partner=partner),
     )
+
+
+def prepare(project_dir: str) -> None:
+    """Build a project's first profile once in this process: what every profile computes alike (all partners'
+    values, :func:`~clusterix_analytics.analytics.profile.partner_values`) is then remembered for the
+    kernels forked from it (the report runner's fork server calls this after loading a snapshot's project).
+
+    >>> prepare("tests/fixtures/nordic_pilot")
+    """
+    dataset = load(project_dir)
+    if len(dataset.partners):
+        build(dataset)
 
 
 def headlines(page: ProfilePage) -> dict[str, int | float]:

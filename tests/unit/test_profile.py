@@ -183,3 +183,28 @@ def test_every_profile_timeline_shows_only_its_partner_and_a_legend():
             continue
         assert list(fig.layout.yaxis.categoryarray) == [names[partner]], partner
         assert fig.layout.showlegend is True, partner
+
+
+def test_profiles_of_a_prepared_project_reuse_all_partners_values_until_a_value_changes(monkeypatch):
+    from clusterix_analytics.analytics import profile
+    from clusterix_analytics.views import partner_profile
+
+    profile.partner_values.forget()
+    partner_profile.prepare("tests/fixtures/nordic_pilot")   # as the runner's fork server does
+    combined = []
+    aggregate = profile.aggregate_periods
+    monkeypatch.setattr(profile, "aggregate_periods", lambda *a, **k: combined.append(1) or aggregate(*a, **k))
+    ds = cx.load("tests/fixtures/nordic_pilot")
+
+    page = partner_profile.build(ds, partner="vie")
+    pilots = page.versus_targets.set_index("indicator_id").loc["pilots_launched"]
+    # pilots launched, a sum: cph 1 + 2, vie 1; vie's share of all partners 1 / 4
+    assert (pilots["value"], pilots["all_partners"], pilots["share_of_partners"]) == (1, 4, 0.25)
+    assert combined == []   # remembered from prepare: no partner's periods combined again
+
+    observations = ds.observations.copy()
+    observations.loc[(observations["partner_id"] == "cph") & (observations["value"] == 1), "value"] = 11
+    ds.tables["observations"] = observations
+    pilots = partner_profile.build(ds, partner="vie").versus_targets.set_index("indicator_id").loc["pilots_launched"]
+    assert (pilots["all_partners"], pilots["share_of_partners"]) == (14, 1 / 14)   # 11 + 2 + 1
+    assert combined == [1]
