@@ -223,7 +223,9 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
     or a numeric column of :func:`regions.partner_regions` (colour bar with its unit, e.g.
     "funds_influenced_eur"). ``highlight``: a partner_id drawn with a dark outline and a bold label.
     ``zoom_to_highlight``: frame the highlighted partner's region only (a locator map, as on a partner
-    profile); the grey countries are then clipped near it, which keeps the figure small.
+    profile); the grey countries are then clipped near it, and the other partner regions drawn are those
+    reaching into the frame, to the pixel, one shape per colour with their hover at their labels: the
+    figure stays small however many partners the project has.
     ``source_rows``: the rows the colours come from, for the footnote.
     Hover shows organisation, region, NUTS code and the policy instruments addressed.
 
@@ -271,16 +273,13 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
     # one colour as one shape, their hover at their labels (a handful of traces, however dense the frame).
     drawn = drawn[drawn["nuts_code"].isin(polygons.index)].sort_values("nuts_code")
     shapes = pd.Series(polygons.loc[drawn["nuts_code"]].to_numpy(), index=drawn.index)
-    locator = framed is not None
-    if locator:
-        other = drawn.index != highlight
-        shapes[other] = shapely.simplify(shapes[other].to_numpy(), (frame[2] - frame[0]) / LOCATOR_DETAIL_STEPS,
-                                         preserve_topology=True)
     hover = {pid: _hover(row, _colour_fact(row, color_by)) for pid, row in drawn.iterrows()}
-    # a trace per region (its hover on its fill), or on a locator per colour of the other regions
-    pieces = [[pid] for pid in drawn.index]
+    locator = framed is not None
+    pieces = [[pid] for pid in drawn.index]   # a trace per region, its hover on its fill
     if locator:
         others = drawn.index[drawn.index != highlight]
+        shapes[others] = shapely.simplify(shapes[others].to_numpy(), (frame[2] - frame[0]) / LOCATOR_DETAIL_STEPS,
+                                          preserve_topology=True)
         pieces = [list(ids) for _, ids in pd.Series(others, index=others).groupby(others.map(colours), sort=False)]
         pieces += [[highlight]] if highlight in drawn.index else []
     traces = []
@@ -309,13 +308,15 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
 
     points = geometry.label_points.set_index("nuts_id")
     on_map = drawn[drawn["nuts_code"].isin(points.index)]
+    if locator:   # the other regions' hover, at their labels (the highlighted one's is on its fill)
+        on_map = on_map[on_map.index != highlight]
     if (labels or locator) and not on_map.empty:
         xy = points.loc[on_map["nuts_code"]]
         # The highlighted partner gets a boxed label with an arrow instead (below).
         texts = ["" if pid == highlight or not labels else figure_text(s) for pid, s in on_map["short_name"].items()]
-        hovers = ["" if pid == highlight else hover[pid] for pid in on_map.index] if locator else None
         fig.add_trace(go.Scatter(x=xy["x"], y=xy["y"], mode="text", text=texts, textfont=dict(size=11, color="#111"),
-                                 hoverinfo="text" if locator else "skip", hovertext=hovers, showlegend=False,
+                                 hoverinfo="text" if locator else "skip", showlegend=False,
+                                 hovertext=[hover[pid] for pid in on_map.index] if locator else None,
                                  name="partners" if locator else "labels"))
     if highlight is not None and table.loc[highlight, "nuts_code"] in polygons.index:
         row = table.loc[highlight]
