@@ -2,8 +2,9 @@
 order) give the remembered result, at the cost of hashing them; a changed value is a new computation.
 
 A partner profile compares its partner with every partner: the same numbers for each of a project's profiles.
-The report runner's fork server computes them once for a snapshot (:func:`clusterix_analytics.views.
-partner_profile.prepare`) and every run's kernel, forked from it, finds them here.
+The report runner's fork server computes them once for a snapshot
+(:func:`clusterix_analytics.views.partner_profile.prepare`) and every run's kernel, forked from it, finds them
+here.
 
 >>> calls = []
 >>> @by_content

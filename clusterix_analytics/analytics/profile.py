@@ -87,9 +87,9 @@ def partner_values(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.D
     >>> rows = pd.DataFrame({"indicator_id": ["n", "n", "n"], "partner_id": ["a", "a", "b"], "value": [1.0, 2.0, 5.0],
     ...                      "period_start": pd.to_datetime(["2020-01-01", "2020-07-01", "2020-01-01"]),
     ...                      "period_end": pd.to_datetime(["2020-06-30", "2020-12-31", "2020-12-31"])})
-    >>> partner_values(rows, pd.DataFrame({"indicator_id": ["n"], "aggregation": ["sum"]})).to_dict("records")
-    [{'indicator_id': 'n', 'partner_id': 'a', 'value': 3.0, 'aggregation': 'sum'}, \
-{'indicator_id': 'n', 'partner_id': 'b', 'value': 5.0, 'aggregation': 'sum'}]
+    >>> values = partner_values(rows, pd.DataFrame({"indicator_id": ["n"], "aggregation": ["sum"]}))
+    >>> values[["partner_id", "value"]].values.tolist()   # a: 1 + 2 over its two periods
+    [['a', 3.0], ['b', 5.0]]
     """
     rows = observations.merge(indicators, on="indicator_id")
     # each partner's periods combined once, all indicators together
