@@ -441,6 +441,27 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="run", desc="report", file=sys.stderr, disable=not enabled, leave=True)
 
 
+PROFILE_VIEW = "clusterix_analytics.views.partner_profile"
+
+
+def project_preload(modules: tuple, folders: list[str]) -> tuple:
+    """Fork-server entries for the pinned project folders: each read and validated once per worker (its
+    kernels, forked, start with it loaded) and, where the notebooks import the partner-profile view
+    (in ``modules``), with what every profile computes alike.
+
+    >>> project_preload(("pandas",), ["/p"])
+    (['clusterix_analytics.data.dataset:remember', '/p'],)
+    >>> project_preload((PROFILE_VIEW,), ["/p"])[1]
+    ['clusterix_analytics.views.partner_profile:prepare', '/p']
+    """
+    entries: tuple = ()
+    for folder in folders:
+        entries += (["clusterix_analytics.data.dataset:remember", folder],)
+        if PROFILE_VIEW in modules:
+            entries += ([f"{PROFILE_VIEW}:prepare", folder],)
+    return entries
+
+
 def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool,
                  log_runs: bool = True, preload: tuple[str, ...] | None = None) -> dict[str, dict]:
     """Run the tasks in a pool; returns results by slug (runs never started are absent).
@@ -459,11 +480,7 @@ def _execute_all(tasks: list[dict], jobs: int, fail_fast: bool, progress: bool,
 
     if preload is None:
         preload = tuple(dict.fromkeys(PRELOAD + tuple(notebook_imports(sorted({t["input"] for t in tasks})))))
-        # the pinned project, read and validated once per worker: its kernels (forked) start with it loaded,
-        # and with what every partner profile computes alike
-        for folder in sorted({t["project_dir"] for t in tasks if t.get("project_dir")}):
-            preload += (["clusterix_analytics.data.dataset:remember", folder],
-                        ["clusterix_analytics.views.partner_profile:prepare", folder])
+        preload += project_preload(preload, sorted({t["project_dir"] for t in tasks if t.get("project_dir")}))
     workers = min(jobs, len(tasks)) or 1
     tasks = [dict(task, spare=task.get("spare", i < len(tasks) - workers)) for i, task in enumerate(tasks)]
     # fork: workers start in milliseconds with everything imported, and do not re-run the caller's main
