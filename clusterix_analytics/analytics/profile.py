@@ -19,6 +19,7 @@ from clusterix_analytics.analytics.aggregation import (
 )
 from clusterix_analytics.analytics.memo import by_content
 from clusterix_analytics.analytics.metrics import funds_influenced_eur, policy_changes_achieved
+from clusterix_analytics.data.fields import PROJECT_WIDE
 
 # The fields of a partner's row shown in the profile, in this order, with their labels.
 FACT_FIELDS = {
@@ -78,9 +79,26 @@ PERIOD_COLUMNS = ["indicator_id", "partner_id", "period_start", "period_end", "v
 
 
 @by_content
+def _positions_by_partner(partner_ids: pd.DataFrame) -> dict:
+    return partner_ids.groupby("partner_id", sort=False).indices
+
+
+def partner_rows(frame: pd.DataFrame, partner_id: str) -> pd.DataFrame:
+    """``frame``'s rows of one partner, in their order: ``frame[frame["partner_id"] == partner_id]``, from the
+    row positions of every partner, found once for a table (remembered by content, as
+    :func:`partner_values`): 250 profiles of a project find them once, not each in every row.
+
+    >>> rows = pd.DataFrame({"partner_id": ["a", "b", "a"], "value": [1, 2, 3]})
+    >>> partner_rows(rows, "a")["value"].tolist(), len(partner_rows(rows, "c"))
+    ([1, 3], 0)
+    """
+    return frame.iloc[_positions_by_partner(frame[["partner_id"]]).get(partner_id, [])]
+
+
+@by_content
 def partner_values(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Each partner's value of each indicator, its periods combined by the indicator's rule (``observations``:
-    per-partner rows, :data:`PERIOD_COLUMNS`; ``indicators``: indicator_id, aggregation). The same table for
+    :data:`PERIOD_COLUMNS`; the project-wide rows left out; ``indicators``: indicator_id, aggregation). The same table for
     every profile of a project: remembered by content (:mod:`~clusterix_analytics.analytics.memo`), so a
     report of 250 profiles computes it once.
 
@@ -91,7 +109,7 @@ def partner_values(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.D
     >>> values[["partner_id", "value"]].values.tolist()   # a: 1 + 2 over its two periods
     [['a', 3.0], ['b', 5.0]]
     """
-    rows = observations.merge(indicators, on="indicator_id")
+    rows = observations.loc[observations["partner_id"] != PROJECT_WIDE].merge(indicators, on="indicator_id")
     # each partner's periods combined once, all indicators together
     return aggregate_periods(rows, ["indicator_id", "partner_id"], order=["period_end", "period_start"])
 
@@ -107,9 +125,8 @@ def observations_vs_targets(observations: pd.DataFrame, indicators: pd.DataFrame
     undefined). One row per indicator, in the order of ``indicators``. ``observations`` and
     ``synthetic_observations`` count the partner's rows.
     """
-    per_partner = observations.loc[observations["partner_id"] != "project"]
-    own_rows = per_partner.loc[per_partner["partner_id"] == partner_id]
-    per_indicator = dict(tuple(partner_values(per_partner[PERIOD_COLUMNS], indicators[["indicator_id", "aggregation"]])
+    own_rows = partner_rows(observations, partner_id)
+    per_indicator = dict(tuple(partner_values(observations[PERIOD_COLUMNS], indicators[["indicator_id", "aggregation"]])
                                .groupby("indicator_id")))
     mine, all_partners, rules = {}, {}, {}
     for row in indicators.itertuples():

@@ -163,7 +163,7 @@ def build(dataset: Dataset, partner: str | None = None) -> ProfilePage:
         timeline_changes=ind.select(changes_with_phase(dataset.policy_changes, dataset.project), partner=partner),
         clusters=clusters[clusters["partner_id"] == partner],
         clusters_by_phase=profile.partner_clusters_by_phase(clusters, dataset.project.phases_frame(), partner),
-        observations=observations[observations["partner_id"] == partner],
+        observations=profile.partner_rows(observations, partner),
         versus_targets=profile.observations_vs_targets(observations, dataset.indicators, partner),
         counted=counted_all(dataset, partner),
         learning=policy_learning.build(dataset, partner=partner),
