@@ -75,7 +75,7 @@ def _memory(frame: pd.DataFrame) -> tuple[tuple, list] | None:
     """
     where, arrays = [len(frame)], []
     for i, (column, dtype) in enumerate(frame.dtypes.items()):
-        if dtype == object:
+        if pd.api.types.is_object_dtype(dtype):
             return None
         values = np.asarray(frame.iloc[:, i].array)   # a view of the column's memory, or a copy made now
         where.append((str(column), str(dtype), values.__array_interface__["data"][0], values.shape,

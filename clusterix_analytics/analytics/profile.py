@@ -98,9 +98,9 @@ def partner_rows(frame: pd.DataFrame, partner_id: str) -> pd.DataFrame:
 @by_content
 def partner_values(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Each partner's value of each indicator, its periods combined by the indicator's rule (``observations``:
-    :data:`PERIOD_COLUMNS`; the project-wide rows left out; ``indicators``: indicator_id, aggregation). The same table for
-    every profile of a project: remembered by content (:mod:`~clusterix_analytics.analytics.memo`), so a
-    report of 250 profiles computes it once.
+    :data:`PERIOD_COLUMNS`, the project-wide rows left out; ``indicators``: indicator_id, aggregation). The
+    same table for every profile of a project: remembered by content (:mod:`~clusterix_analytics.analytics.memo`),
+    so a report of 250 profiles computes it once.
 
     >>> rows = pd.DataFrame({"indicator_id": ["n", "n", "n"], "partner_id": ["a", "a", "b"], "value": [1.0, 2.0, 5.0],
     ...                      "period_start": pd.to_datetime(["2020-01-01", "2020-07-01", "2020-01-01"]),
