@@ -51,6 +51,7 @@ def _checkout_root() -> Path:
 # -- environment variables (the one place each is spelled) ------------------------------------------------
 REPORTS_DIR_ENV = "CLUSTERIX_REPORTS_DIR"        # where `report` writes snapshots
 REPORT_RUN_ENV = "CLUSTERIX_REPORT_RUN"          # "1" while the report runner (or a test) executes notebooks
+PAGE_PLOTLYJS_ENV = "CLUSTERIX_PAGE_PLOTLYJS"    # "1": the page a run becomes brings plotly.js (the runner's do)
 GEO_CACHE_ENV = "CLUSTERIX_GEO_CACHE"            # where downloaded geometry is cached (tests: a tmp folder)
 GISCO_BASE_URL_ENV = "CLUSTERIX_GISCO_BASE_URL"  # another GISCO server (tests: a fixture server on 127.0.0.1)
 BROWSER_PATH_ENV = "BROWSER_PATH"                # a Chromium to use (kaleido's own override, honoured here too)
@@ -159,6 +160,16 @@ def report_run() -> bool:
     True
     """
     return os.environ.get(REPORT_RUN_ENV) == "1"
+
+
+def page_brings_plotlyjs() -> bool:
+    """True while the report runner executes notebooks into pages that load plotly.js themselves (it sets
+    $CLUSTERIX_PAGE_PLOTLYJS=1): figures then need not embed it.
+
+    >>> page_brings_plotlyjs() in (True, False)
+    True
+    """
+    return os.environ.get(PAGE_PLOTLYJS_ENV) == "1"
 
 
 def cache_dir() -> Path:

@@ -98,6 +98,16 @@ def _clip_box(view: tuple[float, float, float, float]) -> tuple[float, float, fl
     return view[0] - extent, view[1] - extent / 2, view[2] + extent, view[3] + extent / 2
 
 
+def locator_tolerance(frame: tuple[float, float, float, float]) -> float:
+    """How far a locator map of ``frame`` simplifies the other regions: a pixel (:data:`LOCATOR_DETAIL_STEPS`),
+    in whole metres (as the outlines are drawn; frames of one width then simplify alike).
+
+    >>> locator_tolerance((0.3, 0, 2_000_000.7, 1_000_000))
+    2000.0
+    """
+    return float(round((frame[2] - frame[0]) / LOCATOR_DETAIL_STEPS))
+
+
 def _frame_box(view: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     """What a map of ``view`` shows: the view, widened as the equal axis scale widens it on a page (the plot
     area is up to about twice as wide as high) — a locator map draws the partner regions reaching into it.
@@ -107,6 +117,17 @@ def _frame_box(view: tuple[float, float, float, float]) -> tuple[float, float, f
     """
     half = (view[2] - view[0]) / 2
     return view[0] - half, view[1], view[2] + half, view[3]
+
+
+# What a locator map of most regions (those smaller than its extent) simplifies them to.
+USUAL_LOCATOR_TOLERANCE_M = locator_tolerance(_frame_box((0, 0, LOCATOR_EXTENT_M, LOCATOR_EXTENT_M)))
+
+
+def prepare_locators(geometry: geo.RegionGeometry) -> None:
+    """Simplify every region of ``geometry`` as the locator map of a region smaller than its extent does,
+    once (:func:`geo.simplify_outlines` remembers them): the report runner's fork server calls this through
+    the partner profile's ``prepare``, and no profile it forks simplifies a neighbour again."""
+    geo.simplify_outlines(geometry.regions.geometry.to_numpy(), USUAL_LOCATOR_TOLERANCE_M)
 
 
 def _inside(table: pd.DataFrame, polygons, box: tuple[float, float, float, float]) -> pd.DataFrame:
@@ -278,8 +299,7 @@ def partner_regions_map(table: pd.DataFrame, geometry: geo.RegionGeometry, proje
     pieces = [[pid] for pid in drawn.index]   # a trace per region, its hover on its fill
     if locator:
         others = drawn.index[drawn.index != highlight]
-        shapes[others] = shapely.simplify(shapes[others].to_numpy(), (frame[2] - frame[0]) / LOCATOR_DETAIL_STEPS,
-                                          preserve_topology=True)
+        shapes[others] = geo.simplify_outlines(shapes[others].to_numpy(), locator_tolerance(frame))
         pieces = [list(ids) for _, ids in pd.Series(others, index=others).groupby(others.map(colours), sort=False)]
         pieces += [[highlight]] if highlight in drawn.index else []
     traces = []

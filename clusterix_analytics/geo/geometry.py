@@ -21,7 +21,7 @@ A country-level partner (NUTS level 0) is drawn as its country: level 0 is in th
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,10 +69,11 @@ class RegionGeometry:
     nuts_year: int
     attribution: str
     fallback: str | None = None
-    label_points: pd.DataFrame = field(init=False)
+    label_points: pd.DataFrame | None = None   # one point per region (:func:`label_points`); None: found now
 
     def __post_init__(self):
-        self.label_points = label_points(self.regions)
+        if self.label_points is None:
+            self.label_points = label_points(self.regions)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,15 @@ def embedded_regions(year: int = 2016, codes=()) -> gpd.GeoDataFrame:
                             geometry=gpd.GeoSeries(shapes, crs=EQUAL_AREA_CRS), crs=EQUAL_AREA_CRS)
 
 
+@lru_cache(maxsize=8)
+def _embedded_map(year: int, codes: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """A project's embedded regions and their label points, made once per process for the same codes (the
+    pages of a report, and every partner profile, draw the same regions). Callers get shallow copies:
+    copy-on-write keeps what they change their own."""
+    regions = embedded_regions(year, codes)
+    return regions, label_points(regions)
+
+
 @lru_cache(maxsize=1)
 def _read_countries(path: Path) -> gpd.GeoDataFrame:
     return gpd.read_file(path).to_crs(EQUAL_AREA_CRS)
@@ -162,8 +172,9 @@ def load_geometry(source: str = "embedded", codes=(), *, year: int = 2016, scale
     codes = [c for c in codes if isinstance(c, str) and c]
     countries = embedded_countries()
     if source == "embedded":
-        return RegionGeometry(embedded_regions(year, codes), countries, "embedded", year,
-                              EMBEDDED_ATTRIBUTION.format(year=year))
+        regions, points = _embedded_map(year, tuple(sorted(set(codes))))
+        return RegionGeometry(regions.copy(deep=False), countries, "embedded", year,
+                              EMBEDDED_ATTRIBUTION.format(year=year), label_points=points.copy(deep=False))
     levels = sorted({len(c) - 2 for c in codes if 2 <= len(c) <= 5}) or [2]
     try:
         parts = [fetch_gisco_nuts(year, level, scale, base_url=base_url, timeout=timeout, cache=cache)
@@ -226,6 +237,38 @@ def polygon_xy(geometry) -> tuple[np.ndarray, np.ndarray]:
     at = np.arange(len(coords)) + ring   # each ring after the breaks of the rings before it
     xs[at], ys[at] = np.round(coords[:, 0]), np.round(coords[:, 1])
     return xs, ys
+
+
+def simplify_outlines(shapes, tolerance: float) -> np.ndarray:
+    """``shapely.simplify(shapes, tolerance, preserve_topology=True)``, each shape simplified once per process
+    at a tolerance: the embedded regions are the same objects in every map of a process, so a report's
+    locator maps (forked from a process that simplified them) simplify nothing again.
+
+    >>> from shapely.geometry import Polygon
+    >>> square = Polygon([(0, 0), (5, 0.1), (10, 0), (10, 10), (0, 10)])
+    >>> [len(s.exterior.coords) for s in simplify_outlines([square], 1.0)]
+    [5]
+    >>> simplify_outlines([square], 1.0)[0] is simplify_outlines([square], 1.0)[0]
+    True
+    """
+    shapes = np.asarray(shapes, dtype=object)
+    distinct = list({id(s): s for s in shapes}.values())   # by identity: hashing a shape reads its vertices
+    missing = [s for s in distinct if (id(s), tolerance) not in _SIMPLIFIED]
+    if len(_SIMPLIFIED) + len(missing) > SIMPLIFIED_KEPT:
+        _SIMPLIFIED.clear()
+        missing = distinct
+    if missing:
+        simplified = shapely.simplify(np.asarray(missing, dtype=object), tolerance, preserve_topology=True)
+        for shape, simple in zip(missing, simplified):
+            _SIMPLIFIED[(id(shape), tolerance)] = (shape, simple)
+    out = np.empty(len(shapes), dtype=object)
+    out[:] = [_SIMPLIFIED[(id(s), tolerance)][1] for s in shapes]
+    return out
+
+
+# (id of a shape, tolerance) → (the shape, simplified): the shape is kept, so its id is no other's meanwhile.
+_SIMPLIFIED: dict = {}
+SIMPLIFIED_KEPT = 20_000   # about 15 NUTS versions' regions at one tolerance; then all are forgotten at once
 
 
 def area_km2(regions: gpd.GeoDataFrame) -> pd.Series:

@@ -15,18 +15,29 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.io as pio
 
-from clusterix_analytics.config import HEADLINE_MIMETYPE, METRIC_MIMETYPE, report_run
+from clusterix_analytics.config import HEADLINE_MIMETYPE, METRIC_MIMETYPE, page_brings_plotlyjs, report_run
 from clusterix_analytics.data.dataset import Dataset
 from clusterix_analytics.data.provenance import synthetic_rows
 
 # Both the plotly mimetype (JupyterLab renders it interactively) and HTML with plotly.js embedded once
 # per notebook (nbconvert's HTML shows it, offline).
 RENDERER = "plotly_mimetype+notebook"
+# For the report runner's pages, which load plotly.js themselves: the figures' HTML without it (the runner
+# would only strip the 4.7 MB each kernel embedded at its first figure).
+REPORT_RENDERER_NAME = "clusterix_report"
+REPORT_RENDERER = f"plotly_mimetype+{REPORT_RENDERER_NAME}"
 
 
 def setup() -> None:
-    """Set the plotly renderer and pandas display options every notebook uses."""
-    pio.renderers.default = RENDERER
+    """Set the plotly renderer and pandas display options every notebook uses: :data:`RENDERER`, or
+    :data:`REPORT_RENDERER` for a page that brings plotly.js (:func:`.config.page_brings_plotlyjs`)."""
+    if REPORT_RENDERER_NAME not in pio.renderers:
+        from plotly.io.base_renderers import HtmlRenderer
+
+        # the notebook renderer's figure HTML, without its once-per-notebook plotly.js
+        pio.renderers[REPORT_RENDERER_NAME] = HtmlRenderer(connected=False, full_html=False, global_init=False,
+                                                           include_plotlyjs=False)
+    pio.renderers.default = REPORT_RENDERER if page_brings_plotlyjs() else RENDERER
     pd.set_option("display.max_colwidth", 80)
     pd.set_option("display.max_rows", 60)
 

@@ -49,6 +49,7 @@ from clusterix_analytics.config import (
     DEFAULT_PLAN_FILE,
     DEFAULT_PROJECT_DIR,
     KERNEL_NAME,
+    PAGE_PLOTLYJS_ENV,
     PROJ_ROOT,
     REPORT_RUN_ENV,
     REPORTS_DIR,
@@ -97,7 +98,7 @@ def _worker_init(kernel_name: str = KERNEL_NAME, preload: tuple[str, ...] | None
     from clusterix_analytics.reports.kernels import PRELOAD, WarmKernels
 
     snap.close_inherited_locks()
-    os.environ[REPORT_RUN_ENV] = "1"
+    os.environ[REPORT_RUN_ENV] = os.environ[PAGE_PLOTLYJS_ENV] = "1"   # its pages load plotly.js
     # Kernels inherit these: their start-up chatter would bury the progress bar. Errors come back
     # in each run's result instead.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -226,7 +227,7 @@ def execute_run(task: dict) -> dict:
     parameters = dict(task["parameters"])
     if task["project_dir"] is not None:
         parameters[PROJECT_PARAMETER] = task["project_dir"]
-    os.environ[REPORT_RUN_ENV] = "1"
+    os.environ[REPORT_RUN_ENV] = os.environ[PAGE_PLOTLYJS_ENV] = "1"   # its pages load plotly.js
     start = time.perf_counter()
     # The time limit kills the kernel from a watchdog thread: nbclient then stops at once with a dead
     # kernel (a signal in this thread would wait for the kernel's reply before it is handled).

@@ -29,6 +29,7 @@ from clusterix_analytics.data.dataset import Dataset, load
 from clusterix_analytics.data.project import Project
 from clusterix_analytics.data.provenance import provenance
 from clusterix_analytics.figures.indicators import policy_change_timeline
+from clusterix_analytics.figures.maps import prepare_locators
 from clusterix_analytics.figures.profile import share_of_targets_figure
 from clusterix_analytics.figures.theme import has_data, source_note
 from clusterix_analytics.geo.geometry import RegionGeometry
@@ -171,15 +172,18 @@ def build(dataset: Dataset, partner: str | None = None) -> ProfilePage:
 
 
 def prepare(project_dir: str) -> None:
-    """Build a project's first profile once in this process: what every profile computes alike (all partners'
-    values, :func:`~clusterix_analytics.analytics.profile.partner_values`) is then remembered for the
-    kernels forked from it (the report runner's fork server calls this after loading a snapshot's project).
+    """Build a project's first profile and its locator map once in this process: what every profile
+    computes alike (all partners' values, :func:`~clusterix_analytics.analytics.profile.partner_values`; each
+    partner's rows; the map's regions, simplified for locators) is then remembered for the kernels forked
+    from it (the report runner's fork server calls this after loading a snapshot's project).
 
     >>> prepare("tests/fixtures/nordic_pilot")
     """
     dataset = load(project_dir)
     if len(dataset.partners):
-        build(dataset)
+        page, geometry = build(dataset), map_geometry(dataset)
+        prepare_locators(geometry)
+        locator_map(dataset, geometry, highlight=page.partner).to_json()   # and what a first figure imports
 
 
 def headlines(page: ProfilePage) -> dict[str, int | float]:

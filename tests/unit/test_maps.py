@@ -352,3 +352,33 @@ def test_locator_map_draws_its_partner_to_the_metre_and_the_others_to_the_pixel(
     # the frame is 2.8 million m wide: the others are drawn to 2.8 km (1/1000), so Lower Austria (AT12),
     # drawn to the metre on the whole map, has fewer vertices on the locator
     assert len(fills["AT12"].x) < len(full["AT12"].x)
+
+
+def test_locators_after_prepare_simplify_no_region_again_and_draw_what_they_drew_before(monkeypatch):
+    ds = cx.load()
+    geometry = view.map_geometry(ds)
+    monkeypatch.setattr(geo, "_SIMPLIFIED", {})
+    fresh = [regions_map(ds, color_by="partner_type", highlight=p, zoom_to_highlight=True) for p in ("inma", "vlaio")]
+    monkeypatch.setattr(geo, "_SIMPLIFIED", {})
+    maps.prepare_locators(geometry)
+    assert len(geo._SIMPLIFIED) == 10          # the shipped project's 10 regions, at one tolerance
+    assert {tolerance for _, tolerance in geo._SIMPLIFIED} == {2800.0}   # a 1.4 million m view widened to 2.8
+    simplified = []
+    real = shapely.simplify
+    monkeypatch.setattr(shapely, "simplify", lambda shapes, *a, **k: simplified.append(len(shapes))
+                        or real(shapes, *a, **k))
+    again = [regions_map(ds, color_by="partner_type", highlight=p, zoom_to_highlight=True) for p in ("inma", "vlaio")]
+    assert simplified == []
+    for before, after in zip(fresh, again):
+        assert [list(np.nan_to_num(t.x, nan=-1)) for t in before.data] == [
+            list(np.nan_to_num(t.x, nan=-1)) for t in after.data]
+
+
+def test_embedded_geometry_is_made_once_and_each_caller_changes_only_its_own():
+    first = geo.load_geometry("embedded", ["AT12", "RO32"], year=2016)
+    second = geo.load_geometry("embedded", ["RO32", "AT12"], year=2016)
+    assert first.regions.geometry.values[0] is second.regions.geometry.values[0]   # made once
+    first.regions.loc[0, "name"] = "changed"
+    first.label_points.loc[0, "x"] = 0.0
+    assert second.regions.loc[0, "name"] == "Niederösterreich" and second.label_points.loc[0, "x"] != 0.0
+    assert geo.load_geometry("embedded", ["AT12"], year=2016).regions["name"].tolist() == ["Niederösterreich"]
