@@ -39,6 +39,7 @@ from clusterix_analytics.config import (
     DATA_DIR,
     KERNEL_NAME,
     NOTEBOOKS_DIR,
+    PAGE_PLOTLYJS_ENV,
     REPORT_RUN_ENV,
     REQUIRE_BROWSER_ENV,
     find_chromium,
@@ -161,7 +162,7 @@ def lab(tmp_path_factory):
         shutil.copy(path, notebooks / path.name)
     _write_explorer_notebook(notebooks)
     (base / "data").symlink_to(DATA_DIR)      # the notebooks' default project_dir is ../data/clusterix2
-    env = {k: v for k, v in os.environ.items() if k != REPORT_RUN_ENV}  # the papermill tests set it
+    env = {k: v for k, v in os.environ.items() if k not in (REPORT_RUN_ENV, PAGE_PLOTLYJS_ENV)}  # a lab session's
     for variable, folder in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data-dir"),
                              ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]:
         env[variable] = str(base / folder)

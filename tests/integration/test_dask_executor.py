@@ -15,7 +15,7 @@ import dask
 import pytest
 from distributed import Client, LocalCluster
 
-from clusterix_analytics.config import DEFAULT_PROJECT_DIR, KERNEL_NAME, REPORT_RUN_ENV
+from clusterix_analytics.config import DEFAULT_PROJECT_DIR, KERNEL_NAME, PAGE_PLOTLYJS_ENV, REPORT_RUN_ENV
 from clusterix_analytics.reports.dask_executor import execute_on_dask, payloads
 from clusterix_analytics.reports.runner import execute_run, run_report
 
@@ -47,7 +47,9 @@ def observation_rows(partner: str) -> int:
 
 
 def test_runs_on_the_cluster_give_what_the_local_pool_gives(client, tmp_path, monkeypatch):
-    monkeypatch.setenv(REPORT_RUN_ENV, "1")   # execute_run sets it in this process for the local runs
+    # execute_run sets these in this process for the local runs: set here, they are taken back after the test
+    monkeypatch.setenv(REPORT_RUN_ENV, "1")
+    monkeypatch.setenv(PAGE_PLOTLYJS_ENV, "1")
     (tmp_path / "dask" / "notebooks").mkdir(parents=True)
     (tmp_path / "local" / "notebooks").mkdir(parents=True)
     tasks = [task("a-ecoplus", tmp_path / "dask", partner="ecoplus"),
