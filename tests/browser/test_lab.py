@@ -162,7 +162,8 @@ def lab(tmp_path_factory):
         shutil.copy(path, notebooks / path.name)
     _write_explorer_notebook(notebooks)
     (base / "data").symlink_to(DATA_DIR)      # the notebooks' default project_dir is ../data/clusterix2
-    env = {k: v for k, v in os.environ.items() if k not in (REPORT_RUN_ENV, PAGE_PLOTLYJS_ENV)}  # a lab session's
+    # a lab session, not a report run: neither of the runner's variables (papermill tests may have set them)
+    env = {k: v for k, v in os.environ.items() if k not in (REPORT_RUN_ENV, PAGE_PLOTLYJS_ENV)}
     for variable, folder in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data-dir"),
                              ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")]:
         env[variable] = str(base / folder)
