@@ -89,6 +89,12 @@ INJECTED_TAG = "injected-parameters"   # papermill's tag on the cell it writes t
 _kernels = None   # this worker's WarmKernels (reports/kernels.py): the running kernel and the spare
 
 
+def _mark_report_run() -> None:
+    """Say, to this process and the kernels it starts, that notebooks run as report pages: a report run
+    (:func:`~clusterix_analytics.config.report_run`) whose pages load plotly.js themselves."""
+    os.environ[REPORT_RUN_ENV] = os.environ[PAGE_PLOTLYJS_ENV] = "1"
+
+
 def _worker_init(kernel_name: str = KERNEL_NAME, preload: tuple[str, ...] | None = None) -> None:
     """Workers leave Ctrl-C to the parent, kill their kernels before dying on SIGTERM (also sent when the
     parent dies, even by ``kill -9``), and stop them when the pool closes."""
@@ -98,7 +104,7 @@ def _worker_init(kernel_name: str = KERNEL_NAME, preload: tuple[str, ...] | None
     from clusterix_analytics.reports.kernels import PRELOAD, WarmKernels
 
     snap.close_inherited_locks()
-    os.environ[REPORT_RUN_ENV] = os.environ[PAGE_PLOTLYJS_ENV] = "1"   # its pages load plotly.js
+    _mark_report_run()
     # Kernels inherit these: their start-up chatter would bury the progress bar. Errors come back
     # in each run's result instead.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -227,7 +233,7 @@ def execute_run(task: dict) -> dict:
     parameters = dict(task["parameters"])
     if task["project_dir"] is not None:
         parameters[PROJECT_PARAMETER] = task["project_dir"]
-    os.environ[REPORT_RUN_ENV] = os.environ[PAGE_PLOTLYJS_ENV] = "1"   # its pages load plotly.js
+    _mark_report_run()
     start = time.perf_counter()
     # The time limit kills the kernel from a watchdog thread: nbclient then stops at once with a dead
     # kernel (a signal in this thread would wait for the kernel's reply before it is handled).
